@@ -1,0 +1,108 @@
+//! Acronyms and their expansions match each other.
+//!
+//! Vietnamese administrative text abbreviates constantly (`ATTT` = `an toàn thông tin`, `CNTT` =
+//! `công nghệ thông tin`, `KH&CN` = `khoa học và công nghệ`), and one document uses the acronym where
+//! another spells it out. The table maps each acronym to its expansions and back; the query side asks
+//! it for alternatives. Keys are folded and lower-cased, so `BĐKH`, `bdkh` and `Bđkh` are one acronym.
+//!
+//! Before: `ATTT`. After: `an toàn thông tin` (and the other way round).
+
+use std::collections::HashMap;
+
+use crate::fold::fold;
+use crate::{normalize, normalized_syllables};
+
+/// Acronym ↔ expansion table.
+#[derive(Clone, Debug, Default)]
+pub struct AcronymTable {
+    by_acronym: HashMap<String, Vec<Vec<String>>>,
+    by_expansion: HashMap<String, Vec<String>>,
+    max_expansion: usize,
+}
+
+impl AcronymTable {
+    /// Adds an acronym with one expansion (both as written).
+    pub fn insert(&mut self, acronym: &str, expansion: &str) {
+        let key = fold(&normalize(acronym));
+        let syllables = normalized_syllables(expansion);
+        if key.is_empty() || syllables.is_empty() {
+            return;
+        }
+        let folded_expansion = fold(&syllables.join(" "));
+        self.max_expansion = self.max_expansion.max(syllables.len());
+        let list = self.by_acronym.entry(key.clone()).or_default();
+        if !list.contains(&syllables) {
+            list.push(syllables);
+        }
+        let back = self.by_expansion.entry(folded_expansion).or_default();
+        if !back.contains(&key) {
+            back.push(key);
+        }
+    }
+
+    /// Number of acronyms.
+    pub fn len(&self) -> usize {
+        self.by_acronym.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.by_acronym.is_empty()
+    }
+
+    /// The expansions (normalised syllables) of a token, looked up folded.
+    pub fn expansions(&self, token: &str) -> &[Vec<String>] {
+        self.by_acronym
+            .get(&fold(&normalize(token)))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The acronyms (folded, lower-case) whose expansion is exactly these folded syllables.
+    pub fn acronyms_of(&self, folded_syllables: &[&str]) -> &[String] {
+        self.by_expansion
+            .get(&folded_syllables.join(" "))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The longest expansion in syllables (bounds the search for expansions inside a query).
+    pub fn max_expansion(&self) -> usize {
+        self.max_expansion
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> AcronymTable {
+        let mut t = AcronymTable::default();
+        t.insert("ATTT", "an toàn thông tin");
+        t.insert("KH&CN", "khoa học và công nghệ");
+        t.insert("BĐKH", "biến đổi khí hậu");
+        t
+    }
+
+    #[test]
+    fn attt_expands_to_an_toan_thong_tin() {
+        assert_eq!(table().expansions("ATTT"), [vec!["an", "toàn", "thông", "tin"]]);
+    }
+
+    #[test]
+    fn expansion_finds_its_acronym() {
+        assert_eq!(table().acronyms_of(&["an", "toan", "thong", "tin"]), ["attt"]);
+    }
+
+    #[test]
+    fn acronym_lookup_is_case_and_diacritic_insensitive() {
+        assert_eq!(table().expansions("bdkh").len(), 1);
+        assert_eq!(table().expansions("BĐKH").len(), 1);
+        assert_eq!(table().expansions("kh&cn").len(), 1);
+    }
+
+    #[test]
+    fn unknown_token_has_no_expansion() {
+        assert!(table().expansions("Hàn").is_empty());
+    }
+}

@@ -1,0 +1,178 @@
+//! Vietnamese text analysis for hoptac.
+//!
+//! Text is never rewritten in place: tokens are found in the original text (so offsets, and therefore
+//! highlights, point at the words as written), and each token's text is then normalised by small
+//! rules, one per module, composed here:
+//!
+//! ```text
+//! original ─► syllable ─► nfc ─► lower ─► tone ─┬─► exact view   ("hóa", "hàn", "quốc")
+//!                                                └─► fold ─► folded view ("hoa", "han", "quoc")
+//! ```
+//!
+//! [`register`] installs the three analyzers (exact, folded, folded bigrams) on a tantivy index; the
+//! same functions analyse queries, so documents and queries can never be analysed differently.
+
+pub mod acronym;
+pub mod bigram;
+pub mod filter;
+pub mod fold;
+pub mod lower;
+pub mod nfc;
+pub mod segment;
+pub mod syllable;
+pub mod tone;
+
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
+
+pub use acronym::AcronymTable;
+pub use fold::{fold, has_diacritics};
+pub use segment::Lexicon;
+pub use syllable::{syllables, Kind, Syllable};
+
+/// Name of the analyzer for the exact view (diacritics kept, tone placement canonical).
+pub const VI_EXACT: &str = "vi_exact";
+/// Name of the analyzer for the folded view (no diacritics, đ→d).
+pub const VI_FOLDED: &str = "vi_folded";
+/// Name of the analyzer emitting folded syllable bigrams.
+pub const VI_BIGRAM: &str = "vi_bigram";
+
+/// Changes whenever a rule changes what tokens a text yields; an index built with another version
+/// must be rebuilt.
+pub const ANALYZER_VERSION: &str = "vi-1";
+
+/// The exact-view analyzer: syllables, NFC, lower case, canonical tone.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(syllable::SyllableTokenizer)
+        .filter(filter::RuleFilter(nfc::Nfc))
+        .filter(filter::RuleFilter(lower::Lower))
+        .filter(filter::RuleFilter(tone::CanonicalTone))
+        .build()
+}
+
+/// The folded-view analyzer: the exact view, then folding.
+pub fn folded_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(syllable::SyllableTokenizer)
+        .filter(filter::RuleFilter(nfc::Nfc))
+        .filter(filter::RuleFilter(lower::Lower))
+        .filter(filter::RuleFilter(tone::CanonicalTone))
+        .filter(filter::RuleFilter(fold::Fold))
+        .build()
+}
+
+/// The folded bigram analyzer.
+pub fn bigram_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(bigram::BigramTokenizer).build()
+}
+
+/// Registers hoptac's analyzers; call on every index opened, for writing or reading.
+pub fn register(manager: &TokenizerManager) {
+    manager.register(VI_EXACT, exact_analyzer());
+    manager.register(VI_FOLDED, folded_analyzer());
+    manager.register(VI_BIGRAM, bigram_analyzer());
+}
+
+/// Writes the exact-view form of one token (NFC, lower case, canonical tone) into `out`.
+pub fn normalize_into(token: &str, out: &mut String) {
+    let mut a = String::with_capacity(token.len());
+    nfc::nfc_into(token, &mut a);
+    let mut b = String::with_capacity(a.len());
+    lower::lower_into(&a, &mut b);
+    tone::canonical_tone_into(&b, out);
+}
+
+/// The exact-view form of a token or a text (NFC, lower case, canonical tone).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// A token with both of its indexed forms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Analyzed {
+    /// Where it is in the original text, and what kind of token it is.
+    pub syllable: Syllable,
+    /// The exact-view text.
+    pub exact: String,
+    /// The folded-view text.
+    pub folded: String,
+}
+
+/// Analyses a text into tokens with both forms; the query side and the extractors use this.
+pub fn analyze(text: &str) -> Vec<Analyzed> {
+    syllables(text)
+        .into_iter()
+        .map(|s| {
+            let exact = normalize(&text[s.from..s.to]);
+            let folded = fold(&exact);
+            Analyzed {
+                syllable: s,
+                exact,
+                folded,
+            }
+        })
+        .collect()
+}
+
+/// The normalised syllables of a short text (joined tokens split into parts), e.g. a gazetteer entry.
+pub fn normalized_syllables(text: &str) -> Vec<String> {
+    analyze(text)
+        .into_iter()
+        .filter(|a| a.syllable.kind != Kind::Joined)
+        .map(|a| a.exact)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TokenStream;
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn exact_view_unifies_tone_placement_and_case() {
+        let mut a = exact_analyzer();
+        let t1: Vec<String> = tokens(&mut a, "Tin học hoá").into_iter().map(|t| t.0).collect();
+        let t2: Vec<String> = tokens(&mut a, "TIN HỌC HÓA").into_iter().map(|t| t.0).collect();
+        assert_eq!(t1, ["tin", "học", "hóa"]);
+        assert_eq!(t1, t2);
+    }
+
+    #[test]
+    fn folded_view_matches_typing_without_diacritics() {
+        let mut a = folded_analyzer();
+        let t: Vec<String> = tokens(&mut a, "An toàn thông tin Hàn Quốc").into_iter().map(|t| t.0).collect();
+        assert_eq!(t, ["an", "toan", "thong", "tin", "han", "quoc"]);
+    }
+
+    #[test]
+    fn nfd_and_nfc_give_the_same_exact_tokens() {
+        let mut a = exact_analyzer();
+        let nfd: Vec<String> = tokens(&mut a, "ho\u{31b}\u{323}p ta\u{301}c").into_iter().map(|t| t.0).collect();
+        let nfc: Vec<String> = tokens(&mut a, "hợp tác").into_iter().map(|t| t.0).collect();
+        assert_eq!(nfd, nfc);
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text_after_normalisation() {
+        let text = "Ban Hợp tác Tin học hoá";
+        let mut a = folded_analyzer();
+        let t = tokens(&mut a, text);
+        let last = t.last().unwrap();
+        assert_eq!(last.0, "hoa");
+        assert_eq!(&text[last.1..last.2], "hoá");
+    }
+
+    #[test]
+    fn normalized_syllables_split_joined_tokens() {
+        assert_eq!(normalized_syllables("Bộ TT&TT"), ["bộ", "tt", "tt"]);
+    }
+}

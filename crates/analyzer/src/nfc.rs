@@ -1,0 +1,53 @@
+//! Unicode NFC normalisation.
+//!
+//! Vietnamese can be typed precomposed (`ợ` = U+1EE3) or decomposed (`o` + U+031B horn + U+0323 dot
+//! below, as macOS file names and some input methods produce). Both must be the same term.
+//!
+//! Before: `"hợp tác"` written as NFD (`ho\u{31b}\u{323}p ta\u{301}c`). After: `"hợp tác"` (NFC).
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::filter::TokenRule;
+
+/// Composes a token to NFC.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Nfc;
+
+impl TokenRule for Nfc {
+    fn apply(&self, input: &str, out: &mut String) {
+        nfc_into(input, out);
+    }
+}
+
+/// Writes `input` in NFC into `out`, cheaply when it already is.
+pub fn nfc_into(input: &str, out: &mut String) {
+    if is_nfc_quick(input.chars()) == IsNormalized::Yes {
+        out.push_str(input);
+    } else {
+        out.extend(input.nfc());
+    }
+}
+
+/// `input` in NFC.
+pub fn nfc(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    nfc_into(input, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decomposed_hop_tac_equals_precomposed() {
+        let nfd = "ho\u{31b}\u{323}p ta\u{301}c";
+        assert_ne!(nfd, "hợp tác");
+        assert_eq!(nfc(nfd), "hợp tác");
+    }
+
+    #[test]
+    fn precomposed_text_is_unchanged() {
+        assert_eq!(nfc("Hàn Quốc"), "Hàn Quốc");
+    }
+}

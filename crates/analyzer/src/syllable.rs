@@ -1,0 +1,257 @@
+//! Syllable tokenizing.
+//!
+//! Vietnamese is written one syllable per space-separated unit, so the syllable is the indexing unit.
+//! What users type as one thing stays one token: acronyms joined by `&` or `-` (`TT&TT`, `CNTT-TT`),
+//! hyphenated names and loans (`I-Korea`, `e-learning`, `Pa-ri`), versions and decimals (`4.0`,
+//! `2.790`, `1,5`), dates (`14/5/2010`) and letter-digit mixes (`5G`, `COVID-19`). A joined token made of
+//! letters is also emitted as its parts, at the following positions, so `Korea` finds `I-Korea` and a
+//! phrase `thông tin - truyền thông` still lines up. Combining marks count as letters, so NFD text is
+//! not split inside a syllable. Offsets are byte offsets into the text as given.
+//!
+//! Before: `"Bộ TT&TT ký MoU về CNTT-TT, 5G và I-Korea 4.0 ngày 14/5/2010"`.
+//! After: `Bộ`, `TT&TT` (+ `TT`, `TT`), `ký`, `MoU`, `về`, `CNTT-TT` (+ `CNTT`, `TT`), `5G`, `và`,
+//! `I-Korea` (+ `I`, `Korea`), `4.0`, `ngày`, `14/5/2010`.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::char::is_combining_mark;
+
+/// What a syllable token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A plain syllable, number or letter-digit mix.
+    Simple,
+    /// A joined token (`TT&TT`); its parts follow it.
+    Joined,
+    /// One part of the preceding joined token.
+    Part,
+}
+
+/// One token of the original text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Syllable {
+    /// Byte offset of the first char in the original text.
+    pub from: usize,
+    /// Byte offset just past the last char.
+    pub to: usize,
+    /// Token position (parts of a joined token take consecutive positions from the joined one's).
+    pub position: usize,
+    /// Simple, joined or part.
+    pub kind: Kind,
+    /// True when punctuation or a line break separates this token from the previous one, so the two
+    /// do not form a word together.
+    pub boundary_before: bool,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Splits `text` into syllable tokens.
+pub fn syllables(text: &str) -> Vec<Syllable> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let end_of = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    let mut i = 0;
+    let mut position = 0;
+    let mut last_end = 0;
+    while i < n {
+        if !is_word_char(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        // A run of word characters, possibly joined by single joiners between word characters.
+        let start = i;
+        let mut parts: Vec<(usize, usize)> = Vec::new();
+        let mut part_start = i;
+        let mut joined_by_letters = false;
+        loop {
+            while i < n && is_word_char(chars[i].1) {
+                i += 1;
+            }
+            if i + 1 < n && is_word_char(chars[i + 1].1) {
+                let joiner = chars[i].1;
+                let prev_digit = chars[i - 1].1.is_ascii_digit();
+                let next_digit = chars[i + 1].1.is_ascii_digit();
+                let numeric = prev_digit && next_digit && matches!(joiner, '.' | ',' | '/' | ':');
+                let word = matches!(joiner, '&' | '-' | '\u{2011}' | '_');
+                if numeric || word {
+                    if word {
+                        joined_by_letters = true;
+                    }
+                    parts.push((part_start, i));
+                    i += 1;
+                    part_start = i;
+                    continue;
+                }
+            }
+            parts.push((part_start, i));
+            break;
+        }
+        let from = chars[start].0;
+        let to = end_of(i);
+        let gap = &text[last_end..from];
+        let boundary_before = out.is_empty() || gap.chars().any(|c| !(c == ' ' || c == '\t'));
+        last_end = to;
+        if parts.len() > 1 && joined_by_letters {
+            out.push(Syllable {
+                from,
+                to,
+                position,
+                kind: Kind::Joined,
+                boundary_before,
+            });
+            for (k, (ps, pe)) in parts.iter().enumerate() {
+                out.push(Syllable {
+                    from: chars[*ps].0,
+                    to: end_of(*pe),
+                    position: position + k,
+                    kind: Kind::Part,
+                    boundary_before: k == 0 && boundary_before,
+                });
+            }
+            position += parts.len();
+        } else {
+            out.push(Syllable {
+                from,
+                to,
+                position,
+                kind: Kind::Simple,
+                boundary_before,
+            });
+            position += 1;
+        }
+    }
+    out
+}
+
+/// The tantivy tokenizer over [`syllables`].
+#[derive(Clone, Debug, Default)]
+pub struct SyllableTokenizer;
+
+/// Token stream of [`SyllableTokenizer`].
+pub struct SyllableStream<'a> {
+    text: &'a str,
+    syllables: std::vec::IntoIter<Syllable>,
+    token: Token,
+}
+
+impl Tokenizer for SyllableTokenizer {
+    type TokenStream<'a> = SyllableStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SyllableStream<'a> {
+        SyllableStream {
+            text,
+            syllables: syllables(text).into_iter(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for SyllableStream<'_> {
+    fn advance(&mut self) -> bool {
+        match self.syllables.next() {
+            Some(s) => {
+                self.token.offset_from = s.from;
+                self.token.offset_to = s.to;
+                self.token.position = s.position;
+                self.token.position_length = 1;
+                self.token.text.clear();
+                self.token.text.push_str(&self.text[s.from..s.to]);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        syllables(text).iter().map(|s| &text[s.from..s.to]).collect()
+    }
+
+    #[test]
+    fn splits_on_spaces_and_punctuation() {
+        assert_eq!(texts("Việt Nam – Hàn Quốc, hợp tác."), ["Việt", "Nam", "Hàn", "Quốc", "hợp", "tác"]);
+    }
+
+    #[test]
+    fn keeps_tt_and_tt_with_its_parts() {
+        assert_eq!(texts("Bộ TT&TT"), ["Bộ", "TT&TT", "TT", "TT"]);
+    }
+
+    #[test]
+    fn keeps_cntt_tt_with_its_parts() {
+        assert_eq!(texts("CNTT-TT"), ["CNTT-TT", "CNTT", "TT"]);
+    }
+
+    #[test]
+    fn keeps_versions_and_numbers_whole() {
+        assert_eq!(texts("công nghiệp 4.0 với 2.790 tỷ"), ["công", "nghiệp", "4.0", "với", "2.790", "tỷ"]);
+    }
+
+    #[test]
+    fn keeps_dates_whole() {
+        assert_eq!(texts("Ngày 14/5/2010, tại"), ["Ngày", "14/5/2010", "tại"]);
+    }
+
+    #[test]
+    fn keeps_letter_digit_mixes() {
+        assert_eq!(texts("công nghệ 5G"), ["công", "nghệ", "5G"]);
+    }
+
+    #[test]
+    fn keeps_hyphenated_loans() {
+        assert_eq!(texts("I-Korea e-learning"), ["I-Korea", "I", "Korea", "e-learning", "e", "learning"]);
+    }
+
+    #[test]
+    fn spaced_dash_separates() {
+        assert_eq!(texts("Việt - Lào"), ["Việt", "Lào"]);
+    }
+
+    #[test]
+    fn trailing_full_stop_is_not_part_of_a_number() {
+        assert_eq!(texts("năm 2010."), ["năm", "2010"]);
+    }
+
+    #[test]
+    fn nfd_syllables_are_not_split_at_combining_marks() {
+        let nfd = "ho\u{31b}\u{323}p ta\u{301}c";
+        assert_eq!(texts(nfd).len(), 2);
+    }
+
+    #[test]
+    fn parts_take_consecutive_positions() {
+        let s = syllables("Bộ TT&TT ký");
+        let pos: Vec<usize> = s.iter().map(|s| s.position).collect();
+        assert_eq!(pos, [0, 1, 1, 2, 3]);
+    }
+
+    #[test]
+    fn punctuation_marks_a_boundary() {
+        let s = syllables("Hà Nội, Việt Nam");
+        let b: Vec<bool> = s.iter().map(|s| s.boundary_before).collect();
+        assert_eq!(b, [true, false, true, false]);
+    }
+
+    #[test]
+    fn offsets_point_into_original_text() {
+        let text = "Tin học hoá";
+        for s in syllables(text) {
+            assert!(text.is_char_boundary(s.from) && text.is_char_boundary(s.to));
+        }
+        assert_eq!(&text[syllables(text)[2].from..syllables(text)[2].to], "hoá");
+    }
+}
