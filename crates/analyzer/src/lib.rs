@@ -14,6 +14,7 @@
 
 pub mod acronym;
 pub mod bigram;
+pub mod decode;
 pub mod filter;
 pub mod fold;
 pub mod lower;

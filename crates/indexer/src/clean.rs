@@ -1,0 +1,75 @@
+//! Removing site furniture: menu items, icon captions and "related news" that follow an article.
+//!
+//! The rules are lines in furniture.toml, not per-site code: a line equal to a `drop_lines` entry is
+//! dropped, and a line equal to an `end_markers` entry ends the article, provided enough of the text
+//! comes before it (a marker near the top cannot eat the article).
+
+use crate::config::Furniture;
+
+/// Compiled furniture rules.
+#[derive(Clone, Debug, Default)]
+pub struct Cleaner {
+    drop: Vec<String>,
+    end: Vec<String>,
+    min_fraction: f64,
+}
+
+fn key(line: &str) -> String {
+    hoptac_analyzer::normalize(line.trim())
+}
+
+impl Cleaner {
+    /// Compiles the rules.
+    pub fn new(f: &Furniture) -> Self {
+        Cleaner {
+            drop: f.drop_lines.iter().map(|l| key(l)).collect(),
+            end: f.end_markers.iter().map(|l| key(l)).collect(),
+            min_fraction: f.min_article_fraction,
+        }
+    }
+
+    /// The lines of `text` that belong to the article.
+    pub fn clean<'a>(&self, lines: &[&'a str]) -> Vec<&'a str> {
+        let total: usize = lines.iter().map(|l| l.len() + 1).sum();
+        let mut seen = 0usize;
+        let mut out = Vec::with_capacity(lines.len());
+        for line in lines {
+            let k = key(line);
+            if self.end.contains(&k) && (seen as f64) >= self.min_fraction * total as f64 {
+                break;
+            }
+            seen += line.len() + 1;
+            if !self.drop.contains(&k) {
+                out.push(*line);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn icon_and_image_lines_are_dropped() {
+        let c = Cleaner::new(&Config::builtin().furniture);
+        let lines = ["Hợp tác Việt – Hàn", "img", "Nội dung bài viết dài.", "icon"];
+        assert_eq!(c.clean(&lines), ["Hợp tác Việt – Hàn", "Nội dung bài viết dài."]);
+    }
+
+    #[test]
+    fn an_end_marker_after_the_article_ends_it() {
+        let c = Cleaner::new(&Config::builtin().furniture);
+        let lines = ["Tiêu đề", "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế.", "Tin nổi bật", "Tin khác không liên quan"];
+        assert_eq!(c.clean(&lines), &lines[..2]);
+    }
+
+    #[test]
+    fn an_end_marker_at_the_top_is_ignored() {
+        let c = Cleaner::new(&Config::builtin().furniture);
+        let lines = ["Tin nổi bật", "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế, tiếp tục rất dài."];
+        assert_eq!(c.clean(&lines), lines);
+    }
+}

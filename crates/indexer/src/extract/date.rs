@@ -1,0 +1,126 @@
+//! Dates: the publication date line, and the best evidence for a year when there is none.
+//!
+//! Vietnamese news pages put the date on a line of its own, in several shapes: `Thứ sáu, 14/05/2010
+//! 14:56`, `09:05, 06/08/2024`, `Thứ năm, 01/10/2020`, `14-05-2010`. Where no such line exists, the
+//! latest full date or month/year mentioned (`25/9/2017`, `tháng 3/2018`, `năm 2017`) is the best
+//! evidence of when the text was written: a report cannot predate the events it reports.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::document::Date;
+
+fn date_line_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:(?:Thứ\s+\S+|Chủ\s+nhật|Chủ\s+Nhật|CN)\s*,\s*)?(?:\d{1,2}:\d{2}\s*,?\s*)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s*[-,|]?\s*\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*\(?GMT[+-]\d+\)?)?$")
+            .expect("valid date-line regex")
+    })
+}
+
+fn mention_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(?:\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b)|(?:\b(\d{1,2})/((?:19|20)\d{2})\b)|(?:năm\s+((?:19|20)\d{2})\b)")
+            .expect("valid mention regex")
+    })
+}
+
+/// Parses a line that is only a date (and optionally weekday and time).
+pub fn parse_date_line(line: &str) -> Option<Date> {
+    let line = line.trim();
+    if line.len() > 60 {
+        return None;
+    }
+    let c = date_line_re().captures(line)?;
+    let day: u8 = c[1].parse().ok()?;
+    let month: u8 = c[2].parse().ok()?;
+    let year: u16 = c[3].parse().ok()?;
+    valid(year, month, day)
+}
+
+fn valid(year: u16, month: u8, day: u8) -> Option<Date> {
+    ((1900..=2100).contains(&year) && (1..=12).contains(&month) && day <= 31).then_some(Date {
+        year,
+        month,
+        day,
+    })
+}
+
+/// The latest date mentioned in the text that is not after `max_year`: full dates and month/year first;
+/// bare `năm YYYY` only when there are none, and never a target (`đến năm 2030`).
+pub fn latest_mentioned(text: &str, max_year: u16) -> Option<Date> {
+    let mut dated: Option<Date> = None;
+    let mut bare: Option<Date> = None;
+    for c in mention_re().captures_iter(text) {
+        let parse_y = |m: regex::Match| m.as_str().parse::<u16>().ok();
+        let parse_n = |m: regex::Match| m.as_str().parse::<u8>().ok();
+        let (date, is_bare) = if let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) {
+            (valid(parse_y(y).unwrap_or(0), parse_n(m).unwrap_or(0), parse_n(d).unwrap_or(0)), false)
+        } else if let (Some(m), Some(y)) = (c.get(4), c.get(5)) {
+            (valid(parse_y(y).unwrap_or(0), parse_n(m).unwrap_or(0), 0), false)
+        } else if let Some(y) = c.get(6) {
+            let before = &text[..c.get(0).map_or(0, |m| m.start())];
+            let tail: String = before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+            let target = ["đến ", "tới ", "sau ", "trước "].iter().any(|w| tail.ends_with(w));
+            (if target { None } else { valid(parse_y(y).unwrap_or(0), 1, 0).map(|d| Date { month: 0, ..d }) }, true)
+        } else {
+            (None, false)
+        };
+        if let Some(d) = date.filter(|d| d.year <= max_year) {
+            let slot = if is_bare { &mut bare } else { &mut dated };
+            if slot.is_none_or(|b| d > b) {
+                *slot = Some(d);
+            }
+        }
+    }
+    dated.or(bare)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(year: u16, month: u8, day: u8) -> Option<Date> {
+        Some(Date { year, month, day })
+    }
+
+    #[test]
+    fn weekday_date_and_time() {
+        assert_eq!(parse_date_line("Thứ sáu, 14/05/2010 14:56"), d(2010, 5, 14));
+    }
+
+    #[test]
+    fn time_first_then_date() {
+        assert_eq!(parse_date_line("09:05, 06/08/2024"), d(2024, 8, 6));
+    }
+
+    #[test]
+    fn weekday_and_date_only() {
+        assert_eq!(parse_date_line("Thứ năm, 01/10/2020"), d(2020, 10, 1));
+    }
+
+    #[test]
+    fn prose_is_not_a_date_line() {
+        assert_eq!(parse_date_line("Ngày 14/5/2010, tại trụ sở Bộ Thông tin và Truyền thông"), None);
+    }
+
+    #[test]
+    fn latest_mention_wins() {
+        let text = "từ năm 1992 và cho đến năm 2005 … tháng 3/2018 … năm 2017";
+        assert_eq!(latest_mentioned(text, 2026), d(2018, 3, 0));
+        assert_eq!(latest_mentioned("từ năm 1992, năm 2005", 2026), d(2005, 0, 0));
+    }
+
+    #[test]
+    fn full_dates_are_mentions() {
+        assert_eq!(latest_mentioned("Sáng nay 25/9/2017, Thủ tướng", 2026), d(2017, 9, 25));
+    }
+
+    #[test]
+    fn future_years_are_ignored() {
+        assert_eq!(latest_mentioned("mục tiêu năm 2030, từ năm 2016", 2026), d(2016, 0, 0));
+        assert_eq!(latest_mentioned("phấn đấu đến năm 2025, từ năm 2016", 2030), d(2016, 0, 0));
+    }
+}

@@ -1,0 +1,226 @@
+//! Phrase matching of gazetteer entries (names, aliases, triggers) against analysed text.
+//!
+//! Entries and text go through the same analyzer, so tone placement, case and NFC/NFD never stop a
+//! match. Joined tokens (`TT&TT`, `Ô-xtrây-li-a`) are matched whole, their parts are skipped. Each
+//! entry can demand more than the syllables: a capitalised first letter as written (`Pháp`, France,
+//! is not `pháp luật`), or the exact written form of an acronym (`MIC`, not `mic`).
+
+use std::collections::HashMap;
+
+use hoptac_analyzer::{analyze, Kind};
+
+/// A token of the text, as the matchers see it.
+#[derive(Clone, Debug)]
+pub struct Tok<'a> {
+    /// As written.
+    pub original: &'a str,
+    /// Exact view.
+    pub exact: String,
+    /// Folded view.
+    pub folded: String,
+    /// Punctuation or a line break separates it from the previous token.
+    pub boundary_before: bool,
+}
+
+impl Tok<'_> {
+    /// True when written with a capital first letter.
+    pub fn capitalised(&self) -> bool {
+        self.original.chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+/// Tokens of `text` for matching (joined tokens whole, parts skipped).
+pub fn tokens(text: &str) -> Vec<Tok<'_>> {
+    analyze(text)
+        .into_iter()
+        .filter(|a| a.syllable.kind != Kind::Part)
+        .map(|a| Tok {
+            original: &text[a.syllable.from..a.syllable.to],
+            exact: a.exact,
+            folded: a.folded,
+            boundary_before: a.syllable.boundary_before,
+        })
+        .collect()
+}
+
+/// Whether entries match on the exact or the folded view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Diacritics must agree (names: `Pháp` is not `phap`).
+    Exact,
+    /// Diacritics ignored (topic triggers).
+    Folded,
+}
+
+#[derive(Clone, Debug)]
+struct Entry<T> {
+    keys: Vec<String>,
+    value: T,
+    capitalised: bool,
+    written: Option<String>,
+}
+
+/// A match of an entry over tokens `start..end`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match<T> {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// The entry's value.
+    pub value: T,
+}
+
+/// A set of phrases to find in text.
+#[derive(Clone, Debug)]
+pub struct Gazetteer<T> {
+    mode: Mode,
+    by_first: HashMap<String, Vec<Entry<T>>>,
+}
+
+impl<T: Clone> Gazetteer<T> {
+    /// An empty gazetteer.
+    pub fn new(mode: Mode) -> Self {
+        Gazetteer {
+            mode,
+            by_first: HashMap::new(),
+        }
+    }
+
+    /// Adds a phrase. A phrase written with a capital first letter only matches capitalised text.
+    pub fn add(&mut self, phrase: &str, value: T) {
+        let capitalised = phrase.chars().next().is_some_and(char::is_uppercase);
+        self.insert(phrase, value, capitalised, None);
+    }
+
+    /// Adds a phrase that matches in any case (topic triggers, lower-case terms).
+    pub fn add_any_case(&mut self, phrase: &str, value: T) {
+        self.insert(phrase, value, false, None);
+    }
+
+    /// Adds a one-token acronym that only matches exactly as written.
+    pub fn add_acronym(&mut self, acronym: &str, value: T) {
+        self.insert(acronym, value, false, Some(acronym.to_string()));
+    }
+
+    fn insert(&mut self, phrase: &str, value: T, capitalised: bool, written: Option<String>) {
+        let keys: Vec<String> = tokens(phrase)
+            .into_iter()
+            .map(|t| match self.mode {
+                Mode::Exact => t.exact,
+                Mode::Folded => t.folded,
+            })
+            .collect();
+        if keys.is_empty() || (written.is_some() && keys.len() != 1) {
+            return;
+        }
+        self.by_first.entry(keys[0].clone()).or_default().push(Entry {
+            keys,
+            value,
+            capitalised,
+            written,
+        });
+    }
+
+    fn key<'t>(&self, t: &'t Tok) -> &'t str {
+        match self.mode {
+            Mode::Exact => &t.exact,
+            Mode::Folded => &t.folded,
+        }
+    }
+
+    /// Longest non-overlapping matches, left to right.
+    pub fn find(&self, toks: &[Tok]) -> Vec<Match<T>> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let mut best: Option<&Entry<T>> = None;
+            if let Some(entries) = self.by_first.get(self.key(&toks[i])) {
+                for e in entries {
+                    let n = e.keys.len();
+                    if i + n > toks.len() || best.is_some_and(|b| b.keys.len() >= n) {
+                        continue;
+                    }
+                    let fits = (1..n).all(|k| {
+                        !toks[i + k].boundary_before && self.key(&toks[i + k]) == e.keys[k]
+                    });
+                    let case_ok = !e.capitalised || toks[i].capitalised();
+                    let written_ok = e.written.as_deref().is_none_or(|w| toks[i].original == w);
+                    if fits && case_ok && written_ok {
+                        best = Some(e);
+                    }
+                }
+            }
+            match best {
+                Some(e) => {
+                    out.push(Match {
+                        start: i,
+                        end: i + e.keys.len(),
+                        value: e.value.clone(),
+                    });
+                    i += e.keys.len();
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_across_tone_placement_and_case() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Thụy Điển", "SE");
+        assert_eq!(g.find(&tokens("Vương quốc Thuỵ Điển")).len(), 1);
+    }
+
+    #[test]
+    fn capitalised_entry_needs_capitalised_text() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Pháp", "FR");
+        assert_eq!(g.find(&tokens("Tổng thống Pháp")).len(), 1);
+        assert!(g.find(&tokens("theo pháp luật")).is_empty());
+    }
+
+    #[test]
+    fn acronyms_match_only_as_written() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add_acronym("MIC", 1);
+        assert_eq!(g.find(&tokens("Bộ TT&TT (MIC)")).len(), 1);
+        assert!(g.find(&tokens("cái mic")).is_empty());
+    }
+
+    #[test]
+    fn longest_entry_wins() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Bộ Thông tin", 1);
+        g.add("Bộ Thông tin và Truyền thông", 2);
+        let m = g.find(&tokens("Bộ Thông tin và Truyền thông Việt Nam"));
+        assert_eq!(m[0].value, 2);
+    }
+
+    #[test]
+    fn folded_mode_ignores_diacritics() {
+        let mut g = Gazetteer::new(Mode::Folded);
+        g.add_any_case("an toàn thông tin", "ATTT");
+        assert_eq!(g.find(&tokens("An toan thong tin")).len(), 1);
+    }
+
+    #[test]
+    fn a_phrase_does_not_span_punctuation() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Hàn Quốc", 1);
+        assert!(g.find(&tokens("Hàn, Quốc")).is_empty());
+    }
+
+    #[test]
+    fn joined_tokens_match_whole() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Bộ TT&TT", 1);
+        assert_eq!(g.find(&tokens("tại trụ sở Bộ TT&TT")).len(), 1);
+    }
+}

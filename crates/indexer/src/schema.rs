@@ -1,0 +1,128 @@
+//! The index schema: two analysed views of each text field, bigrams, facets and metadata.
+//!
+//! Each text field is indexed three ways — exact (diacritics kept, canonical tone placement), folded
+//! (diacritics removed, with positions for phrases) and folded syllable bigrams (word evidence) — and
+//! stored once, as written, for display and snippets. Facets are both a tantivy facet field (for
+//! counts) and plain string fields (for filters and display).
+
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    FAST, STORED, STRING,
+};
+
+use hoptac_analyzer::{VI_BIGRAM, VI_EXACT, VI_FOLDED};
+
+/// Changes whenever fields change; an index with another version must be rebuilt.
+pub const SCHEMA_VERSION: &str = "schema-1";
+
+/// Handles to every field.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    /// Stable document id (corpus-relative path or given id).
+    pub id: Field,
+    /// Title as written (stored), indexed exact.
+    pub title: Field,
+    /// Title, folded, with positions.
+    pub title_f: Field,
+    /// Title, folded bigrams.
+    pub title_bi: Field,
+    /// Body as written (stored), indexed exact.
+    pub body: Field,
+    /// Body, folded, with positions.
+    pub body_f: Field,
+    /// Body, folded bigrams.
+    pub body_bi: Field,
+    /// Publication date, ISO `YYYY-MM-DD` (or `YYYY`), stored.
+    pub date: Field,
+    /// `YYYYMMDD` for sorting by recency.
+    pub date_key: Field,
+    /// Publication year (or best evidence).
+    pub year: Field,
+    /// Source URL.
+    pub url: Field,
+    /// Countries (canonical names), multi-valued.
+    pub country: Field,
+    /// Ministries (canonical names), multi-valued.
+    pub ministry: Field,
+    /// Topics, multi-valued.
+    pub topic: Field,
+    /// `/country/…`, `/ministry/…`, `/year/…`, `/topic/…` facets.
+    pub facets: Field,
+    /// Content hash of the source file (incremental indexing).
+    pub hash: Field,
+    /// Source format (`txt`, `html`, `md`, `json`).
+    pub format: Field,
+    /// Detected text encoding.
+    pub encoding: Field,
+}
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let exact = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(VI_EXACT)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let folded = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(VI_FOLDED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let bigram = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(VI_BIGRAM)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED | FAST),
+        title: b.add_text_field("title", exact.clone()),
+        title_f: b.add_text_field("title_f", folded.clone()),
+        title_bi: b.add_text_field("title_bi", bigram.clone()),
+        body: b.add_text_field("body", exact),
+        body_f: b.add_text_field("body_f", folded),
+        body_bi: b.add_text_field("body_bi", bigram),
+        date: b.add_text_field("date", STORED),
+        date_key: b.add_u64_field("date_key", FAST),
+        year: b.add_u64_field(
+            "year",
+            NumericOptions::default().set_indexed().set_stored().set_fast(),
+        ),
+        url: b.add_text_field("url", STORED),
+        country: b.add_text_field("country", STRING | STORED),
+        ministry: b.add_text_field("ministry", STRING | STORED),
+        topic: b.add_text_field("topic", STRING | STORED),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        hash: b.add_text_field("hash", STRING | STORED),
+        format: b.add_text_field("format", STORED),
+        encoding: b.add_text_field("encoding", STORED),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Field handles of an existing schema; `None` if it is not a hoptac schema.
+    pub fn from_schema(schema: &Schema) -> Option<Fields> {
+        let f = |name: &str| schema.get_field(name).ok();
+        Some(Fields {
+            id: f("id")?,
+            title: f("title")?,
+            title_f: f("title_f")?,
+            title_bi: f("title_bi")?,
+            body: f("body")?,
+            body_f: f("body_f")?,
+            body_bi: f("body_bi")?,
+            date: f("date")?,
+            date_key: f("date_key")?,
+            year: f("year")?,
+            url: f("url")?,
+            country: f("country")?,
+            ministry: f("ministry")?,
+            topic: f("topic")?,
+            facets: f("facets")?,
+            hash: f("hash")?,
+            format: f("format")?,
+            encoding: f("encoding")?,
+        })
+    }
+}

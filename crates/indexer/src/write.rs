@@ -1,0 +1,447 @@
+//! Writing the index: incremental, atomic, one writer at a time.
+//!
+//! The index itself is the record of what has been indexed: every document stores the content hash
+//! of its file, so a run compares the corpus with the index and only adds, replaces and deletes what
+//! changed. A replaced document is deleted by id and re-added in the same commit, so a reader never
+//! sees it twice or not at all. Commits carry the analyzer, schema and index-config versions as their
+//! payload; an index with another analyzer or schema is refused with the command that rebuilds it.
+//! tantivy's writer lock keeps a second writer out.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{Facet, Value};
+use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+
+use crate::clean::Cleaner;
+use crate::config::Config;
+use crate::document::Document;
+use crate::extract::Extractor;
+use crate::load::{format_of, load};
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::IndexerError;
+
+/// The file (inside the index folder) holding the configuration the index was built with.
+pub const CONFIG_FILE: &str = "hoptac-config.json";
+
+/// Versions recorded with every commit.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct IndexVersion {
+    /// Analyzer version.
+    pub analyzer: String,
+    /// Schema version.
+    pub schema: String,
+    /// Hash of the index-config used.
+    pub config: String,
+}
+
+impl IndexVersion {
+    /// The versions this build writes, for a configuration.
+    pub fn current(config: &Config) -> Self {
+        IndexVersion {
+            analyzer: hoptac_analyzer::ANALYZER_VERSION.to_string(),
+            schema: SCHEMA_VERSION.to_string(),
+            config: config.hash(),
+        }
+    }
+
+    /// True when documents analysed by `self` can be queried by this build.
+    pub fn compatible(&self) -> bool {
+        self.analyzer == hoptac_analyzer::ANALYZER_VERSION && self.schema == SCHEMA_VERSION
+    }
+}
+
+/// Options of an indexing run.
+#[derive(Clone, Debug)]
+pub struct IndexOptions {
+    /// The corpus folder.
+    pub corpus: PathBuf,
+    /// The index folder.
+    pub index: PathBuf,
+    /// index-config.
+    pub config: Config,
+    /// Build a fresh index and swap it in.
+    pub rebuild: bool,
+    /// Files larger than this are skipped.
+    pub max_file_bytes: u64,
+    /// Commit after this many changed documents (progress survives an interruption).
+    pub commit_every: usize,
+    /// Memory budget of the tantivy writer.
+    pub writer_memory: usize,
+}
+
+impl IndexOptions {
+    /// Defaults for a corpus and an index folder.
+    pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>, config: Config) -> Self {
+        IndexOptions {
+            corpus: corpus.into(),
+            index: index.into(),
+            config,
+            rebuild: false,
+            max_file_bytes: 50 * 1024 * 1024,
+            commit_every: 10_000,
+            writer_memory: 200 * 1024 * 1024,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// New documents.
+    pub added: usize,
+    /// Changed documents, replaced.
+    pub updated: usize,
+    /// Documents whose file is gone.
+    pub removed: usize,
+    /// Documents whose file did not change.
+    pub unchanged: usize,
+    /// Files that could not be indexed, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Documents in the index after the run.
+    pub documents: u64,
+}
+
+/// A file that was not indexed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Skipped {
+    /// Corpus-relative path.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Progress callbacks (the CLI draws a bar; tests ignore them).
+pub trait Progress {
+    /// Files to look at.
+    fn start(&self, _files: u64) {}
+    /// One file done.
+    fn advance(&self) {}
+    /// Run done.
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+impl Progress for () {}
+
+/// Opens an index for reading or writing, registering hoptac's analyzers, and checks its version.
+pub fn open_index(path: &Path) -> Result<(Index, Fields, Option<IndexVersion>), IndexerError> {
+    if !path.join("meta.json").exists() {
+        return Err(IndexerError::NoIndex(path.display().to_string()));
+    }
+    let index = Index::open_in_dir(path)?;
+    hoptac_analyzer::register(index.tokenizers());
+    let version = read_version(&index)?;
+    let fields = Fields::from_schema(&index.schema());
+    match (fields, &version) {
+        (Some(f), Some(v)) if v.compatible() => Ok((index, f, version)),
+        (_, v) => Err(IndexerError::Incompatible {
+            path: path.display().to_string(),
+            found: v
+                .as_ref()
+                .map(|v| format!("{}, {}", v.analyzer, v.schema))
+                .unwrap_or_else(|| "unknown".into()),
+            expected: format!("{}, {}", hoptac_analyzer::ANALYZER_VERSION, SCHEMA_VERSION),
+        }),
+    }
+}
+
+fn read_version(index: &Index) -> Result<Option<IndexVersion>, IndexerError> {
+    let metas = index.load_metas()?;
+    Ok(metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok()))
+}
+
+/// The configuration an index was built with (saved beside it), if any.
+pub fn saved_config(index_dir: &Path) -> Option<Config> {
+    let bytes = std::fs::read(index_dir.join(CONFIG_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexerError + '_ {
+    move |source| IndexerError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IndexerError> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))
+}
+
+/// The files of the corpus that hoptac reads, as (id, path), sorted; and what could not be listed.
+pub fn list_corpus(corpus: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<Skipped>), IndexerError> {
+    if !corpus.is_dir() {
+        return Err(IndexerError::NoCorpus(corpus.display().to_string()));
+    }
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let walker = walkdir::WalkDir::new(corpus)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let path = e.path();
+                if format_of(path).is_none() {
+                    continue;
+                }
+                let rel = path.strip_prefix(corpus).unwrap_or(path);
+                match document_id(rel) {
+                    Some(id) => files.push((id, path.to_path_buf())),
+                    None => skipped.push(Skipped {
+                        path: rel.to_string_lossy().into_owned(),
+                        reason: "file name is not valid UTF-8".into(),
+                    }),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => skipped.push(Skipped {
+                path: e
+                    .path()
+                    .map(|p| p.strip_prefix(corpus).unwrap_or(p).to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok((files, skipped))
+}
+
+/// The stable id of a corpus-relative path: its components joined by `/`.
+pub fn document_id(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    parts.map(|p| p.join("/"))
+}
+
+/// The ids and content hashes of every document in an index.
+pub fn indexed_hashes(index: &Index, fields: &Fields) -> Result<HashMap<String, String>, IndexerError> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let store = segment.get_store_reader(1).map_err(tantivy::TantivyError::from)?;
+        for doc_id in segment.doc_ids_alive() {
+            let doc: TantivyDocument = store.get(doc_id)?;
+            let _ = ord;
+            let id = doc.get_first(fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let hash = doc.get_first(fields.hash).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            out.insert(id, hash);
+        }
+    }
+    Ok(out)
+}
+
+/// The tantivy document for a hoptac document.
+pub fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
+    let mut t = doc!(
+        f.id => d.id.as_str(),
+        f.title => d.title.as_str(),
+        f.title_f => d.title.as_str(),
+        f.title_bi => d.title.as_str(),
+        f.body => d.body.as_str(),
+        f.body_f => d.body.as_str(),
+        f.body_bi => d.body.as_str(),
+        f.hash => d.hash.as_str(),
+        f.format => d.format.as_str(),
+        f.encoding => d.encoding.as_str(),
+    );
+    if let Some(date) = &d.date {
+        t.add_text(f.date, date);
+        let key: u64 = date.replace('-', "").parse().unwrap_or(0);
+        let key = match date.len() {
+            4 => key * 10_000,
+            7 => key * 100,
+            _ => key,
+        };
+        t.add_u64(f.date_key, key);
+    } else {
+        t.add_u64(f.date_key, d.year.map(|y| y * 10_000).unwrap_or(0));
+    }
+    if let Some(y) = d.year {
+        t.add_u64(f.year, y);
+        t.add_facet(f.facets, Facet::from_path(["year", &y.to_string()]));
+    }
+    if let Some(u) = &d.url {
+        t.add_text(f.url, u);
+    }
+    for (field, root, values) in [
+        (f.country, "country", &d.country),
+        (f.ministry, "ministry", &d.ministry),
+        (f.topic, "topic", &d.topic),
+    ] {
+        for v in values {
+            t.add_text(field, v);
+            t.add_facet(f.facets, Facet::from_path([root, v.as_str()]));
+        }
+    }
+    t
+}
+
+/// Reads a hoptac document back from a stored tantivy document.
+pub fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
+    let s = |field| t.get_first(field).and_then(|v| v.as_str()).map(String::from);
+    let all = |field| t.get_all(field).filter_map(|v| v.as_str()).map(String::from).collect::<Vec<_>>();
+    Document {
+        id: s(f.id).unwrap_or_default(),
+        title: s(f.title).unwrap_or_default(),
+        body: s(f.body).unwrap_or_default(),
+        date: s(f.date),
+        year: t.get_first(f.year).and_then(|v| v.as_u64()),
+        url: s(f.url),
+        country: all(f.country),
+        ministry: all(f.ministry),
+        topic: all(f.topic),
+        hash: s(f.hash).unwrap_or_default(),
+        format: s(f.format).unwrap_or_default(),
+        encoding: s(f.encoding).unwrap_or_default(),
+    }
+}
+
+/// Opens (creating if needed) an index for writing.
+fn open_for_writing(path: &Path, config: &Config) -> Result<(Index, Fields, bool), IndexerError> {
+    if path.join("meta.json").exists() {
+        match open_index(path) {
+            Ok((index, fields, version)) => {
+                let same_config = version.is_some_and(|v| v.config == config.hash());
+                Ok((index, fields, same_config))
+            }
+            Err(e) => Err(e),
+        }
+    } else {
+        std::fs::create_dir_all(path).map_err(io(path))?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(path, schema)?;
+        hoptac_analyzer::register(index.tokenizers());
+        Ok((index, fields, true))
+    }
+}
+
+fn writer(index: &Index, path: &Path, memory: usize) -> Result<IndexWriter, IndexerError> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+    index
+        .writer_with_num_threads(threads, memory.max(threads * 20 * 1024 * 1024))
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => IndexerError::Locked(path.display().to_string()),
+            e => IndexerError::Tantivy(e),
+        })
+}
+
+fn commit(w: &mut IndexWriter, version: &IndexVersion) -> Result<(), IndexerError> {
+    let mut prepared = w.prepare_commit()?;
+    prepared.set_payload(&serde_json::to_string(version).unwrap_or_default());
+    prepared.commit()?;
+    Ok(())
+}
+
+/// Indexes a corpus folder into an index folder, incrementally (or from scratch with `rebuild`).
+pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, IndexerError> {
+    if opts.rebuild {
+        return rebuild(opts, progress);
+    }
+    let (files, mut skipped) = list_corpus(&opts.corpus)?;
+    let (index, fields, same_config) = open_for_writing(&opts.index, &opts.config)?;
+    let mut w = writer(&index, &opts.index, opts.writer_memory)?;
+    let existing = indexed_hashes(&index, &fields)?;
+    let version = IndexVersion::current(&opts.config);
+    write_atomic(
+        &opts.index.join(CONFIG_FILE),
+        &serde_json::to_vec(&opts.config).unwrap_or_default(),
+    )?;
+    let cleaner = Cleaner::new(&opts.config.furniture);
+    let extractor = Extractor::new(&opts.config);
+    let mut summary = Summary::default();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut pending = 0usize;
+    progress.start(files.len() as u64);
+    for (id, path) in &files {
+        progress.advance();
+        seen.insert(id.as_str());
+        let bytes = match read_limited(path, opts.max_file_bytes) {
+            Ok(b) => b,
+            Err(reason) => {
+                skipped.push(Skipped { path: id.clone(), reason });
+                continue;
+            }
+        };
+        let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
+        let old = existing.get(id);
+        if same_config && old == Some(&hash) {
+            summary.unchanged += 1;
+            continue;
+        }
+        match load(path, &bytes, &cleaner) {
+            Ok(raw) => {
+                let doc = extractor.document(id.clone(), hash, raw);
+                w.delete_term(Term::from_field_text(fields.id, id));
+                w.add_document(to_tantivy(&fields, &doc))?;
+                match old {
+                    Some(_) => summary.updated += 1,
+                    None => summary.added += 1,
+                }
+                pending += 1;
+            }
+            Err(e) => {
+                if old.is_some() {
+                    // The file is now unreadable: the stale version must not stay searchable.
+                    w.delete_term(Term::from_field_text(fields.id, id));
+                    summary.removed += 1;
+                    pending += 1;
+                }
+                skipped.push(Skipped { path: id.clone(), reason: e.to_string() });
+            }
+        }
+        if pending >= opts.commit_every {
+            commit(&mut w, &version)?;
+            pending = 0;
+        }
+    }
+    for id in existing.keys() {
+        if !seen.contains(id.as_str()) {
+            w.delete_term(Term::from_field_text(fields.id, id));
+            summary.removed += 1;
+        }
+    }
+    commit(&mut w, &version)?;
+    w.wait_merging_threads()?;
+    progress.finish();
+    summary.skipped = skipped;
+    summary.documents = index.reader()?.searcher().num_docs();
+    Ok(summary)
+}
+
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > max {
+        return Err(format!("file is {} bytes, over the limit of {} bytes", meta.len(), max));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+fn rebuild(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, IndexerError> {
+    let parent = opts.index.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = opts.index.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "index".into());
+    let stamp = std::process::id();
+    let fresh = parent.join(format!(".{name}.rebuild-{stamp}"));
+    if fresh.exists() {
+        std::fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
+    }
+    let mut sub = opts.clone();
+    sub.rebuild = false;
+    sub.index = fresh.clone();
+    let summary = index_corpus(&sub, progress)?;
+    let old = parent.join(format!(".{name}.old-{stamp}"));
+    if opts.index.exists() {
+        std::fs::rename(&opts.index, &old).map_err(io(&opts.index))?;
+    }
+    std::fs::rename(&fresh, &opts.index).map_err(io(&fresh))?;
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(summary)
+}
