@@ -1,1 +1,299 @@
+//! Index in, answers out: query understanding, ranking, facet counts, snippets and documents over a
+//! hoptac index. The CLI and the HTTP server both call [`Engine`]; neither builds queries itself.
 
+pub mod facets;
+pub mod query;
+pub mod rank;
+pub mod snippet;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+
+use hoptac_indexer::schema::Fields;
+use hoptac_indexer::write::{from_tantivy, saved_config};
+use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
+
+pub use facets::{FacetCountsByDim, FacetValue};
+pub use query::{Plan, QueryContext};
+pub use rank::{Dim, Filters, Ranker, Weights};
+pub use snippet::{Highlighter, Snippet};
+
+/// What can go wrong answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Opening or reading the index failed.
+    #[error(transparent)]
+    Index(#[from] IndexerError),
+    /// The engine failed.
+    #[error("search failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// A request parameter is out of range or unknown.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No document with this id.
+    #[error("no document with id {0:?}")]
+    NotFound(String),
+}
+
+/// A search: free text and/or filters, and the page wanted.
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    /// What the user typed (may be empty: filters only).
+    pub query: String,
+    /// Filters as typed (resolved to canonical values by the engine).
+    pub filters: Filters,
+    /// Results to skip.
+    pub offset: usize,
+    /// Results to return.
+    pub limit: usize,
+    /// Characters per snippet.
+    pub snippet_chars: usize,
+    /// Values per facet dimension.
+    pub facet_limit: usize,
+}
+
+impl SearchRequest {
+    /// A text query, first page of 10.
+    pub fn text(query: &str) -> Self {
+        SearchRequest {
+            query: query.to_string(),
+            limit: 10,
+            snippet_chars: 240,
+            facet_limit: 20,
+            ..Default::default()
+        }
+    }
+}
+
+/// One result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    /// Document id.
+    pub id: String,
+    /// Title as written.
+    pub title: String,
+    /// ISO date, when known.
+    pub date: Option<String>,
+    /// Year, when known.
+    pub year: Option<u64>,
+    /// Source URL.
+    pub url: Option<String>,
+    /// Relevance score.
+    pub score: f32,
+    /// Best passage, HTML-escaped, matched words in `<mark>`.
+    pub snippet: String,
+    /// The same passage as plain text with highlight ranges (for terminals).
+    #[serde(skip)]
+    pub passage: Snippet,
+    /// Countries.
+    pub country: Vec<String>,
+    /// Ministries.
+    pub ministry: Vec<String>,
+    /// Topics.
+    pub topic: Vec<String>,
+}
+
+/// The answer to a search.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchResponse {
+    /// Matching documents in all.
+    pub total: usize,
+    /// Time taken, milliseconds.
+    pub took_ms: f64,
+    /// The page.
+    pub hits: Vec<Hit>,
+    /// Facet counts.
+    pub facets: FacetCountsByDim,
+}
+
+/// A searchable index.
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    context: QueryContext,
+    ranker: Ranker,
+    path: PathBuf,
+    version: Option<IndexVersion>,
+}
+
+impl Engine {
+    /// Opens the index at `path` with the configuration it was built with.
+    pub fn open(path: &Path) -> Result<Engine, SearchError> {
+        let (index, fields, version) = open_index(path)?;
+        let config = saved_config(path).unwrap_or_else(Config::builtin);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Engine {
+            ranker: Ranker { fields: fields.clone(), weights: Weights::default() },
+            context: QueryContext::new(&config),
+            index,
+            reader,
+            fields,
+            path: path.to_path_buf(),
+            version,
+        })
+    }
+
+    /// Sees the latest commit now (instead of shortly after it).
+    pub fn reload(&self) -> Result<(), SearchError> {
+        Ok(self.reader.reload()?)
+    }
+
+    /// The index folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Versions recorded in the index.
+    pub fn version(&self) -> Option<&IndexVersion> {
+        self.version.as_ref()
+    }
+
+    /// The query understanding in use.
+    pub fn context(&self) -> &QueryContext {
+        &self.context
+    }
+
+    /// Replaces the ranking weights (evaluation and tuning).
+    pub fn set_weights(&mut self, weights: Weights) {
+        self.ranker.weights = weights;
+    }
+
+    /// Documents in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The underlying tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    fn resolve(&self, filters: &Filters) -> Filters {
+        let mut f = filters.clone();
+        f.country = f
+            .country
+            .iter()
+            .map(|c| self.context.canonical_country(c).map(String::from).unwrap_or_else(|| c.trim().to_string()))
+            .collect();
+        f
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let plan = self.context.parse(&req.query);
+        let filters = self.resolve(&req.filters);
+        let query = self.ranker.build(&plan, &filters, None);
+        let limit = req.limit.max(1);
+        let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
+        let facet_collector = facets::collector("facets", &unfiltered);
+        let mut facet_counts = FacetCountsByDim::default();
+        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if plan.is_empty() {
+            // Filters only: newest first.
+            let top = TopDocs::with_limit(limit)
+                .and_offset(req.offset)
+                .order_by_fast_field::<u64>("date_key", Order::Desc);
+            let (docs, count, counts) = searcher.search(&query, &(top, Count, facet_collector))?;
+            for d in &unfiltered {
+                *facet_counts.get_mut(*d) = facets::values(&counts, *d, req.facet_limit);
+            }
+            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), count)
+        } else {
+            let top = TopDocs::with_limit(limit).and_offset(req.offset).order_by_score();
+            let (docs, count, counts) = searcher.search(&query, &(top, Count, facet_collector))?;
+            for d in &unfiltered {
+                *facet_counts.get_mut(*d) = facets::values(&counts, *d, req.facet_limit);
+            }
+            (docs, count)
+        };
+        for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
+            let q = self.ranker.build(&plan, &filters, Some(d));
+            let counts = searcher.search(&q, &facets::collector("facets", &[d]))?;
+            *facet_counts.get_mut(d) = facets::values(&counts, d, req.facet_limit);
+        }
+        let highlighter = Highlighter::new(&plan.highlight_terms());
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, addr) in addresses {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let d = from_tantivy(&self.fields, &doc);
+            let passage = highlighter.snippet(&d.body, req.snippet_chars.max(40));
+            hits.push(Hit {
+                snippet: passage.to_html(),
+                passage,
+                id: d.id,
+                title: d.title,
+                date: d.date,
+                year: d.year,
+                url: d.url,
+                score,
+                country: d.country,
+                ministry: d.ministry,
+                topic: d.topic,
+            });
+        }
+        Ok(SearchResponse {
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets: facet_counts,
+        })
+    }
+
+    /// Ids of the top `limit` documents for a query (evaluation; no snippets, no facets).
+    pub fn top_ids(&self, query: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let plan = self.context.parse(query);
+        if plan.is_empty() {
+            return Ok(Vec::new());
+        }
+        let q = self.ranker.build(&plan, &Filters::default(), None);
+        let docs = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let mut out = Vec::with_capacity(docs.len());
+        for (_, addr) in docs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_string());
+        }
+        Ok(out)
+    }
+
+    /// Facet counts over the whole index.
+    pub fn facets(&self, limit: usize) -> Result<FacetCountsByDim, SearchError> {
+        let searcher = self.reader.searcher();
+        let counts = searcher.search(&tantivy::query::AllQuery, &facets::collector("facets", &Dim::ALL))?;
+        let mut out = FacetCountsByDim::default();
+        for d in Dim::ALL {
+            *out.get_mut(d) = facets::values(&counts, d, limit);
+        }
+        Ok(out)
+    }
+
+    /// One document by id.
+    pub fn document(&self, id: &str) -> Result<Document, SearchError> {
+        let searcher = self.reader.searcher();
+        let q = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let docs = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let (_, addr) = docs.first().ok_or_else(|| SearchError::NotFound(id.to_string()))?;
+        let doc: TantivyDocument = searcher.doc(*addr)?;
+        Ok(from_tantivy(&self.fields, &doc))
+    }
+
+    /// Highlights the query's words in a whole text (document pages).
+    pub fn highlight(&self, query: &str, text: &str) -> Snippet {
+        let plan = self.context.parse(query);
+        let h = Highlighter::new(&plan.highlight_terms());
+        Snippet { text: text.to_string(), highlights: h.ranges(text), cut_start: false, cut_end: false }
+    }
+}

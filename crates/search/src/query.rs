@@ -1,0 +1,411 @@
+//! Query understanding: from what a user typed to a plan of concepts.
+//!
+//! tantivy's QueryParser splits on whitespace before analysis, which breaks multi-syllable words, so
+//! hoptac reads queries itself. Syntax: `"quoted phrase"` must match as a phrase, `-word` and
+//! `-"phrase"` exclude; everything else is free text. Anything the syntax cannot read (an unclosed
+//! quote, `(((`, a lone `-`, control characters) is read as free text, never an error.
+//!
+//! Free text is analysed like documents and grouped into concepts, longest first: a country name or
+//! alias (`Nam Hàn`, `Korea`), an acronym or its expansion (`ATTT`, `an toàn thông tin`), an English
+//! glossary phrase (`smart city`), a dictionary word (`hợp tác`), or a single syllable. Each concept
+//! knows its alternatives, so the ranking can reward any way of saying it.
+
+use std::collections::{HashMap, HashSet};
+
+use hoptac_analyzer::{analyze, AcronymTable, Kind, Lexicon};
+use hoptac_indexer::Config;
+
+/// One query syllable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QTerm {
+    /// Exact view.
+    pub exact: String,
+    /// Folded view.
+    pub folded: String,
+    /// Typed with diacritics (so exact matches deserve a reward).
+    pub diacritics: bool,
+    /// A function word (no weight on its own).
+    pub stop: bool,
+}
+
+/// Another way of saying a concept, as folded syllables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternative {
+    /// Folded syllables of the alternative (one for an acronym).
+    pub folded: Vec<String>,
+    /// Why it is an alternative (`acronym`, `expansion`, `alias`, `english`).
+    pub kind: &'static str,
+}
+
+/// A group of query syllables that stands for one thing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Concept {
+    /// The syllables as typed (normalised).
+    pub terms: Vec<QTerm>,
+    /// Other ways of saying it.
+    pub alternatives: Vec<Alternative>,
+    /// The canonical country, when the concept names one.
+    pub country: Option<String>,
+}
+
+impl Concept {
+    /// True when every syllable is a function word and nothing else can stand for it.
+    pub fn is_stop(&self) -> bool {
+        self.terms.iter().all(|t| t.stop) && self.alternatives.is_empty()
+    }
+}
+
+/// A parsed query.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Free-text runs (bigrams never cross from one run to the next), each a list of concepts.
+    pub runs: Vec<Vec<Concept>>,
+    /// Quoted phrases that must match.
+    pub phrases: Vec<Vec<QTerm>>,
+    /// Words and phrases that must not match.
+    pub excluded: Vec<Vec<QTerm>>,
+}
+
+impl Plan {
+    /// True when there is nothing to match (filters only, or an unreadable query).
+    pub fn is_empty(&self) -> bool {
+        self.runs.iter().all(|r| r.iter().all(Concept::is_stop)) && self.phrases.is_empty()
+    }
+
+    /// Every folded form the query can match, for highlighting: (folded syllable, typed exact form).
+    pub fn highlight_terms(&self) -> Vec<QTerm> {
+        let mut out = Vec::new();
+        for c in self.runs.iter().flatten() {
+            out.extend(c.terms.iter().filter(|t| !t.stop).cloned());
+            for a in &c.alternatives {
+                out.extend(a.folded.iter().map(|f| QTerm {
+                    exact: f.clone(),
+                    folded: f.clone(),
+                    diacritics: false,
+                    stop: false,
+                }));
+            }
+        }
+        for p in &self.phrases {
+            out.extend(p.iter().cloned());
+        }
+        out
+    }
+}
+
+/// What query understanding needs from index-config, compiled once.
+#[derive(Clone, Debug, Default)]
+pub struct QueryContext {
+    acronyms: AcronymTable,
+    ambiguous: HashSet<String>,
+    lexicon: Lexicon,
+    stopwords: HashSet<String>,
+    stopwords_folded: HashSet<String>,
+    /// folded alias → (country index, is the canonical name)
+    country_alias: HashMap<String, usize>,
+    countries: Vec<(String, Vec<Vec<String>>)>,
+    /// folded English phrase → Vietnamese folded phrases
+    glossary: HashMap<String, Vec<Vec<String>>>,
+    longest: usize,
+}
+
+fn folded_syllables(text: &str) -> Vec<String> {
+    analyze(text)
+        .into_iter()
+        .filter(|a| a.syllable.kind != Kind::Joined)
+        .map(|a| a.folded)
+        .collect()
+}
+
+impl QueryContext {
+    /// Compiles the parts of a configuration that queries use.
+    pub fn new(config: &Config) -> Self {
+        let mut acronyms = AcronymTable::default();
+        let mut ambiguous = HashSet::new();
+        let mut glossary: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for a in &config.acronyms.acronyms {
+            for form in std::iter::once(&a.acronym).chain(a.variants.iter()) {
+                for e in &a.expansions {
+                    acronyms.insert(form, e);
+                }
+                if a.ambiguous {
+                    ambiguous.insert(hoptac_analyzer::fold(&hoptac_analyzer::normalize(form)));
+                }
+            }
+            for en in &a.english {
+                let key = folded_syllables(en).join(" ");
+                let entry = glossary.entry(key).or_default();
+                entry.push(vec![hoptac_analyzer::fold(&hoptac_analyzer::normalize(&a.acronym))]);
+                for e in &a.expansions {
+                    entry.push(folded_syllables(e));
+                }
+            }
+        }
+        for t in &config.glossary.terms {
+            for en in &t.en {
+                let key = folded_syllables(en).join(" ");
+                glossary.entry(key).or_default().extend(t.vi.iter().map(|v| folded_syllables(v)));
+            }
+        }
+        let mut country_alias = HashMap::new();
+        let mut countries = Vec::new();
+        for (i, c) in config.countries.countries.iter().enumerate() {
+            let mut forms = vec![folded_syllables(&c.name)];
+            for a in c.aliases.iter().chain(c.acronym_aliases.iter()) {
+                let f = folded_syllables(a);
+                if !f.is_empty() && !forms.contains(&f) {
+                    forms.push(f);
+                }
+            }
+            for f in &forms {
+                country_alias.entry(f.join(" ")).or_insert(i);
+            }
+            countries.push((c.name.clone(), forms));
+        }
+        let stopwords: HashSet<String> = config.stopwords.iter().map(|s| hoptac_analyzer::normalize(s)).collect();
+        let stopwords_folded = stopwords.iter().map(|s| hoptac_analyzer::fold(s)).collect();
+        let longest = 8;
+        QueryContext {
+            acronyms,
+            ambiguous,
+            lexicon: Lexicon::new(config.words.iter().map(String::as_str)),
+            stopwords,
+            stopwords_folded,
+            country_alias,
+            countries,
+            glossary,
+            longest,
+        }
+    }
+
+    /// The canonical country name for a user's spelling of it (`han quoc`, `Korea` → `Hàn Quốc`).
+    pub fn canonical_country(&self, name: &str) -> Option<&str> {
+        let key = folded_syllables(name).join(" ");
+        self.country_alias.get(&key).map(|&i| self.countries[i].0.as_str())
+    }
+
+    /// Every country's canonical name and its folded forms (for suggestions).
+    pub fn countries(&self) -> impl Iterator<Item = (&str, &[Vec<String>])> {
+        self.countries.iter().map(|(n, f)| (n.as_str(), f.as_slice()))
+    }
+
+    fn qterms(&self, text: &str) -> Vec<QTerm> {
+        analyze(text)
+            .into_iter()
+            .filter(|a| a.syllable.kind != Kind::Part)
+            .map(|a| QTerm {
+                diacritics: a.exact != a.folded && !a.exact.is_ascii(),
+                stop: if a.exact.is_ascii() {
+                    self.stopwords_folded.contains(&a.folded)
+                } else {
+                    self.stopwords.contains(&a.exact)
+                },
+                exact: a.exact,
+                folded: a.folded,
+            })
+            .collect()
+    }
+
+    /// Parses a query.
+    pub fn parse(&self, query: &str) -> Plan {
+        let cleaned: String = query
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(1000)
+            .collect();
+        let mut plan = Plan::default();
+        let mut free = String::new();
+        let mut rest = cleaned.as_str();
+        let flush = |free: &mut String, plan: &mut Plan| {
+            let terms = self.qterms(free);
+            if !terms.is_empty() {
+                plan.runs.push(self.concepts(terms));
+            }
+            free.clear();
+        };
+        while let Some(c) = rest.chars().next() {
+            let at_word_start = free.is_empty() || free.ends_with(char::is_whitespace);
+            if c == '"' {
+                if let Some(end) = rest[1..].find('"') {
+                    let terms = self.qterms(&rest[1..1 + end]);
+                    flush(&mut free, &mut plan);
+                    if !terms.is_empty() {
+                        plan.phrases.push(terms);
+                    }
+                    rest = &rest[end + 2..];
+                    continue;
+                }
+                rest = &rest[1..];
+                free.push(' ');
+                continue;
+            }
+            if c == '-' && at_word_start {
+                let after = &rest[1..];
+                if let Some(inner) = after.strip_prefix('"') {
+                    if let Some(end) = inner.find('"') {
+                        let terms = self.qterms(&inner[..end]);
+                        if !terms.is_empty() {
+                            plan.excluded.push(terms);
+                        }
+                        rest = &inner[end + 1..];
+                        continue;
+                    }
+                } else if after.chars().next().is_some_and(|c| c.is_alphanumeric()) {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    let terms = self.qterms(&after[..end]);
+                    flush(&mut free, &mut plan);
+                    if !terms.is_empty() {
+                        plan.excluded.push(terms);
+                    }
+                    rest = &after[end..];
+                    continue;
+                }
+            }
+            free.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+        flush(&mut free, &mut plan);
+        plan
+    }
+
+    /// Groups syllables into concepts, longest match first.
+    fn concepts(&self, terms: Vec<QTerm>) -> Vec<Concept> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < terms.len() {
+            let mut best: Option<Concept> = None;
+            for len in (1..=self.longest.min(terms.len() - i)).rev() {
+                let span = &terms[i..i + len];
+                let folded: Vec<&str> = span.iter().map(|t| t.folded.as_str()).collect();
+                let key = folded.join(" ");
+                let mut alternatives = Vec::new();
+                let mut country = None;
+                if let Some(&c) = self.country_alias.get(&key) {
+                    let (name, forms) = &self.countries[c];
+                    country = Some(name.clone());
+                    for f in forms {
+                        if f.join(" ") != key {
+                            alternatives.push(Alternative { folded: f.clone(), kind: "alias" });
+                        }
+                    }
+                }
+                if len == 1 && !self.ambiguous.contains(&key) {
+                    for e in self.acronyms.expansions(&span[0].exact) {
+                        alternatives.push(Alternative {
+                            folded: e.iter().map(|s| hoptac_analyzer::fold(s)).collect(),
+                            kind: "expansion",
+                        });
+                    }
+                }
+                if len > 1 {
+                    for a in self.acronyms.acronyms_of(&folded) {
+                        alternatives.push(Alternative { folded: vec![a.clone()], kind: "acronym" });
+                    }
+                }
+                if let Some(vi) = self.glossary.get(&key) {
+                    for v in vi {
+                        alternatives.push(Alternative { folded: v.clone(), kind: "english" });
+                    }
+                }
+                // Typed with diacritics, a word must be that word (`thăm Mỹ` is not `thẩm mỹ`).
+                let exact_key = span.iter().map(|t| t.exact.as_str()).collect::<Vec<_>>().join(" ");
+                let word = len > 1 && self.lexicon.contains(&exact_key);
+                if !alternatives.is_empty() || country.is_some() || word || len == 1 {
+                    alternatives.dedup();
+                    best = Some(Concept {
+                        terms: span.to_vec(),
+                        alternatives,
+                        country,
+                    });
+                    break;
+                }
+            }
+            let c = best.expect("a single syllable is always a concept");
+            i += c.terms.len();
+            out.push(c);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> QueryContext {
+        QueryContext::new(&Config::builtin())
+    }
+
+    fn concepts(q: &str) -> Vec<String> {
+        ctx().parse(q).runs.concat().iter().map(|c| c.terms.iter().map(|t| t.exact.as_str()).collect::<Vec<_>>().join(" ")).collect()
+    }
+
+    #[test]
+    fn groups_words_and_country_names() {
+        assert_eq!(concepts("an toàn thông tin Hàn Quốc"), ["an toàn thông tin", "hàn quốc"]);
+    }
+
+    #[test]
+    fn groups_folded_queries_the_same_way() {
+        assert_eq!(concepts("an toan thong tin han quoc"), ["an toan thong tin", "han quoc"]);
+    }
+
+    #[test]
+    fn acronym_gets_its_expansion() {
+        let plan = ctx().parse("ATTT Hàn Quốc");
+        let attt = &plan.runs[0][0];
+        assert!(attt.alternatives.iter().any(|a| a.folded == ["an", "toan", "thong", "tin"]));
+    }
+
+    #[test]
+    fn expansion_gets_its_acronym() {
+        let plan = ctx().parse("an toàn thông tin");
+        assert!(plan.runs[0][0].alternatives.iter().any(|a| a.folded == ["attt"]));
+    }
+
+    #[test]
+    fn alias_gets_the_canonical_name() {
+        let plan = ctx().parse("Thủ tướng thăm Mỹ");
+        let my = plan.runs[0].last().unwrap();
+        assert_eq!(my.country.as_deref(), Some("Hoa Kỳ"));
+        assert!(my.alternatives.iter().any(|a| a.folded == ["hoa", "ky"]));
+    }
+
+    #[test]
+    fn english_country_names_reach_vietnamese() {
+        let plan = ctx().parse("Vietnam Japan strategic partnership");
+        let all = plan.runs.concat();
+        assert_eq!(all[1].country.as_deref(), Some("Nhật Bản"));
+        assert!(all[2].alternatives.iter().any(|a| a.folded == ["doi", "tac", "chien", "luoc"]));
+    }
+
+    #[test]
+    fn quoted_phrases_and_exclusions() {
+        let plan = ctx().parse("hợp tác \"an ninh mạng\" -xã");
+        assert_eq!(plan.phrases.len(), 1);
+        assert_eq!(plan.excluded[0][0].exact, "xã");
+        assert_eq!(plan.runs.concat().len(), 1);
+    }
+
+    #[test]
+    fn hyphenated_words_are_not_exclusions() {
+        let plan = ctx().parse("Việt - Lào e-government");
+        assert!(plan.excluded.is_empty());
+    }
+
+    #[test]
+    fn unreadable_queries_do_not_fail() {
+        for q in ["\"unclosed", "(((", "-", "&&&", "\u{0}\u{7}", "- - -", "\"\""] {
+            let _ = ctx().parse(q);
+        }
+        assert!(ctx().parse("(((").is_empty());
+        assert!(!ctx().parse("\"unclosed phrase").is_empty());
+    }
+
+    #[test]
+    fn canonical_country_from_any_spelling() {
+        assert_eq!(ctx().canonical_country("han quoc"), Some("Hàn Quốc"));
+        assert_eq!(ctx().canonical_country("Korea"), Some("Hàn Quốc"));
+        assert_eq!(ctx().canonical_country("Mỹ"), Some("Hoa Kỳ"));
+    }
+}

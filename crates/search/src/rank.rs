@@ -1,0 +1,312 @@
+//! Ranking: a query plan becomes one tantivy query.
+//!
+//! The score of a document is a sum of BM25 evidence, from weakest to strongest:
+//! - each query syllable in the folded view (so a query typed without diacritics finds everything),
+//!   plus a reward in the exact view when the syllable was typed with diacritics (so `đường` ranks
+//!   `đường` above `Dương`);
+//! - each pair of adjacent query syllables as a folded bigram (word evidence: `an toàn thông tin` as a
+//!   run, not four scattered syllables; `hợp tác` apart from `hợp tác xã` only by what surrounds it);
+//! - each alternative of a concept (acronym ↔ expansion, country alias, English glossary) as a phrase;
+//! - a concept naming a country rewards documents whose country facet is that country;
+//! - documents matching every concept get their score raised by half again, so that matching more
+//!   of the query wins without demanding all of it.
+//!
+//! Titles count more than bodies. Quoted phrases must match; excluded words must not.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use hoptac_indexer::schema::Fields;
+
+use crate::query::{Concept, Plan, QTerm};
+
+/// Weights of the evidence; rules, not per-query constants.
+#[derive(Clone, Copy, Debug)]
+pub struct Weights {
+    /// Title matches count this many times a body match.
+    pub title: f32,
+    /// Reward for the exact spelling of a syllable typed with diacritics.
+    pub exact: f32,
+    /// Adjacent-syllable (bigram) evidence.
+    pub bigram: f32,
+    /// An alternative spelling of a concept.
+    pub alternative: f32,
+    /// A country concept matching the document's country facet.
+    pub country_facet: f32,
+    /// Extra share of the score for documents matching every concept.
+    pub all_concepts: f32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            title: 2.0,
+            exact: 0.5,
+            bigram: 1.0,
+            alternative: 1.0,
+            country_facet: 1.5,
+            all_concepts: 0.5,
+        }
+    }
+}
+
+/// Filters, already resolved to canonical facet values.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// Any of these countries.
+    pub country: Vec<String>,
+    /// Any of these ministries.
+    pub ministry: Vec<String>,
+    /// Any of these topics.
+    pub topic: Vec<String>,
+    /// Any of these years.
+    pub year: Vec<u64>,
+    /// From this year on.
+    pub year_from: Option<u64>,
+    /// Up to this year.
+    pub year_to: Option<u64>,
+}
+
+/// A facet dimension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dim {
+    /// Country.
+    Country,
+    /// Ministry.
+    Ministry,
+    /// Year.
+    Year,
+    /// Topic.
+    Topic,
+}
+
+impl Dim {
+    /// All dimensions, in display order.
+    pub const ALL: [Dim; 4] = [Dim::Country, Dim::Ministry, Dim::Year, Dim::Topic];
+
+    /// The facet root name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dim::Country => "country",
+            Dim::Ministry => "ministry",
+            Dim::Year => "year",
+            Dim::Topic => "topic",
+        }
+    }
+}
+
+impl Filters {
+    /// True when the dimension is filtered.
+    pub fn has(&self, dim: Dim) -> bool {
+        match dim {
+            Dim::Country => !self.country.is_empty(),
+            Dim::Ministry => !self.ministry.is_empty(),
+            Dim::Topic => !self.topic.is_empty(),
+            Dim::Year => !self.year.is_empty() || self.year_from.is_some() || self.year_to.is_some(),
+        }
+    }
+
+    /// True when nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        Dim::ALL.iter().all(|d| !self.has(*d))
+    }
+
+    /// The filter clauses, leaving one dimension out (for its facet counts).
+    pub fn clauses(&self, f: &Fields, except: Option<Dim>) -> Vec<Box<dyn Query>> {
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let any_of = |field: Field, values: &[String]| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                values
+                    .iter()
+                    .map(|v| {
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(field, v),
+                            IndexRecordOption::Basic,
+                        ));
+                        (Occur::Should, q)
+                    })
+                    .collect(),
+            ))
+        };
+        if except != Some(Dim::Country) && !self.country.is_empty() {
+            out.push(any_of(f.country, &self.country));
+        }
+        if except != Some(Dim::Ministry) && !self.ministry.is_empty() {
+            out.push(any_of(f.ministry, &self.ministry));
+        }
+        if except != Some(Dim::Topic) && !self.topic.is_empty() {
+            out.push(any_of(f.topic, &self.topic));
+        }
+        if except != Some(Dim::Year) {
+            if !self.year.is_empty() {
+                out.push(Box::new(BooleanQuery::new(
+                    self.year
+                        .iter()
+                        .map(|y| {
+                            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                                Term::from_field_u64(f.year, *y),
+                                IndexRecordOption::Basic,
+                            ));
+                            (Occur::Should, q)
+                        })
+                        .collect(),
+                )));
+            }
+            if self.year_from.is_some() || self.year_to.is_some() {
+                let lo = self.year_from.map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_u64(f.year, y)));
+                let hi = self.year_to.map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_u64(f.year, y)));
+                out.push(Box::new(RangeQuery::new(lo, hi)));
+            }
+        }
+        out
+    }
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boost(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
+    if (w - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, w))
+    }
+}
+
+fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if qs.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
+/// A folded phrase (one syllable → a term query) in a field with positions.
+fn phrase(field: Field, folded: &[String]) -> Box<dyn Query> {
+    match folded {
+        [one] => term(field, one),
+        many => Box::new(PhraseQuery::new(
+            many.iter().map(|s| Term::from_field_text(field, s)).collect(),
+        )),
+    }
+}
+
+/// Builds queries from plans.
+#[derive(Clone, Debug)]
+pub struct Ranker {
+    /// Field handles.
+    pub fields: Fields,
+    /// Evidence weights.
+    pub weights: Weights,
+}
+
+impl Ranker {
+    fn syllable(&self, t: &QTerm) -> Box<dyn Query> {
+        let f = &self.fields;
+        let w = &self.weights;
+        let mut qs = vec![term(f.body_f, &t.folded), boost(term(f.title_f, &t.folded), w.title)];
+        if t.diacritics {
+            qs.push(boost(term(f.body, &t.exact), w.exact));
+            qs.push(boost(term(f.title, &t.exact), w.exact * w.title));
+        }
+        should(qs)
+    }
+
+    fn bigram(&self, a: &QTerm, b: &QTerm) -> Box<dyn Query> {
+        let f = &self.fields;
+        let key = format!("{} {}", a.folded, b.folded);
+        boost(
+            should(vec![term(f.body_bi, &key), boost(term(f.title_bi, &key), self.weights.title)]),
+            self.weights.bigram,
+        )
+    }
+
+    fn concept(&self, c: &Concept) -> Box<dyn Query> {
+        let f = &self.fields;
+        let w = &self.weights;
+        let mut qs: Vec<Box<dyn Query>> = Vec::new();
+        for t in c.terms.iter().filter(|t| !t.stop) {
+            qs.push(self.syllable(t));
+        }
+        for pair in c.terms.windows(2) {
+            qs.push(self.bigram(&pair[0], &pair[1]));
+        }
+        for a in &c.alternatives {
+            // An alternative is worth about as much as the concept typed as it is: its syllables
+            // as a phrase, in body and title.
+            let weight = w.alternative * a.folded.len().max(1) as f32;
+            qs.push(boost(
+                should(vec![phrase(f.body_f, &a.folded), boost(phrase(f.title_f, &a.folded), w.title)]),
+                weight,
+            ));
+        }
+        if let Some(country) = &c.country {
+            qs.push(Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.country, country),
+                    IndexRecordOption::Basic,
+                )),
+                w.country_facet,
+            )));
+        }
+        should(qs)
+    }
+
+    /// The full query: evidence as SHOULD clauses, phrases as MUST, exclusions as MUST NOT, filters.
+    pub fn build(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let concepts: Vec<&Concept> = plan.runs.iter().flatten().filter(|c| !c.is_stop()).collect();
+        let mut evidence: Vec<Box<dyn Query>> = concepts.iter().map(|c| self.concept(c)).collect();
+        // Bigrams across concept boundaries: proximity of consecutive concepts.
+        for run in &plan.runs {
+            for pair in run.windows(2) {
+                if let (Some(a), Some(b)) = (pair[0].terms.last(), pair[1].terms.first()) {
+                    evidence.push(boost(self.bigram(a, b), 0.5));
+                }
+            }
+        }
+        if concepts.len() > 1 {
+            let all = BooleanQuery::new(concepts.iter().map(|c| (Occur::Must, self.concept(c))).collect());
+            evidence.push(boost(Box::new(all), self.weights.all_concepts));
+        }
+        let has_text = !evidence.is_empty() || !plan.phrases.is_empty();
+        if !evidence.is_empty() {
+            // At least one piece of evidence must match, also when filters are MUST clauses too.
+            clauses.push((Occur::Must, should(evidence)));
+        }
+        for p in &plan.phrases {
+            let folded: Vec<String> = p.iter().map(|t| t.folded.clone()).collect();
+            clauses.push((
+                Occur::Must,
+                should(vec![phrase(f.body_f, &folded), boost(phrase(f.title_f, &folded), self.weights.title)]),
+            ));
+            for t in p.iter().filter(|t| t.diacritics) {
+                clauses.push((Occur::Should, boost(should(vec![term(f.body, &t.exact), term(f.title, &t.exact)]), self.weights.exact)));
+            }
+        }
+        if !has_text {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        for e in &plan.excluded {
+            let folded: Vec<String> = e.iter().map(|t| t.folded.clone()).collect();
+            clauses.push((Occur::MustNot, should(vec![phrase(f.body_f, &folded), phrase(f.title_f, &folded)])));
+        }
+        for q in filters.clauses(f, except) {
+            clauses.push((Occur::Must, q));
+        }
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}

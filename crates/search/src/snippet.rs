@@ -1,0 +1,214 @@
+//! Snippets: the passage of a document that best matches the query, with the matched words marked.
+//!
+//! The stored text is analysed with the same analyzer as at indexing time, so every offset points into
+//! the text as written and a `<mark>` falls on `Tin học hóa` however the query spelled it. A syllable
+//! typed with diacritics is marked where the text has that exact spelling; one typed without, wherever
+//! its folded form occurs. A stop word is marked only inside a marked run. The passage is the window of
+//! about `max_chars` characters with the most distinct matched words, cut at word boundaries.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use hoptac_analyzer::{analyze, Kind};
+
+use crate::query::QTerm;
+
+/// A passage and the byte ranges (within it) to highlight.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Snippet {
+    /// Plain text of the passage.
+    pub text: String,
+    /// Highlighted byte ranges of `text`, ordered, not overlapping.
+    pub highlights: Vec<Range<usize>>,
+    /// The passage starts inside the text.
+    pub cut_start: bool,
+    /// The passage ends before the end of the text.
+    pub cut_end: bool,
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+impl Snippet {
+    /// HTML: escaped text with `<mark>` around highlights and `…` where the text was cut.
+    pub fn to_html(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + 32);
+        if self.cut_start {
+            out.push('…');
+        }
+        let mut at = 0;
+        for r in &self.highlights {
+            escape_html(&self.text[at..r.start], &mut out);
+            out.push_str("<mark>");
+            escape_html(&self.text[r.clone()], &mut out);
+            out.push_str("</mark>");
+            at = r.end;
+        }
+        escape_html(&self.text[at..], &mut out);
+        if self.cut_end {
+            out.push('…');
+        }
+        out
+    }
+}
+
+/// What to highlight.
+#[derive(Clone, Debug, Default)]
+pub struct Highlighter {
+    exact: HashSet<String>,
+    folded: HashSet<String>,
+}
+
+impl Highlighter {
+    /// From the query's terms.
+    pub fn new(terms: &[QTerm]) -> Self {
+        let mut h = Highlighter::default();
+        for t in terms {
+            if t.diacritics {
+                h.exact.insert(t.exact.clone());
+            } else {
+                h.folded.insert(t.folded.clone());
+            }
+        }
+        h
+    }
+
+    /// True when nothing would be highlighted.
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.folded.is_empty()
+    }
+
+    /// Byte ranges of `text` to highlight, adjacent words merged into one range.
+    pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut skip_parts_until = 0;
+        for a in analyze(text) {
+            let s = &a.syllable;
+            if s.kind == Kind::Part && s.from < skip_parts_until {
+                continue;
+            }
+            let hit = self.exact.contains(&a.exact) || self.folded.contains(&a.folded);
+            if !hit {
+                continue;
+            }
+            if s.kind == Kind::Joined {
+                skip_parts_until = s.to;
+            }
+            match out.last_mut() {
+                Some(last) if text[last.end..s.from].chars().all(|c| c == ' ') => last.end = s.to,
+                _ => out.push(s.from..s.to),
+            }
+        }
+        out
+    }
+
+    /// The best passage of `text` of about `max_chars` characters.
+    pub fn snippet(&self, text: &str, max_chars: usize) -> Snippet {
+        let ranges = if self.is_empty() { Vec::new() } else { self.ranges(text) };
+        let total_chars = text.chars().count();
+        if total_chars <= max_chars {
+            return Snippet { text: text.to_string(), highlights: ranges, cut_start: false, cut_end: false };
+        }
+        // Window start candidates: each highlight's start; score = distinct words within the window.
+        let max_bytes_for = |start: usize| {
+            text[start..].char_indices().nth(max_chars).map_or(text.len(), |(i, _)| start + i)
+        };
+        let mut best = (0usize, 0usize); // (score, start)
+        for r in &ranges {
+            // Start a little before the match, at a sentence or word start.
+            let back = text[..r.start].char_indices().rev().take(40).last().map_or(0, |(i, _)| i);
+            let start = text[back..r.start]
+                .rfind(['.', '\n', '!', '?'])
+                .map(|i| back + i + 1)
+                .unwrap_or_else(|| text[back..r.start].find(' ').map_or(back, |i| back + i + 1));
+            let end = max_bytes_for(start);
+            let distinct: HashSet<String> = ranges
+                .iter()
+                .filter(|h| h.start >= start && h.end <= end)
+                .map(|h| hoptac_analyzer::fold(&hoptac_analyzer::normalize(&text[h.clone()])))
+                .collect();
+            let score = distinct.len() * 100 + ranges.iter().filter(|h| h.start >= start && h.end <= end).count();
+            if score > best.0 {
+                best = (score, start);
+            }
+        }
+        let mut start = best.1;
+        while start < text.len() && text[start..].starts_with(char::is_whitespace) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        let mut end = max_bytes_for(start);
+        if end < text.len() {
+            if let Some(sp) = text[start..end].rfind(char::is_whitespace) {
+                if sp > 0 {
+                    end = start + sp;
+                }
+            }
+        }
+        let highlights = ranges
+            .iter()
+            .filter(|h| h.start >= start && h.end <= end)
+            .map(|h| h.start - start..h.end - start)
+            .collect();
+        Snippet {
+            text: text[start..end].to_string(),
+            highlights,
+            cut_start: start > 0,
+            cut_end: end < text.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::QueryContext;
+    use hoptac_indexer::Config;
+
+    fn highlighter(q: &str) -> Highlighter {
+        Highlighter::new(&QueryContext::new(&Config::builtin()).parse(q).highlight_terms())
+    }
+
+    #[test]
+    fn marks_the_words_as_written_for_a_folded_query() {
+        let s = highlighter("tin hoc hoa").snippet("Ban Hợp tác Tin học hóa Việt Nam", 200);
+        assert_eq!(s.to_html(), "Ban Hợp tác <mark>Tin học hóa</mark> Việt Nam");
+    }
+
+    #[test]
+    fn marks_the_other_tone_placement() {
+        let s = highlighter("tin học hoá").snippet("Ban Tin học hóa", 200);
+        assert_eq!(s.to_html(), "Ban <mark>Tin học hóa</mark>");
+    }
+
+    #[test]
+    fn escapes_everything_else() {
+        let s = highlighter("hợp tác").snippet("<script>alert(1)</script> hợp tác", 200);
+        assert_eq!(s.to_html(), "&lt;script&gt;alert(1)&lt;/script&gt; <mark>hợp tác</mark>");
+    }
+
+    #[test]
+    fn diacritics_in_the_query_mark_only_the_exact_spelling() {
+        let s = highlighter("đường").snippet("con đường của ông Dương", 200);
+        assert_eq!(s.to_html(), "con <mark>đường</mark> của ông Dương");
+    }
+
+    #[test]
+    fn long_texts_are_cut_around_the_best_passage() {
+        let text = format!("{} Hợp tác an toàn thông tin với Hàn Quốc. {}", "Mở đầu dài. ".repeat(50), "Kết thúc. ".repeat(50));
+        let s = highlighter("an toàn thông tin Hàn Quốc").snippet(&text, 120);
+        assert!(s.cut_start && s.cut_end);
+        assert!(s.to_html().contains("<mark>an toàn thông tin</mark>"), "{}", s.to_html());
+        assert!(s.text.chars().count() <= 120);
+    }
+}
