@@ -67,8 +67,11 @@ needs_cue = ["Anh", "Ý", "Nhật", "Mã Lai", "Nam Dương", "Trung Hoa"]
         names = uniq(extra_vi + vi) if extra_vi else vi
         if not names:
             continue
-        canonical = names[0]
-        other = uniq(names[1:] + en + extra_en)
+        # The facet value is the name the press uses: not an official hyphenated transliteration
+        # (`Hung-ga-ri`) nor a formal long form (`Vương quốc Anh`, `Cộng hòa Pháp`).
+        plain = [n for n in names if "-" not in n and not n.lower().startswith(("cộng hòa", "cộng hoà", "vương quốc", "liên bang", "hợp chủng quốc"))]
+        canonical = plain[0] if plain else names[0]
+        other = uniq([n for n in names if n != canonical] + en + extra_en)
         acr = [a for a in other if a.replace(".", "").isupper() and len(a.replace(".", "")) <= 4]
         other = [a for a in other if a not in acr and a.lower() != canonical.lower()]
         f.write("[[country]]\n")

@@ -221,7 +221,7 @@ impl Engine {
             let counts = searcher.search(&q, &facets::collector("facets", &[d]))?;
             *facet_counts.get_mut(d) = facets::values(&counts, d, req.facet_limit);
         }
-        let highlighter = Highlighter::new(&plan.highlight_terms());
+        let highlighter = Highlighter::new(plan.highlight_sequences());
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, addr) in addresses {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -293,7 +293,7 @@ impl Engine {
     /// Highlights the query's words in a whole text (document pages).
     pub fn highlight(&self, query: &str, text: &str) -> Snippet {
         let plan = self.context.parse(query);
-        let h = Highlighter::new(&plan.highlight_terms());
+        let h = Highlighter::new(plan.highlight_sequences());
         Snippet { text: text.to_string(), highlights: h.ranges(text), cut_start: false, cut_end: false }
     }
 }

@@ -72,23 +72,27 @@ impl Plan {
         self.runs.iter().all(|r| r.iter().all(Concept::is_stop)) && self.phrases.is_empty()
     }
 
-    /// Every folded form the query can match, for highlighting: (folded syllable, typed exact form).
-    pub fn highlight_terms(&self) -> Vec<QTerm> {
-        let mut out = Vec::new();
+    /// The sequences of syllables to highlight: each concept as typed (without leading or trailing
+    /// function words), each alternative, each quoted phrase.
+    pub fn highlight_sequences(&self) -> Vec<Vec<QTerm>> {
+        let mut out: Vec<Vec<QTerm>> = Vec::new();
         for c in self.runs.iter().flatten() {
-            out.extend(c.terms.iter().filter(|t| !t.stop).cloned());
-            for a in &c.alternatives {
-                out.extend(a.folded.iter().map(|f| QTerm {
-                    exact: f.clone(),
-                    folded: f.clone(),
-                    diacritics: false,
-                    stop: false,
-                }));
+            let first = c.terms.iter().position(|t| !t.stop);
+            let last = c.terms.iter().rposition(|t| !t.stop);
+            if let (Some(a), Some(b)) = (first, last) {
+                out.push(c.terms[a..=b].to_vec());
+            }
+            for alt in &c.alternatives {
+                out.push(
+                    alt.folded
+                        .iter()
+                        .map(|f| QTerm { exact: f.clone(), folded: f.clone(), diacritics: false, stop: false })
+                        .collect(),
+                );
             }
         }
-        for p in &self.phrases {
-            out.extend(p.iter().cloned());
-        }
+        out.extend(self.phrases.iter().cloned());
+        out.retain(|s| !s.is_empty());
         out
     }
 }

@@ -63,52 +63,56 @@ impl Snippet {
     }
 }
 
-/// What to highlight.
+/// What to highlight: whole sequences of syllables (a word is marked only where all of it occurs).
 #[derive(Clone, Debug, Default)]
 pub struct Highlighter {
-    exact: HashSet<String>,
-    folded: HashSet<String>,
+    sequences: Vec<Vec<QTerm>>,
+}
+
+fn matches(t: &QTerm, exact: &str, folded: &str) -> bool {
+    if t.diacritics {
+        t.exact == exact
+    } else {
+        t.folded == folded
+    }
 }
 
 impl Highlighter {
-    /// From the query's terms.
-    pub fn new(terms: &[QTerm]) -> Self {
-        let mut h = Highlighter::default();
-        for t in terms {
-            if t.diacritics {
-                h.exact.insert(t.exact.clone());
-            } else {
-                h.folded.insert(t.folded.clone());
-            }
-        }
-        h
+    /// From the query's sequences (see `Plan::highlight_sequences`), longest first.
+    pub fn new(sequences: Vec<Vec<QTerm>>) -> Self {
+        let mut sequences = sequences;
+        sequences.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Highlighter { sequences }
     }
 
     /// True when nothing would be highlighted.
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.folded.is_empty()
+        self.sequences.is_empty()
     }
 
     /// Byte ranges of `text` to highlight, adjacent words merged into one range.
     pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let toks: Vec<_> = analyze(text).into_iter().filter(|a| a.syllable.kind != Kind::Part).collect();
         let mut out: Vec<Range<usize>> = Vec::new();
-        let mut skip_parts_until = 0;
-        for a in analyze(text) {
-            let s = &a.syllable;
-            if s.kind == Kind::Part && s.from < skip_parts_until {
+        let mut i = 0;
+        while i < toks.len() {
+            let hit = self.sequences.iter().find(|seq| {
+                i + seq.len() <= toks.len()
+                    && seq.iter().enumerate().all(|(k, t)| {
+                        let tok = &toks[i + k];
+                        (k == 0 || !tok.syllable.boundary_before) && matches(t, &tok.exact, &tok.folded)
+                    })
+            });
+            let Some(seq) = hit else {
+                i += 1;
                 continue;
-            }
-            let hit = self.exact.contains(&a.exact) || self.folded.contains(&a.folded);
-            if !hit {
-                continue;
-            }
-            if s.kind == Kind::Joined {
-                skip_parts_until = s.to;
-            }
+            };
+            let (from, to) = (toks[i].syllable.from, toks[i + seq.len() - 1].syllable.to);
             match out.last_mut() {
-                Some(last) if text[last.end..s.from].chars().all(|c| c == ' ') => last.end = s.to,
-                _ => out.push(s.from..s.to),
+                Some(last) if text[last.end..from].chars().all(|c| c == ' ') => last.end = to,
+                _ => out.push(from..to),
             }
+            i += seq.len();
         }
         out
     }
@@ -176,7 +180,7 @@ mod tests {
     use hoptac_indexer::Config;
 
     fn highlighter(q: &str) -> Highlighter {
-        Highlighter::new(&QueryContext::new(&Config::builtin()).parse(q).highlight_terms())
+        Highlighter::new(QueryContext::new(&Config::builtin()).parse(q).highlight_sequences())
     }
 
     #[test]
@@ -201,6 +205,12 @@ mod tests {
     fn diacritics_in_the_query_mark_only_the_exact_spelling() {
         let s = highlighter("đường").snippet("con đường của ông Dương", 200);
         assert_eq!(s.to_html(), "con <mark>đường</mark> của ông Dương");
+    }
+
+    #[test]
+    fn a_word_is_marked_only_where_all_of_it_occurs() {
+        let s = highlighter("an toàn thông tin").snippet("an ninh thông tin và an toàn thông tin", 200);
+        assert_eq!(s.to_html(), "an ninh thông tin và <mark>an toàn thông tin</mark>");
     }
 
     #[test]

@@ -98,13 +98,19 @@ impl MinistryExtractor {
                 if first.boundary_before || !first.capitalised() || first.exact == "bộ" || covered[j] {
                     continue;
                 }
-                for k in j + 1..(j + 8).min(toks.len()) {
+                // A portfolio reads `Ngoại giao`, `Phát triển quốc gia`, `Khoa học và ICT`: one
+                // capitalised word, then lower case or acronyms. More capitals mean a person's name.
+                for k in j + 1..(j + 7).min(toks.len()) {
                     if toks[k].boundary_before {
                         break;
                     }
                     if let Some(country) = foreign_at(k) {
                         let words: Vec<&str> = toks[j..k].iter().map(|t| t.original).collect();
                         add(Self::display(&format!("Bộ {}", words.join(" ")), &country));
+                        break;
+                    }
+                    let t = toks[k].original;
+                    if t.chars().next().is_some_and(char::is_uppercase) && !t.chars().all(|c| !c.is_lowercase()) {
                         break;
                     }
                 }
@@ -147,6 +153,11 @@ mod tests {
     #[test]
     fn unknown_foreign_ministries_are_recognised_by_shape() {
         assert_eq!(extract("Bộ trưởng Năng lượng Mỹ Rick Perry"), ["Bộ Năng lượng (Hoa Kỳ)"]);
+    }
+
+    #[test]
+    fn a_ministers_name_is_not_a_portfolio() {
+        assert!(extract("Bộ trưởng Trương Minh Tuấn cũng cho biết Hungary là").is_empty());
     }
 
     #[test]

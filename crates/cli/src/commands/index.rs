@@ -1,0 +1,107 @@
+//! `hoptac index`: index a corpus folder.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use hoptac_indexer::write::index_corpus;
+use hoptac_indexer::{Config, IndexOptions, Progress};
+
+use crate::{output, Cli};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The corpus folder (read recursively: .txt, .md, .html, .json).
+    #[arg(long, default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// The index-config folder (default: ./index-config if present, else the built-in copy).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Build a fresh index and swap it in, instead of updating incrementally.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 50 * 1024 * 1024)]
+    pub max_file_bytes: u64,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The configuration to index with: an explicit folder, ./index-config, or the built-in copy.
+pub fn load_config(dir: Option<&Path>) -> anyhow::Result<Config> {
+    match dir {
+        Some(d) => Ok(Config::load(d)?),
+        None if Path::new("index-config").is_dir() => Ok(Config::load(Path::new("index-config"))?),
+        None => Ok(Config::builtin()),
+    }
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, files: u64) {
+        self.0.set_length(files);
+    }
+    fn advance(&self) {
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
+    let config = load_config(args.config.as_deref())?;
+    let mut opts = IndexOptions::new(&args.corpus, &cli.index, config);
+    opts.rebuild = args.rebuild;
+    opts.max_file_bytes = args.max_file_bytes;
+    let bar = if args.json || !std::io::stderr().is_terminal_like() {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template("{spinner} indexing {pos}/{len} files [{bar:30}] {per_sec} ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        b
+    };
+    let summary = index_corpus(&opts, &Bar(bar)).with_context(|| format!("indexing {}", args.corpus.display()))?;
+    let indexed = summary.added + summary.updated + summary.unchanged;
+    if args.json {
+        output::json(&summary)?;
+    } else {
+        for s in &summary.skipped {
+            eprintln!("skipped {}: {}", s.path, s.reason);
+        }
+        println!(
+            "indexed {indexed}, skipped {}: added {}, updated {}, removed {}, unchanged {}, skipped {} — {} documents in {}",
+            summary.skipped.len(),
+            summary.added,
+            summary.updated,
+            summary.removed,
+            summary.unchanged,
+            summary.skipped.len(),
+            summary.documents,
+            cli.index.display()
+        );
+    }
+    if summary.documents == 0 && !summary.skipped.is_empty() {
+        eprintln!("hoptac: error: nothing could be indexed");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+trait TerminalLike {
+    fn is_terminal_like(&self) -> bool;
+}
+
+impl TerminalLike for std::io::Stderr {
+    fn is_terminal_like(&self) -> bool {
+        std::io::IsTerminal::is_terminal(self)
+    }
+}

@@ -1,0 +1,98 @@
+//! `hoptac search`: ranked, faceted search from the terminal.
+
+use std::process::ExitCode;
+
+use hoptac_search::{Engine, Filters, SearchRequest};
+
+use crate::{output, Cli};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// What to search for (may be empty when filters are given).
+    pub query: Vec<String>,
+    /// Only documents about this country (repeat for any of several).
+    #[arg(long)]
+    pub country: Vec<String>,
+    /// Only documents naming this ministry (repeat for any of several).
+    #[arg(long)]
+    pub ministry: Vec<String>,
+    /// Only documents on this topic (repeat for any of several).
+    #[arg(long)]
+    pub topic: Vec<String>,
+    /// Only documents from this year (repeat for any of several).
+    #[arg(long)]
+    pub year: Vec<u64>,
+    /// Only documents from this year on.
+    #[arg(long)]
+    pub year_from: Option<u64>,
+    /// Only documents up to this year.
+    #[arg(long)]
+    pub year_to: Option<u64>,
+    /// Results per page.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
+    /// Page number, from 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub page: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
+    let query = args.query.join(" ");
+    let filters = Filters {
+        country: args.country.clone(),
+        ministry: args.ministry.clone(),
+        topic: args.topic.clone(),
+        year: args.year.clone(),
+        year_from: args.year_from,
+        year_to: args.year_to,
+    };
+    if query.trim().is_empty() && filters.is_empty() {
+        eprintln!("hoptac: error: give a query, a filter (--country, --ministry, --topic, --year), or both");
+        return Ok(ExitCode::from(2));
+    }
+    let engine = Engine::open(&cli.index)?;
+    let limit = args.limit as usize;
+    let req = SearchRequest {
+        query: query.clone(),
+        filters,
+        offset: (args.page as usize - 1) * limit,
+        limit,
+        snippet_chars: 240,
+        facet_limit: 10,
+    };
+    let res = engine.search(&req)?;
+    if args.json {
+        output::json(&res)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let what = if query.trim().is_empty() { String::new() } else { format!(" cho \"{query}\"") };
+    println!("{} kết quả{what} ({:.1} ms)", res.total, res.took_ms);
+    if res.hits.is_empty() {
+        println!("Không tìm thấy tài liệu nào.");
+    }
+    for (i, h) in res.hits.iter().enumerate() {
+        println!();
+        println!("{}. {}", req.offset + i + 1, output::bold(&h.title));
+        let mut meta = vec![h.id.clone()];
+        if let Some(d) = &h.date {
+            meta.push(d.clone());
+        } else if let Some(y) = h.year {
+            meta.push(y.to_string());
+        }
+        if !h.country.is_empty() {
+            meta.push(h.country.join(", "));
+        }
+        if !h.ministry.is_empty() {
+            meta.push(h.ministry.join(", "));
+        }
+        println!("   {}", meta.join(" · "));
+        let p = output::passage(&h.passage);
+        if !p.is_empty() {
+            println!("   {p}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
