@@ -21,7 +21,11 @@ fn hoptac(index: &Path, args: &[&str]) -> Output {
 }
 
 fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "hoptac failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "hoptac failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
@@ -52,13 +56,20 @@ impl Fixture {
 
     fn index(&self) -> Output {
         let corpus = self.corpus();
-        hoptac(&self.index_path(), &["index", "--corpus", corpus.to_str().unwrap(), "--json"])
+        hoptac(
+            &self.index_path(),
+            &["index", "--corpus", corpus.to_str().unwrap(), "--json"],
+        )
     }
 
     fn indexed() -> Self {
         let f = Fixture::new();
         let out = f.index();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         f
     }
 
@@ -84,7 +95,11 @@ const KOREA_2010: &str = "000_98408a7511f8acb5.txt";
 #[test]
 fn korea_information_security_ranks_first_however_typed() {
     let f = Fixture::indexed();
-    for q in ["an toàn thông tin Hàn Quốc", "an toan thong tin han quoc", "ATTT Hàn Quốc"] {
+    for q in [
+        "an toàn thông tin Hàn Quốc",
+        "an toan thong tin han quoc",
+        "ATTT Hàn Quốc",
+    ] {
         let ids = f.ids(q);
         assert_eq!(ids[0], KOREA_ATTT, "{q}: {ids:?}");
         assert!(ids[..3].contains(&KOREA_2010.to_string()), "{q}: {ids:?}");
@@ -104,7 +119,12 @@ fn other_tone_placement_finds_tin_hoc_hoa_and_highlights_it_as_written() {
 fn filters_alone_find_korea_2010() {
     let f = Fixture::indexed();
     let res = f.search(&["--country", "Hàn Quốc", "--year", "2010"]);
-    let ids: Vec<&str> = res["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = res["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [KOREA_2010]);
 }
 
@@ -122,10 +142,19 @@ fn facets_list_countries_and_years() {
     let f = Fixture::indexed();
     let facets = json(&hoptac(&f.index_path(), &["facets", "--json"]));
     let values = |dim: &str| -> Vec<String> {
-        facets[dim].as_array().unwrap().iter().map(|v| v["value"].as_str().unwrap().to_string()).collect()
+        facets[dim]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["value"].as_str().unwrap().to_string())
+            .collect()
     };
     for c in ["Hàn Quốc", "Hungary"] {
-        assert!(values("country").contains(&c.to_string()), "{:?}", values("country"));
+        assert!(
+            values("country").contains(&c.to_string()),
+            "{:?}",
+            values("country")
+        );
     }
     assert_eq!(values("year"), ["2010", "2017", "2018", "2024"]);
     assert!(values("ministry").contains(&"Bộ Thông tin và Truyền thông".to_string()));
@@ -136,8 +165,16 @@ fn facets_list_countries_and_years() {
 fn nfd_and_nfc_find_each_other() {
     let f = Fixture::new();
     let nfd: String = unicode_nfd("Hợp tác phát triển nguồn nhân lực Thụy Điển");
-    std::fs::write(f.corpus().join("nfd.txt"), format!("{nfd}\n\n{nfd} trong lĩnh vực khoa học.\n")).unwrap();
-    std::fs::write(f.corpus().join("nfc.txt"), "Xúc tiến thương mại với Đan Mạch\n\nXúc tiến thương mại với Đan Mạch.\n").unwrap();
+    std::fs::write(
+        f.corpus().join("nfd.txt"),
+        format!("{nfd}\n\n{nfd} trong lĩnh vực khoa học.\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        f.corpus().join("nfc.txt"),
+        "Xúc tiến thương mại với Đan Mạch\n\nXúc tiến thương mại với Đan Mạch.\n",
+    )
+    .unwrap();
     assert!(f.index().status.success());
     assert_eq!(f.ids("nguồn nhân lực Thụy Điển")[0], "nfd.txt");
     assert_eq!(f.ids(&unicode_nfd("xúc tiến Đan Mạch"))[0], "nfc.txt");
@@ -147,14 +184,33 @@ fn nfd_and_nfc_find_each_other() {
 /// the normaliser it is testing).
 fn unicode_nfd(s: &str) -> String {
     let table = [
-        ('ợ', "o\u{31b}\u{323}"), ('á', "a\u{301}"), ('ồ', "o\u{302}\u{300}"), ('â', "a\u{302}"),
-        ('ự', "u\u{31b}\u{323}"), ('ụ', "u\u{323}"), ('Đ', "Đ"), ('ể', "e\u{302}\u{309}"),
-        ('ĩ', "i\u{303}"), ('ọ', "o\u{323}"), ('ú', "u\u{301}"), ('ế', "e\u{302}\u{301}"),
-        ('ư', "u\u{31b}"), ('ạ', "a\u{323}"), ('ớ', "o\u{31b}\u{301}"), ('ị', "i\u{323}"),
-        ('ơ', "o\u{31b}"), ('ệ', "e\u{302}\u{323}"),
+        ('ợ', "o\u{31b}\u{323}"),
+        ('á', "a\u{301}"),
+        ('ồ', "o\u{302}\u{300}"),
+        ('â', "a\u{302}"),
+        ('ự', "u\u{31b}\u{323}"),
+        ('ụ', "u\u{323}"),
+        ('Đ', "Đ"),
+        ('ể', "e\u{302}\u{309}"),
+        ('ĩ', "i\u{303}"),
+        ('ọ', "o\u{323}"),
+        ('ú', "u\u{301}"),
+        ('ế', "e\u{302}\u{301}"),
+        ('ư', "u\u{31b}"),
+        ('ạ', "a\u{323}"),
+        ('ớ', "o\u{31b}\u{301}"),
+        ('ị', "i\u{323}"),
+        ('ơ', "o\u{31b}"),
+        ('ệ', "e\u{302}\u{323}"),
     ];
     s.chars()
-        .map(|c| table.iter().find(|(k, _)| *k == c).map(|(_, v)| v.to_string()).unwrap_or_else(|| c.to_string()))
+        .map(|c| {
+            table
+                .iter()
+                .find(|(k, _)| *k == c)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_else(|| c.to_string())
+        })
         .collect()
 }
 
@@ -167,11 +223,26 @@ fn malformed_files_are_reported_and_skipped() {
     std::fs::write(c.join("latin1.txt"), b"H\xe9llo caf\xe9\n").unwrap();
     std::fs::write(c.join("zero.json"), b"").unwrap();
     std::fs::write(c.join("array.json"), b"[1, 2, 3]").unwrap();
-    std::fs::write(c.join("ok.json"), r#"{"title": "Hợp tác với Lào", "body": "Việt Nam và Lào ký kết."}"#).unwrap();
+    std::fs::write(
+        c.join("ok.json"),
+        r#"{"title": "Hợp tác với Lào", "body": "Việt Nam và Lào ký kết."}"#,
+    )
+    .unwrap();
     let out = f.index();
     let summary = json(&out);
-    let skipped: Vec<&str> = summary["skipped"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
-    for name in ["empty.txt", "binary.txt", "latin1.txt", "zero.json", "array.json"] {
+    let skipped: Vec<&str> = summary["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    for name in [
+        "empty.txt",
+        "binary.txt",
+        "latin1.txt",
+        "zero.json",
+        "array.json",
+    ] {
         assert!(skipped.contains(&name), "{name} not reported: {summary}");
     }
     assert_eq!(summary["documents"], 6);
@@ -183,12 +254,18 @@ fn human_summary_names_each_skipped_file_and_its_reason() {
     let f = Fixture::new();
     std::fs::write(f.corpus().join("empty.txt"), "").unwrap();
     let corpus = f.corpus();
-    let out = hoptac(&f.index_path(), &["index", "--corpus", corpus.to_str().unwrap()]);
+    let out = hoptac(
+        &f.index_path(),
+        &["index", "--corpus", corpus.to_str().unwrap()],
+    );
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stdout.contains("indexed 5, skipped 1"), "{stdout}");
-    assert!(stderr.contains("empty.txt") && stderr.contains("empty"), "{stderr}");
+    assert!(
+        stderr.contains("empty.txt") && stderr.contains("empty"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -197,7 +274,10 @@ fn nothing_indexable_is_a_failure() {
     let corpus = dir.path().join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
     std::fs::write(corpus.join("empty.txt"), "").unwrap();
-    let out = hoptac(&dir.path().join("index"), &["index", "--corpus", corpus.to_str().unwrap()]);
+    let out = hoptac(
+        &dir.path().join("index"),
+        &["index", "--corpus", corpus.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -216,8 +296,15 @@ fn show_prints_a_document_with_its_facets() {
     let doc = json(&hoptac(&f.index_path(), &["show", KOREA_2010, "--json"]));
     assert_eq!(doc["id"], KOREA_2010);
     assert_eq!(doc["date"], "2010-05-14");
-    assert!(doc["country"].as_array().unwrap().iter().any(|c| c == "Hàn Quốc"));
-    assert!(!doc["body"].as_str().unwrap().contains("Xem chi tiết icon"), "site furniture was indexed");
+    assert!(doc["country"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "Hàn Quốc"));
+    assert!(
+        !doc["body"].as_str().unwrap().contains("Xem chi tiết icon"),
+        "site furniture was indexed"
+    );
     let missing = hoptac(&f.index_path(), &["show", "no-such-doc.txt"]);
     assert_eq!(missing.status.code(), Some(1));
 }
@@ -229,14 +316,29 @@ fn a_search_without_hits_succeeds_and_bad_usage_exits_2() {
     assert_eq!(none.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&none.stdout).contains("0 kết quả"));
     assert_eq!(hoptac(&f.index_path(), &["search"]).status.code(), Some(2));
-    assert_eq!(hoptac(&f.index_path(), &["search", "x", "--page", "0"]).status.code(), Some(2));
-    assert_eq!(hoptac(&f.index_path(), &["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        hoptac(&f.index_path(), &["search", "x", "--page", "0"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        hoptac(&f.index_path(), &["frobnicate"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn unreadable_queries_are_answered() {
     let f = Fixture::indexed();
-    for q in ["\"unclosed", "(((", "-", "&&&", "\u{7}\u{1b}", &"hợp tác ".repeat(1500)] {
+    for q in [
+        "\"unclosed",
+        "(((",
+        "-",
+        "&&&",
+        "\u{7}\u{1b}",
+        &"hợp tác ".repeat(1500),
+    ] {
         let res = f.search(&["--", q]);
         assert!(res["total"].is_u64(), "{q}");
     }

@@ -86,12 +86,18 @@ mod tests {
 
     #[test]
     fn attt_expands_to_an_toan_thong_tin() {
-        assert_eq!(table().expansions("ATTT"), [vec!["an", "toàn", "thông", "tin"]]);
+        assert_eq!(
+            table().expansions("ATTT"),
+            [vec!["an", "toàn", "thông", "tin"]]
+        );
     }
 
     #[test]
     fn expansion_finds_its_acronym() {
-        assert_eq!(table().acronyms_of(&["an", "toan", "thong", "tin"]), ["attt"]);
+        assert_eq!(
+            table().acronyms_of(&["an", "toan", "thong", "tin"]),
+            ["attt"]
+        );
     }
 
     #[test]

@@ -98,7 +98,10 @@ mod tests {
 
     #[test]
     fn pairs_adjacent_folded_syllables() {
-        assert_eq!(texts("An toàn thông tin"), ["an toan", "toan thong", "thong tin"]);
+        assert_eq!(
+            texts("An toàn thông tin"),
+            ["an toan", "toan thong", "thong tin"]
+        );
     }
 
     #[test]

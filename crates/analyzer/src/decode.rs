@@ -58,12 +58,18 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             text: nfc(text),
             encoding,
         }),
-        Err(e) => Err(DecodeError::InvalidUtf8(e.valid_up_to() + (bytes.len() - body.len()))),
+        Err(e) => Err(DecodeError::InvalidUtf8(
+            e.valid_up_to() + (bytes.len() - body.len()),
+        )),
     }
 }
 
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, encoding: &'static str) -> Result<Decoded, DecodeError> {
-    if bytes.len() % 2 != 0 {
+fn utf16(
+    bytes: &[u8],
+    unit: fn([u8; 2]) -> u16,
+    encoding: &'static str,
+) -> Result<Decoded, DecodeError> {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::InvalidUtf16);
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
@@ -105,7 +111,12 @@ mod tests {
 
     #[test]
     fn decomposed_text_comes_out_nfc() {
-        assert_eq!(decode("ho\u{31b}\u{323}p ta\u{301}c".as_bytes()).unwrap().text, "hợp tác");
+        assert_eq!(
+            decode("ho\u{31b}\u{323}p ta\u{301}c".as_bytes())
+                .unwrap()
+                .text,
+            "hợp tác"
+        );
     }
 
     #[test]
@@ -116,7 +127,10 @@ mod tests {
 
     #[test]
     fn binary_files_are_refused() {
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(DecodeError::Binary));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(DecodeError::Binary)
+        );
     }
 
     #[test]

@@ -141,8 +141,14 @@ mod tests {
     #[test]
     fn exact_view_unifies_tone_placement_and_case() {
         let mut a = exact_analyzer();
-        let t1: Vec<String> = tokens(&mut a, "Tin học hoá").into_iter().map(|t| t.0).collect();
-        let t2: Vec<String> = tokens(&mut a, "TIN HỌC HÓA").into_iter().map(|t| t.0).collect();
+        let t1: Vec<String> = tokens(&mut a, "Tin học hoá")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        let t2: Vec<String> = tokens(&mut a, "TIN HỌC HÓA")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
         assert_eq!(t1, ["tin", "học", "hóa"]);
         assert_eq!(t1, t2);
     }
@@ -150,14 +156,20 @@ mod tests {
     #[test]
     fn folded_view_matches_typing_without_diacritics() {
         let mut a = folded_analyzer();
-        let t: Vec<String> = tokens(&mut a, "An toàn thông tin Hàn Quốc").into_iter().map(|t| t.0).collect();
+        let t: Vec<String> = tokens(&mut a, "An toàn thông tin Hàn Quốc")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
         assert_eq!(t, ["an", "toan", "thong", "tin", "han", "quoc"]);
     }
 
     #[test]
     fn nfd_and_nfc_give_the_same_exact_tokens() {
         let mut a = exact_analyzer();
-        let nfd: Vec<String> = tokens(&mut a, "ho\u{31b}\u{323}p ta\u{301}c").into_iter().map(|t| t.0).collect();
+        let nfd: Vec<String> = tokens(&mut a, "ho\u{31b}\u{323}p ta\u{301}c")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
         let nfc: Vec<String> = tokens(&mut a, "hợp tác").into_iter().map(|t| t.0).collect();
         assert_eq!(nfd, nfc);
     }

@@ -104,24 +104,42 @@ mod tests {
 
     fn lexicon() -> Lexicon {
         Lexicon::new([
-            "hợp tác", "hợp tác xã", "nông nghiệp", "an toàn", "thông tin", "an toàn thông tin",
-            "pháp luật", "Hàn Quốc", "tin học", "tin học hoá",
+            "hợp tác",
+            "hợp tác xã",
+            "nông nghiệp",
+            "an toàn",
+            "thông tin",
+            "an toàn thông tin",
+            "pháp luật",
+            "Hàn Quốc",
+            "tin học",
+            "tin học hoá",
         ])
     }
 
     fn words(lexicon: &Lexicon, text: &str) -> Vec<String> {
         let s: Vec<String> = text.split_whitespace().map(normalize).collect();
-        lexicon.segment(&s).into_iter().map(|r| s[r].join(" ")).collect()
+        lexicon
+            .segment(&s)
+            .into_iter()
+            .map(|r| s[r].join(" "))
+            .collect()
     }
 
     #[test]
     fn cooperative_is_one_word_not_cooperation() {
-        assert_eq!(words(&lexicon(), "hợp tác xã nông nghiệp"), ["hợp tác xã", "nông nghiệp"]);
+        assert_eq!(
+            words(&lexicon(), "hợp tác xã nông nghiệp"),
+            ["hợp tác xã", "nông nghiệp"]
+        );
     }
 
     #[test]
     fn cooperation_stays_cooperation() {
-        assert_eq!(words(&lexicon(), "hợp tác Hàn Quốc"), ["hợp tác", "hàn quốc"]);
+        assert_eq!(
+            words(&lexicon(), "hợp tác Hàn Quốc"),
+            ["hợp tác", "hàn quốc"]
+        );
     }
 
     #[test]
@@ -131,12 +149,18 @@ mod tests {
 
     #[test]
     fn longest_word_wins() {
-        assert_eq!(words(&lexicon(), "an toàn thông tin"), ["an toàn thông tin"]);
+        assert_eq!(
+            words(&lexicon(), "an toàn thông tin"),
+            ["an toàn thông tin"]
+        );
     }
 
     #[test]
     fn folded_syllables_segment_too() {
-        assert_eq!(words(&lexicon(), "an toan thong tin han quoc"), ["an toan thong tin", "han quoc"]);
+        assert_eq!(
+            words(&lexicon(), "an toan thong tin han quoc"),
+            ["an toan thong tin", "han quoc"]
+        );
     }
 
     #[test]

@@ -178,12 +178,18 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<&str> {
-        syllables(text).iter().map(|s| &text[s.from..s.to]).collect()
+        syllables(text)
+            .iter()
+            .map(|s| &text[s.from..s.to])
+            .collect()
     }
 
     #[test]
     fn splits_on_spaces_and_punctuation() {
-        assert_eq!(texts("Việt Nam – Hàn Quốc, hợp tác."), ["Việt", "Nam", "Hàn", "Quốc", "hợp", "tác"]);
+        assert_eq!(
+            texts("Việt Nam – Hàn Quốc, hợp tác."),
+            ["Việt", "Nam", "Hàn", "Quốc", "hợp", "tác"]
+        );
     }
 
     #[test]
@@ -198,7 +204,10 @@ mod tests {
 
     #[test]
     fn keeps_versions_and_numbers_whole() {
-        assert_eq!(texts("công nghiệp 4.0 với 2.790 tỷ"), ["công", "nghiệp", "4.0", "với", "2.790", "tỷ"]);
+        assert_eq!(
+            texts("công nghiệp 4.0 với 2.790 tỷ"),
+            ["công", "nghiệp", "4.0", "với", "2.790", "tỷ"]
+        );
     }
 
     #[test]
@@ -213,7 +222,10 @@ mod tests {
 
     #[test]
     fn keeps_hyphenated_loans() {
-        assert_eq!(texts("I-Korea e-learning"), ["I-Korea", "I", "Korea", "e-learning", "e", "learning"]);
+        assert_eq!(
+            texts("I-Korea e-learning"),
+            ["I-Korea", "I", "Korea", "e-learning", "e", "learning"]
+        );
     }
 
     #[test]

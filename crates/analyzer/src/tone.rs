@@ -202,7 +202,10 @@ mod tests {
 
     #[test]
     fn decomposed_input_is_handled() {
-        assert_eq!(canonical_tone("hoa\u{301}").nfc().collect::<String>(), "hóa");
+        assert_eq!(
+            canonical_tone("hoa\u{301}").nfc().collect::<String>(),
+            "hóa"
+        );
     }
 
     #[test]

@@ -17,7 +17,12 @@ use clap::{Parser, Subcommand};
 #[command(name = "hoptac", version, about, long_about = None)]
 pub struct Cli {
     /// The index folder.
-    #[arg(long, global = true, default_value = "data/index", env = "HOPTAC_INDEX")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "data/index",
+        env = "HOPTAC_INDEX"
+    )]
     pub index: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -38,7 +43,8 @@ pub enum Command {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HOPTAC_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("HOPTAC_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -22,7 +22,11 @@ pub fn passage(s: &Snippet) -> String {
 
 /// A text with its highlights marked, line breaks kept.
 pub fn marked(s: &Snippet) -> String {
-    let (open, close) = if tty() { ("\x1b[1;33m", "\x1b[0m") } else { ("[", "]") };
+    let (open, close) = if tty() {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
     let mut out = String::new();
     if s.cut_start {
         out.push('…');

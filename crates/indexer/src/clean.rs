@@ -55,21 +55,37 @@ mod tests {
     #[test]
     fn icon_and_image_lines_are_dropped() {
         let c = Cleaner::new(&Config::builtin().furniture);
-        let lines = ["Hợp tác Việt – Hàn", "img", "Nội dung bài viết dài.", "icon"];
-        assert_eq!(c.clean(&lines), ["Hợp tác Việt – Hàn", "Nội dung bài viết dài."]);
+        let lines = [
+            "Hợp tác Việt – Hàn",
+            "img",
+            "Nội dung bài viết dài.",
+            "icon",
+        ];
+        assert_eq!(
+            c.clean(&lines),
+            ["Hợp tác Việt – Hàn", "Nội dung bài viết dài."]
+        );
     }
 
     #[test]
     fn an_end_marker_after_the_article_ends_it() {
         let c = Cleaner::new(&Config::builtin().furniture);
-        let lines = ["Tiêu đề", "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế.", "Tin nổi bật", "Tin khác không liên quan"];
+        let lines = [
+            "Tiêu đề",
+            "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế.",
+            "Tin nổi bật",
+            "Tin khác không liên quan",
+        ];
         assert_eq!(c.clean(&lines), &lines[..2]);
     }
 
     #[test]
     fn an_end_marker_at_the_top_is_ignored() {
         let c = Cleaner::new(&Config::builtin().furniture);
-        let lines = ["Tin nổi bật", "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế, tiếp tục rất dài."];
+        let lines = [
+            "Tin nổi bật",
+            "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế, tiếp tục rất dài.",
+        ];
         assert_eq!(c.clean(&lines), lines);
     }
 }

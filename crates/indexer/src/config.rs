@@ -180,13 +180,34 @@ impl Default for Topics {
 
 /// The index-config files, by name, as compiled into the binary.
 const BUILTIN: [(&str, &str); 8] = [
-    ("countries.toml", include_str!("../../../index-config/countries.toml")),
-    ("ministries.toml", include_str!("../../../index-config/ministries.toml")),
-    ("topics.toml", include_str!("../../../index-config/topics.toml")),
-    ("acronyms.toml", include_str!("../../../index-config/acronyms.toml")),
-    ("glossary.toml", include_str!("../../../index-config/glossary.toml")),
-    ("furniture.toml", include_str!("../../../index-config/furniture.toml")),
-    ("stopwords.txt", include_str!("../../../index-config/stopwords.txt")),
+    (
+        "countries.toml",
+        include_str!("../../../index-config/countries.toml"),
+    ),
+    (
+        "ministries.toml",
+        include_str!("../../../index-config/ministries.toml"),
+    ),
+    (
+        "topics.toml",
+        include_str!("../../../index-config/topics.toml"),
+    ),
+    (
+        "acronyms.toml",
+        include_str!("../../../index-config/acronyms.toml"),
+    ),
+    (
+        "glossary.toml",
+        include_str!("../../../index-config/glossary.toml"),
+    ),
+    (
+        "furniture.toml",
+        include_str!("../../../index-config/furniture.toml"),
+    ),
+    (
+        "stopwords.txt",
+        include_str!("../../../index-config/stopwords.txt"),
+    ),
     ("words.txt", include_str!("../../../index-config/words.txt")),
 ];
 
@@ -213,10 +234,12 @@ impl Config {
         Config::from_sources(|name| {
             let path = dir.join(name);
             if path.exists() {
-                std::fs::read_to_string(&path).map(Some).map_err(|e| IndexerError::Config {
-                    file: path.display().to_string(),
-                    message: e.to_string(),
-                })
+                std::fs::read_to_string(&path)
+                    .map(Some)
+                    .map_err(|e| IndexerError::Config {
+                        file: path.display().to_string(),
+                        message: e.to_string(),
+                    })
             } else {
                 Ok(BUILTIN
                     .iter()
@@ -276,7 +299,11 @@ mod tests {
     fn bundled_config_parses_and_has_content() {
         let c = Config::builtin();
         assert!(c.countries.countries.iter().any(|c| c.name == "Hàn Quốc"));
-        assert!(c.ministries.ministries.iter().any(|m| m.acronyms.contains(&"MIC".to_string())));
+        assert!(c
+            .ministries
+            .ministries
+            .iter()
+            .any(|m| m.acronyms.contains(&"MIC".to_string())));
         assert!(c.acronyms.acronyms.iter().any(|a| a.acronym == "ATTT"));
         assert!(c.topics.topics.len() > 5);
         assert!(c.words.len() > 10_000);

@@ -86,7 +86,10 @@ pub fn build() -> (Schema, Fields) {
         date_key: b.add_u64_field("date_key", FAST),
         year: b.add_u64_field(
             "year",
-            NumericOptions::default().set_indexed().set_stored().set_fast(),
+            NumericOptions::default()
+                .set_indexed()
+                .set_stored()
+                .set_fast(),
         ),
         url: b.add_text_field("url", STORED),
         country: b.add_text_field("country", STRING | STORED),

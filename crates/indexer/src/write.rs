@@ -149,7 +149,10 @@ pub fn open_index(path: &Path) -> Result<(Index, Fields, Option<IndexVersion>), 
 
 fn read_version(index: &Index) -> Result<Option<IndexVersion>, IndexerError> {
     let metas = index.load_metas()?;
-    Ok(metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok()))
+    Ok(metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok()))
 }
 
 /// The configuration an index was built with (saved beside it), if any.
@@ -171,8 +174,11 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IndexerError> {
     std::fs::rename(&tmp, path).map_err(io(path))
 }
 
+/// Corpus files as (id, path), and the entries that could not be listed.
+pub type Listing = (Vec<(String, PathBuf)>, Vec<Skipped>);
+
 /// The files of the corpus that hoptac reads, as (id, path), sorted; and what could not be listed.
-pub fn list_corpus(corpus: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<Skipped>), IndexerError> {
+pub fn list_corpus(corpus: &Path) -> Result<Listing, IndexerError> {
     if !corpus.is_dir() {
         return Err(IndexerError::NoCorpus(corpus.display().to_string()));
     }
@@ -203,7 +209,12 @@ pub fn list_corpus(corpus: &Path) -> Result<(Vec<(String, PathBuf)>, Vec<Skipped
             Err(e) => skipped.push(Skipped {
                 path: e
                     .path()
-                    .map(|p| p.strip_prefix(corpus).unwrap_or(p).to_string_lossy().into_owned())
+                    .map(|p| {
+                        p.strip_prefix(corpus)
+                            .unwrap_or(p)
+                            .to_string_lossy()
+                            .into_owned()
+                    })
                     .unwrap_or_default(),
                 reason: e.to_string(),
             }),
@@ -219,17 +230,30 @@ pub fn document_id(rel: &Path) -> Option<String> {
 }
 
 /// The ids and content hashes of every document in an index.
-pub fn indexed_hashes(index: &Index, fields: &Fields) -> Result<HashMap<String, String>, IndexerError> {
+pub fn indexed_hashes(
+    index: &Index,
+    fields: &Fields,
+) -> Result<HashMap<String, String>, IndexerError> {
     let reader = index.reader()?;
     let searcher = reader.searcher();
     let mut out = HashMap::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let store = segment.get_store_reader(1).map_err(tantivy::TantivyError::from)?;
+        let store = segment
+            .get_store_reader(1)
+            .map_err(tantivy::TantivyError::from)?;
         for doc_id in segment.doc_ids_alive() {
             let doc: TantivyDocument = store.get(doc_id)?;
             let _ = ord;
-            let id = doc.get_first(fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let hash = doc.get_first(fields.hash).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let id = doc
+                .get_first(fields.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let hash = doc
+                .get_first(fields.hash)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
             out.insert(id, hash);
         }
     }
@@ -284,8 +308,17 @@ pub fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
 
 /// Reads a hoptac document back from a stored tantivy document.
 pub fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
-    let s = |field| t.get_first(field).and_then(|v| v.as_str()).map(String::from);
-    let all = |field| t.get_all(field).filter_map(|v| v.as_str()).map(String::from).collect::<Vec<_>>();
+    let s = |field| {
+        t.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(String::from)
+    };
+    let all = |field| {
+        t.get_all(field)
+            .filter_map(|v| v.as_str())
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
     Document {
         id: s(f.id).unwrap_or_default(),
         title: s(f.title).unwrap_or_default(),
@@ -322,11 +355,16 @@ fn open_for_writing(path: &Path, config: &Config) -> Result<(Index, Fields, bool
 }
 
 fn writer(index: &Index, path: &Path, memory: usize) -> Result<IndexWriter, IndexerError> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 4);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
     index
         .writer_with_num_threads(threads, memory.max(threads * 20 * 1024 * 1024))
         .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => IndexerError::Locked(path.display().to_string()),
+            tantivy::TantivyError::LockFailure(..) => {
+                IndexerError::Locked(path.display().to_string())
+            }
             e => IndexerError::Tantivy(e),
         })
 }
@@ -364,7 +402,10 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summ
         let bytes = match read_limited(path, opts.max_file_bytes) {
             Ok(b) => b,
             Err(reason) => {
-                skipped.push(Skipped { path: id.clone(), reason });
+                skipped.push(Skipped {
+                    path: id.clone(),
+                    reason,
+                });
                 continue;
             }
         };
@@ -392,7 +433,10 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summ
                     summary.removed += 1;
                     pending += 1;
                 }
-                skipped.push(Skipped { path: id.clone(), reason: e.to_string() });
+                skipped.push(Skipped {
+                    path: id.clone(),
+                    reason: e.to_string(),
+                });
             }
         }
         if pending >= opts.commit_every {
@@ -417,15 +461,27 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summ
 fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > max {
-        return Err(format!("file is {} bytes, over the limit of {} bytes", meta.len(), max));
+        return Err(format!(
+            "file is {} bytes, over the limit of {} bytes",
+            meta.len(),
+            max
+        ));
     }
     std::fs::read(path).map_err(|e| e.to_string())
 }
 
 fn rebuild(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, IndexerError> {
-    let parent = opts.index.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = opts
+        .index
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = opts.index.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "index".into());
+    let name = opts
+        .index
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
     let stamp = std::process::id();
     let fresh = parent.join(format!(".{name}.rebuild-{stamp}"));
     if fresh.exists() {

@@ -59,7 +59,11 @@ pub fn values(counts: &FacetCounts, dim: Dim, limit: usize) -> Vec<FacetValue> {
     let mut out: Vec<FacetValue> = counts
         .get(root)
         .map(|(facet, count)| FacetValue {
-            value: facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
+            value: facet
+                .to_path()
+                .last()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
             count,
         })
         .collect();

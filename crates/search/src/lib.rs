@@ -132,7 +132,10 @@ impl Engine {
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         Ok(Engine {
-            ranker: Ranker { fields: fields.clone(), weights: Weights::default() },
+            ranker: Ranker {
+                fields: fields.clone(),
+                weights: Weights::default(),
+            },
             context: QueryContext::new(&config),
             index,
             reader,
@@ -182,7 +185,12 @@ impl Engine {
         f.country = f
             .country
             .iter()
-            .map(|c| self.context.canonical_country(c).map(String::from).unwrap_or_else(|| c.trim().to_string()))
+            .map(|c| {
+                self.context
+                    .canonical_country(c)
+                    .map(String::from)
+                    .unwrap_or_else(|| c.trim().to_string())
+            })
             .collect();
         f
     }
@@ -209,7 +217,9 @@ impl Engine {
             }
             (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), count)
         } else {
-            let top = TopDocs::with_limit(limit).and_offset(req.offset).order_by_score();
+            let top = TopDocs::with_limit(limit)
+                .and_offset(req.offset)
+                .order_by_score();
             let (docs, count, counts) = searcher.search(&query, &(top, Count, facet_collector))?;
             for d in &unfiltered {
                 *facet_counts.get_mut(*d) = facets::values(&counts, *d, req.facet_limit);
@@ -261,7 +271,12 @@ impl Engine {
         let mut out = Vec::with_capacity(docs.len());
         for (_, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            out.push(doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_string());
+            out.push(
+                doc.get_first(self.fields.id)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+            );
         }
         Ok(out)
     }
@@ -269,7 +284,10 @@ impl Engine {
     /// Facet counts over the whole index.
     pub fn facets(&self, limit: usize) -> Result<FacetCountsByDim, SearchError> {
         let searcher = self.reader.searcher();
-        let counts = searcher.search(&tantivy::query::AllQuery, &facets::collector("facets", &Dim::ALL))?;
+        let counts = searcher.search(
+            &tantivy::query::AllQuery,
+            &facets::collector("facets", &Dim::ALL),
+        )?;
         let mut out = FacetCountsByDim::default();
         for d in Dim::ALL {
             *out.get_mut(d) = facets::values(&counts, d, limit);
@@ -285,7 +303,9 @@ impl Engine {
             tantivy::schema::IndexRecordOption::Basic,
         );
         let docs = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let (_, addr) = docs.first().ok_or_else(|| SearchError::NotFound(id.to_string()))?;
+        let (_, addr) = docs
+            .first()
+            .ok_or_else(|| SearchError::NotFound(id.to_string()))?;
         let doc: TantivyDocument = searcher.doc(*addr)?;
         Ok(from_tantivy(&self.fields, &doc))
     }
@@ -294,6 +314,11 @@ impl Engine {
     pub fn highlight(&self, query: &str, text: &str) -> Snippet {
         let plan = self.context.parse(query);
         let h = Highlighter::new(plan.highlight_sequences());
-        Snippet { text: text.to_string(), highlights: h.ranges(text), cut_start: false, cut_end: false }
+        Snippet {
+            text: text.to_string(),
+            highlights: h.ranges(text),
+            cut_start: false,
+            cut_end: false,
+        }
     }
 }

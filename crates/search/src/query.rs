@@ -86,7 +86,12 @@ impl Plan {
                 out.push(
                     alt.folded
                         .iter()
-                        .map(|f| QTerm { exact: f.clone(), folded: f.clone(), diacritics: false, stop: false })
+                        .map(|f| QTerm {
+                            exact: f.clone(),
+                            folded: f.clone(),
+                            diacritics: false,
+                            stop: false,
+                        })
                         .collect(),
                 );
             }
@@ -139,7 +144,9 @@ impl QueryContext {
             for en in &a.english {
                 let key = folded_syllables(en).join(" ");
                 let entry = glossary.entry(key).or_default();
-                entry.push(vec![hoptac_analyzer::fold(&hoptac_analyzer::normalize(&a.acronym))]);
+                entry.push(vec![hoptac_analyzer::fold(&hoptac_analyzer::normalize(
+                    &a.acronym,
+                ))]);
                 for e in &a.expansions {
                     entry.push(folded_syllables(e));
                 }
@@ -148,7 +155,10 @@ impl QueryContext {
         for t in &config.glossary.terms {
             for en in &t.en {
                 let key = folded_syllables(en).join(" ");
-                glossary.entry(key).or_default().extend(t.vi.iter().map(|v| folded_syllables(v)));
+                glossary
+                    .entry(key)
+                    .or_default()
+                    .extend(t.vi.iter().map(|v| folded_syllables(v)));
             }
         }
         let mut country_alias = HashMap::new();
@@ -166,7 +176,11 @@ impl QueryContext {
             }
             countries.push((c.name.clone(), forms));
         }
-        let stopwords: HashSet<String> = config.stopwords.iter().map(|s| hoptac_analyzer::normalize(s)).collect();
+        let stopwords: HashSet<String> = config
+            .stopwords
+            .iter()
+            .map(|s| hoptac_analyzer::normalize(s))
+            .collect();
         let stopwords_folded = stopwords.iter().map(|s| hoptac_analyzer::fold(s)).collect();
         let longest = 8;
         QueryContext {
@@ -185,12 +199,16 @@ impl QueryContext {
     /// The canonical country name for a user's spelling of it (`han quoc`, `Korea` → `Hàn Quốc`).
     pub fn canonical_country(&self, name: &str) -> Option<&str> {
         let key = folded_syllables(name).join(" ");
-        self.country_alias.get(&key).map(|&i| self.countries[i].0.as_str())
+        self.country_alias
+            .get(&key)
+            .map(|&i| self.countries[i].0.as_str())
     }
 
     /// Every country's canonical name and its folded forms (for suggestions).
     pub fn countries(&self) -> impl Iterator<Item = (&str, &[Vec<String>])> {
-        self.countries.iter().map(|(n, f)| (n.as_str(), f.as_slice()))
+        self.countries
+            .iter()
+            .map(|(n, f)| (n.as_str(), f.as_slice()))
     }
 
     fn qterms(&self, text: &str) -> Vec<QTerm> {
@@ -289,7 +307,10 @@ impl QueryContext {
                     country = Some(name.clone());
                     for f in forms {
                         if f.join(" ") != key {
-                            alternatives.push(Alternative { folded: f.clone(), kind: "alias" });
+                            alternatives.push(Alternative {
+                                folded: f.clone(),
+                                kind: "alias",
+                            });
                         }
                     }
                 }
@@ -303,16 +324,26 @@ impl QueryContext {
                 }
                 if len > 1 {
                     for a in self.acronyms.acronyms_of(&folded) {
-                        alternatives.push(Alternative { folded: vec![a.clone()], kind: "acronym" });
+                        alternatives.push(Alternative {
+                            folded: vec![a.clone()],
+                            kind: "acronym",
+                        });
                     }
                 }
                 if let Some(vi) = self.glossary.get(&key) {
                     for v in vi {
-                        alternatives.push(Alternative { folded: v.clone(), kind: "english" });
+                        alternatives.push(Alternative {
+                            folded: v.clone(),
+                            kind: "english",
+                        });
                     }
                 }
                 // Typed with diacritics, a word must be that word (`thăm Mỹ` is not `thẩm mỹ`).
-                let exact_key = span.iter().map(|t| t.exact.as_str()).collect::<Vec<_>>().join(" ");
+                let exact_key = span
+                    .iter()
+                    .map(|t| t.exact.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let word = len > 1 && self.lexicon.contains(&exact_key);
                 if !alternatives.is_empty() || country.is_some() || word || len == 1 {
                     alternatives.dedup();
@@ -341,30 +372,54 @@ mod tests {
     }
 
     fn concepts(q: &str) -> Vec<String> {
-        ctx().parse(q).runs.concat().iter().map(|c| c.terms.iter().map(|t| t.exact.as_str()).collect::<Vec<_>>().join(" ")).collect()
+        ctx()
+            .parse(q)
+            .runs
+            .concat()
+            .iter()
+            .map(|c| {
+                c.terms
+                    .iter()
+                    .map(|t| t.exact.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
     }
 
     #[test]
     fn groups_words_and_country_names() {
-        assert_eq!(concepts("an toàn thông tin Hàn Quốc"), ["an toàn thông tin", "hàn quốc"]);
+        assert_eq!(
+            concepts("an toàn thông tin Hàn Quốc"),
+            ["an toàn thông tin", "hàn quốc"]
+        );
     }
 
     #[test]
     fn groups_folded_queries_the_same_way() {
-        assert_eq!(concepts("an toan thong tin han quoc"), ["an toan thong tin", "han quoc"]);
+        assert_eq!(
+            concepts("an toan thong tin han quoc"),
+            ["an toan thong tin", "han quoc"]
+        );
     }
 
     #[test]
     fn acronym_gets_its_expansion() {
         let plan = ctx().parse("ATTT Hàn Quốc");
         let attt = &plan.runs[0][0];
-        assert!(attt.alternatives.iter().any(|a| a.folded == ["an", "toan", "thong", "tin"]));
+        assert!(attt
+            .alternatives
+            .iter()
+            .any(|a| a.folded == ["an", "toan", "thong", "tin"]));
     }
 
     #[test]
     fn expansion_gets_its_acronym() {
         let plan = ctx().parse("an toàn thông tin");
-        assert!(plan.runs[0][0].alternatives.iter().any(|a| a.folded == ["attt"]));
+        assert!(plan.runs[0][0]
+            .alternatives
+            .iter()
+            .any(|a| a.folded == ["attt"]));
     }
 
     #[test]
@@ -380,7 +435,10 @@ mod tests {
         let plan = ctx().parse("Vietnam Japan strategic partnership");
         let all = plan.runs.concat();
         assert_eq!(all[1].country.as_deref(), Some("Nhật Bản"));
-        assert!(all[2].alternatives.iter().any(|a| a.folded == ["doi", "tac", "chien", "luoc"]));
+        assert!(all[2]
+            .alternatives
+            .iter()
+            .any(|a| a.folded == ["doi", "tac", "chien", "luoc"]));
     }
 
     #[test]
@@ -399,7 +457,15 @@ mod tests {
 
     #[test]
     fn unreadable_queries_do_not_fail() {
-        for q in ["\"unclosed", "(((", "-", "&&&", "\u{0}\u{7}", "- - -", "\"\""] {
+        for q in [
+            "\"unclosed",
+            "(((",
+            "-",
+            "&&&",
+            "\u{0}\u{7}",
+            "- - -",
+            "\"\"",
+        ] {
             let _ = ctx().parse(q);
         }
         assert!(ctx().parse("(((").is_empty());

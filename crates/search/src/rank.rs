@@ -108,7 +108,9 @@ impl Filters {
             Dim::Country => !self.country.is_empty(),
             Dim::Ministry => !self.ministry.is_empty(),
             Dim::Topic => !self.topic.is_empty(),
-            Dim::Year => !self.year.is_empty() || self.year_from.is_some() || self.year_to.is_some(),
+            Dim::Year => {
+                !self.year.is_empty() || self.year_from.is_some() || self.year_to.is_some()
+            }
         }
     }
 
@@ -159,8 +161,12 @@ impl Filters {
                 )));
             }
             if self.year_from.is_some() || self.year_to.is_some() {
-                let lo = self.year_from.map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_u64(f.year, y)));
-                let hi = self.year_to.map_or(Bound::Unbounded, |y| Bound::Included(Term::from_field_u64(f.year, y)));
+                let lo = self.year_from.map_or(Bound::Unbounded, |y| {
+                    Bound::Included(Term::from_field_u64(f.year, y))
+                });
+                let hi = self.year_to.map_or(Bound::Unbounded, |y| {
+                    Bound::Included(Term::from_field_u64(f.year, y))
+                });
                 out.push(Box::new(RangeQuery::new(lo, hi)));
             }
         }
@@ -187,7 +193,9 @@ fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if qs.is_empty() {
         return Box::new(EmptyQuery);
     }
-    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
+    Box::new(BooleanQuery::new(
+        qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 /// A folded phrase (one syllable → a term query) in a field with positions.
@@ -195,7 +203,9 @@ fn phrase(field: Field, folded: &[String]) -> Box<dyn Query> {
     match folded {
         [one] => term(field, one),
         many => Box::new(PhraseQuery::new(
-            many.iter().map(|s| Term::from_field_text(field, s)).collect(),
+            many.iter()
+                .map(|s| Term::from_field_text(field, s))
+                .collect(),
         )),
     }
 }
@@ -213,7 +223,10 @@ impl Ranker {
     fn syllable(&self, t: &QTerm) -> Box<dyn Query> {
         let f = &self.fields;
         let w = &self.weights;
-        let mut qs = vec![term(f.body_f, &t.folded), boost(term(f.title_f, &t.folded), w.title)];
+        let mut qs = vec![
+            term(f.body_f, &t.folded),
+            boost(term(f.title_f, &t.folded), w.title),
+        ];
         if t.diacritics {
             qs.push(boost(term(f.body, &t.exact), w.exact));
             qs.push(boost(term(f.title, &t.exact), w.exact * w.title));
@@ -225,7 +238,10 @@ impl Ranker {
         let f = &self.fields;
         let key = format!("{} {}", a.folded, b.folded);
         boost(
-            should(vec![term(f.body_bi, &key), boost(term(f.title_bi, &key), self.weights.title)]),
+            should(vec![
+                term(f.body_bi, &key),
+                boost(term(f.title_bi, &key), self.weights.title),
+            ]),
             self.weights.bigram,
         )
     }
@@ -245,7 +261,10 @@ impl Ranker {
             // as a phrase, in body and title.
             let weight = w.alternative * a.folded.len().max(1) as f32;
             qs.push(boost(
-                should(vec![phrase(f.body_f, &a.folded), boost(phrase(f.title_f, &a.folded), w.title)]),
+                should(vec![
+                    phrase(f.body_f, &a.folded),
+                    boost(phrase(f.title_f, &a.folded), w.title),
+                ]),
                 weight,
             ));
         }
@@ -265,7 +284,12 @@ impl Ranker {
     pub fn build(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let concepts: Vec<&Concept> = plan.runs.iter().flatten().filter(|c| !c.is_stop()).collect();
+        let concepts: Vec<&Concept> = plan
+            .runs
+            .iter()
+            .flatten()
+            .filter(|c| !c.is_stop())
+            .collect();
         let mut evidence: Vec<Box<dyn Query>> = concepts.iter().map(|c| self.concept(c)).collect();
         // Bigrams across concept boundaries: proximity of consecutive concepts.
         for run in &plan.runs {
@@ -276,7 +300,12 @@ impl Ranker {
             }
         }
         if concepts.len() > 1 {
-            let all = BooleanQuery::new(concepts.iter().map(|c| (Occur::Must, self.concept(c))).collect());
+            let all = BooleanQuery::new(
+                concepts
+                    .iter()
+                    .map(|c| (Occur::Must, self.concept(c)))
+                    .collect(),
+            );
             evidence.push(boost(Box::new(all), self.weights.all_concepts));
         }
         let has_text = !evidence.is_empty() || !plan.phrases.is_empty();
@@ -288,10 +317,19 @@ impl Ranker {
             let folded: Vec<String> = p.iter().map(|t| t.folded.clone()).collect();
             clauses.push((
                 Occur::Must,
-                should(vec![phrase(f.body_f, &folded), boost(phrase(f.title_f, &folded), self.weights.title)]),
+                should(vec![
+                    phrase(f.body_f, &folded),
+                    boost(phrase(f.title_f, &folded), self.weights.title),
+                ]),
             ));
             for t in p.iter().filter(|t| t.diacritics) {
-                clauses.push((Occur::Should, boost(should(vec![term(f.body, &t.exact), term(f.title, &t.exact)]), self.weights.exact)));
+                clauses.push((
+                    Occur::Should,
+                    boost(
+                        should(vec![term(f.body, &t.exact), term(f.title, &t.exact)]),
+                        self.weights.exact,
+                    ),
+                ));
             }
         }
         if !has_text {
@@ -299,7 +337,10 @@ impl Ranker {
         }
         for e in &plan.excluded {
             let folded: Vec<String> = e.iter().map(|t| t.folded.clone()).collect();
-            clauses.push((Occur::MustNot, should(vec![phrase(f.body_f, &folded), phrase(f.title_f, &folded)])));
+            clauses.push((
+                Occur::MustNot,
+                should(vec![phrase(f.body_f, &folded), phrase(f.title_f, &folded)]),
+            ));
         }
         for q in filters.clauses(f, except) {
             clauses.push((Occur::Must, q));

@@ -92,7 +92,10 @@ impl Highlighter {
 
     /// Byte ranges of `text` to highlight, adjacent words merged into one range.
     pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
-        let toks: Vec<_> = analyze(text).into_iter().filter(|a| a.syllable.kind != Kind::Part).collect();
+        let toks: Vec<_> = analyze(text)
+            .into_iter()
+            .filter(|a| a.syllable.kind != Kind::Part)
+            .collect();
         let mut out: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
@@ -100,7 +103,8 @@ impl Highlighter {
                 i + seq.len() <= toks.len()
                     && seq.iter().enumerate().all(|(k, t)| {
                         let tok = &toks[i + k];
-                        (k == 0 || !tok.syllable.boundary_before) && matches(t, &tok.exact, &tok.folded)
+                        (k == 0 || !tok.syllable.boundary_before)
+                            && matches(t, &tok.exact, &tok.folded)
                     })
             });
             let Some(seq) = hit else {
@@ -119,19 +123,36 @@ impl Highlighter {
 
     /// The best passage of `text` of about `max_chars` characters.
     pub fn snippet(&self, text: &str, max_chars: usize) -> Snippet {
-        let ranges = if self.is_empty() { Vec::new() } else { self.ranges(text) };
+        let ranges = if self.is_empty() {
+            Vec::new()
+        } else {
+            self.ranges(text)
+        };
         let total_chars = text.chars().count();
         if total_chars <= max_chars {
-            return Snippet { text: text.to_string(), highlights: ranges, cut_start: false, cut_end: false };
+            return Snippet {
+                text: text.to_string(),
+                highlights: ranges,
+                cut_start: false,
+                cut_end: false,
+            };
         }
         // Window start candidates: each highlight's start; score = distinct words within the window.
         let max_bytes_for = |start: usize| {
-            text[start..].char_indices().nth(max_chars).map_or(text.len(), |(i, _)| start + i)
+            text[start..]
+                .char_indices()
+                .nth(max_chars)
+                .map_or(text.len(), |(i, _)| start + i)
         };
         let mut best = (0usize, 0usize); // (score, start)
         for r in &ranges {
             // Start a little before the match, at a sentence or word start.
-            let back = text[..r.start].char_indices().rev().take(40).last().map_or(0, |(i, _)| i);
+            let back = text[..r.start]
+                .char_indices()
+                .rev()
+                .take(40)
+                .last()
+                .map_or(0, |(i, _)| i);
             let start = text[back..r.start]
                 .rfind(['.', '\n', '!', '?'])
                 .map(|i| back + i + 1)
@@ -142,7 +163,11 @@ impl Highlighter {
                 .filter(|h| h.start >= start && h.end <= end)
                 .map(|h| hoptac_analyzer::fold(&hoptac_analyzer::normalize(&text[h.clone()])))
                 .collect();
-            let score = distinct.len() * 100 + ranges.iter().filter(|h| h.start >= start && h.end <= end).count();
+            let score = distinct.len() * 100
+                + ranges
+                    .iter()
+                    .filter(|h| h.start >= start && h.end <= end)
+                    .count();
             if score > best.0 {
                 best = (score, start);
             }
@@ -180,7 +205,11 @@ mod tests {
     use hoptac_indexer::Config;
 
     fn highlighter(q: &str) -> Highlighter {
-        Highlighter::new(QueryContext::new(&Config::builtin()).parse(q).highlight_sequences())
+        Highlighter::new(
+            QueryContext::new(&Config::builtin())
+                .parse(q)
+                .highlight_sequences(),
+        )
     }
 
     #[test]
@@ -198,7 +227,10 @@ mod tests {
     #[test]
     fn escapes_everything_else() {
         let s = highlighter("hợp tác").snippet("<script>alert(1)</script> hợp tác", 200);
-        assert_eq!(s.to_html(), "&lt;script&gt;alert(1)&lt;/script&gt; <mark>hợp tác</mark>");
+        assert_eq!(
+            s.to_html(),
+            "&lt;script&gt;alert(1)&lt;/script&gt; <mark>hợp tác</mark>"
+        );
     }
 
     #[test]
@@ -209,16 +241,28 @@ mod tests {
 
     #[test]
     fn a_word_is_marked_only_where_all_of_it_occurs() {
-        let s = highlighter("an toàn thông tin").snippet("an ninh thông tin và an toàn thông tin", 200);
-        assert_eq!(s.to_html(), "an ninh thông tin và <mark>an toàn thông tin</mark>");
+        let s =
+            highlighter("an toàn thông tin").snippet("an ninh thông tin và an toàn thông tin", 200);
+        assert_eq!(
+            s.to_html(),
+            "an ninh thông tin và <mark>an toàn thông tin</mark>"
+        );
     }
 
     #[test]
     fn long_texts_are_cut_around_the_best_passage() {
-        let text = format!("{} Hợp tác an toàn thông tin với Hàn Quốc. {}", "Mở đầu dài. ".repeat(50), "Kết thúc. ".repeat(50));
+        let text = format!(
+            "{} Hợp tác an toàn thông tin với Hàn Quốc. {}",
+            "Mở đầu dài. ".repeat(50),
+            "Kết thúc. ".repeat(50)
+        );
         let s = highlighter("an toàn thông tin Hàn Quốc").snippet(&text, 120);
         assert!(s.cut_start && s.cut_end);
-        assert!(s.to_html().contains("<mark>an toàn thông tin</mark>"), "{}", s.to_html());
+        assert!(
+            s.to_html().contains("<mark>an toàn thông tin</mark>"),
+            "{}",
+            s.to_html()
+        );
         assert!(s.text.chars().count() <= 120);
     }
 }

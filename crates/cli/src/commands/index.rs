@@ -63,13 +63,16 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         let b = ProgressBar::new(0);
         b.set_style(
-            ProgressStyle::with_template("{spinner} indexing {pos}/{len} files [{bar:30}] {per_sec} ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} indexing {pos}/{len} files [{bar:30}] {per_sec} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         b
     };
-    let summary = index_corpus(&opts, &Bar(bar)).with_context(|| format!("indexing {}", args.corpus.display()))?;
+    let summary = index_corpus(&opts, &Bar(bar))
+        .with_context(|| format!("indexing {}", args.corpus.display()))?;
     let indexed = summary.added + summary.updated + summary.unchanged;
     if args.json {
         output::json(&summary)?;

@@ -68,7 +68,11 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         output::json(&res)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let what = if query.trim().is_empty() { String::new() } else { format!(" cho \"{query}\"") };
+    let what = if query.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" cho \"{query}\"")
+    };
     println!("{} kết quả{what} ({:.1} ms)", res.total, res.took_ms);
     if res.hits.is_empty() {
         println!("Không tìm thấy tài liệu nào.");

@@ -34,7 +34,11 @@ impl CountryExtractor {
     /// Compiles the gazetteer.
     pub fn new(config: &Countries) -> Self {
         let mut gazetteer = Gazetteer::new(Mode::Exact);
-        let needs_cue: Vec<String> = config.needs_cue.iter().map(|s| hoptac_analyzer::normalize(s)).collect();
+        let needs_cue: Vec<String> = config
+            .needs_cue
+            .iter()
+            .map(|s| hoptac_analyzer::normalize(s))
+            .collect();
         let mut names = Vec::new();
         for (i, c) in config.countries.iter().enumerate() {
             names.push(c.name.clone());
@@ -72,7 +76,8 @@ impl CountryExtractor {
             .into_iter()
             .filter(|m| {
                 let (_, needs_cue) = m.value;
-                let prev = (m.start > 0 && !toks[m.start].boundary_before).then(|| &toks[m.start - 1]);
+                let prev =
+                    (m.start > 0 && !toks[m.start].boundary_before).then(|| &toks[m.start - 1]);
                 let next = toks.get(m.end).filter(|t| !t.boundary_before);
                 if let Some(p) = prev {
                     if lexicon.contains(&format!("{} {}", p.exact, toks[m.start].exact)) {
@@ -131,7 +136,10 @@ impl CountryExtractor {
                 .then(b.1.cmp(&a.1))
                 .then(a.2.cmp(&b.2))
         });
-        chosen.into_iter().map(|(c, _, _)| self.names[c].clone()).collect()
+        chosen
+            .into_iter()
+            .map(|(c, _, _)| self.names[c].clone())
+            .collect()
     }
 }
 
@@ -150,12 +158,18 @@ mod tests {
 
     #[test]
     fn my_and_hoa_ky_are_one_country() {
-        assert_eq!(extract("Thủ tướng thăm Mỹ", "Hoa Kỳ và Việt Nam."), ["Hoa Kỳ", "Việt Nam"]);
+        assert_eq!(
+            extract("Thủ tướng thăm Mỹ", "Hoa Kỳ và Việt Nam."),
+            ["Hoa Kỳ", "Việt Nam"]
+        );
     }
 
     #[test]
     fn english_names_are_aliases() {
-        assert_eq!(extract("Vietnam and Korea sign a deal", ""), ["Hàn Quốc", "Việt Nam"]);
+        assert_eq!(
+            extract("Vietnam and Korea sign a deal", ""),
+            ["Hàn Quốc", "Việt Nam"]
+        );
     }
 
     #[test]
@@ -171,7 +185,10 @@ mod tests {
     #[test]
     fn anh_needs_a_cue() {
         assert!(extract("", "anh Tuấn và Anh Tuấn. Anh ấy nói.").is_empty());
-        assert_eq!(extract("", "Chính phủ Anh. Thủ tướng Anh phát biểu."), ["Anh"]);
+        assert_eq!(
+            extract("", "Chính phủ Anh. Thủ tướng Anh phát biểu."),
+            ["Anh"]
+        );
     }
 
     #[test]

@@ -57,14 +57,40 @@ pub fn latest_mentioned(text: &str, max_year: u16) -> Option<Date> {
         let parse_y = |m: regex::Match| m.as_str().parse::<u16>().ok();
         let parse_n = |m: regex::Match| m.as_str().parse::<u8>().ok();
         let (date, is_bare) = if let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) {
-            (valid(parse_y(y).unwrap_or(0), parse_n(m).unwrap_or(0), parse_n(d).unwrap_or(0)), false)
+            (
+                valid(
+                    parse_y(y).unwrap_or(0),
+                    parse_n(m).unwrap_or(0),
+                    parse_n(d).unwrap_or(0),
+                ),
+                false,
+            )
         } else if let (Some(m), Some(y)) = (c.get(4), c.get(5)) {
-            (valid(parse_y(y).unwrap_or(0), parse_n(m).unwrap_or(0), 0), false)
+            (
+                valid(parse_y(y).unwrap_or(0), parse_n(m).unwrap_or(0), 0),
+                false,
+            )
         } else if let Some(y) = c.get(6) {
             let before = &text[..c.get(0).map_or(0, |m| m.start())];
-            let tail: String = before.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
-            let target = ["đến ", "tới ", "sau ", "trước "].iter().any(|w| tail.ends_with(w));
-            (if target { None } else { valid(parse_y(y).unwrap_or(0), 1, 0).map(|d| Date { month: 0, ..d }) }, true)
+            let tail: String = before
+                .chars()
+                .rev()
+                .take(6)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let target = ["đến ", "tới ", "sau ", "trước "]
+                .iter()
+                .any(|w| tail.ends_with(w));
+            (
+                if target {
+                    None
+                } else {
+                    valid(parse_y(y).unwrap_or(0), 1, 0).map(|d| Date { month: 0, ..d })
+                },
+                true,
+            )
         } else {
             (None, false)
         };
@@ -103,24 +129,39 @@ mod tests {
 
     #[test]
     fn prose_is_not_a_date_line() {
-        assert_eq!(parse_date_line("Ngày 14/5/2010, tại trụ sở Bộ Thông tin và Truyền thông"), None);
+        assert_eq!(
+            parse_date_line("Ngày 14/5/2010, tại trụ sở Bộ Thông tin và Truyền thông"),
+            None
+        );
     }
 
     #[test]
     fn latest_mention_wins() {
         let text = "từ năm 1992 và cho đến năm 2005 … tháng 3/2018 … năm 2017";
         assert_eq!(latest_mentioned(text, 2026), d(2018, 3, 0));
-        assert_eq!(latest_mentioned("từ năm 1992, năm 2005", 2026), d(2005, 0, 0));
+        assert_eq!(
+            latest_mentioned("từ năm 1992, năm 2005", 2026),
+            d(2005, 0, 0)
+        );
     }
 
     #[test]
     fn full_dates_are_mentions() {
-        assert_eq!(latest_mentioned("Sáng nay 25/9/2017, Thủ tướng", 2026), d(2017, 9, 25));
+        assert_eq!(
+            latest_mentioned("Sáng nay 25/9/2017, Thủ tướng", 2026),
+            d(2017, 9, 25)
+        );
     }
 
     #[test]
     fn future_years_are_ignored() {
-        assert_eq!(latest_mentioned("mục tiêu năm 2030, từ năm 2016", 2026), d(2016, 0, 0));
-        assert_eq!(latest_mentioned("phấn đấu đến năm 2025, từ năm 2016", 2030), d(2016, 0, 0));
+        assert_eq!(
+            latest_mentioned("mục tiêu năm 2030, từ năm 2016", 2026),
+            d(2016, 0, 0)
+        );
+        assert_eq!(
+            latest_mentioned("phấn đấu đến năm 2025, từ năm 2016", 2030),
+            d(2016, 0, 0)
+        );
     }
 }

@@ -114,12 +114,15 @@ impl<T: Clone> Gazetteer<T> {
         if keys.is_empty() || (written.is_some() && keys.len() != 1) {
             return;
         }
-        self.by_first.entry(keys[0].clone()).or_default().push(Entry {
-            keys,
-            value,
-            capitalised,
-            written,
-        });
+        self.by_first
+            .entry(keys[0].clone())
+            .or_default()
+            .push(Entry {
+                keys,
+                value,
+                capitalised,
+                written,
+            });
     }
 
     fn key<'t>(&self, t: &'t Tok) -> &'t str {

@@ -77,7 +77,10 @@ impl MinistryExtractor {
             let mut covered = vec![false; toks.len()];
             for m in self.gazetteer.find(toks) {
                 let (name, home) = &self.names[m.value];
-                let follows = toks.get(m.end).filter(|t| !t.boundary_before).and_then(|_| foreign_at(m.end));
+                let follows = toks
+                    .get(m.end)
+                    .filter(|t| !t.boundary_before)
+                    .and_then(|_| foreign_at(m.end));
                 let country = match follows {
                     Some(c) if home == HOME || home.is_empty() => c,
                     _ => home.clone(),
@@ -91,11 +94,18 @@ impl MinistryExtractor {
                     continue;
                 }
                 let mut j = i + 1;
-                if toks.get(j).is_some_and(|t| t.exact == "trưởng" && !t.boundary_before) {
+                if toks
+                    .get(j)
+                    .is_some_and(|t| t.exact == "trưởng" && !t.boundary_before)
+                {
                     j += 1;
                 }
                 let Some(first) = toks.get(j) else { continue };
-                if first.boundary_before || !first.capitalised() || first.exact == "bộ" || covered[j] {
+                if first.boundary_before
+                    || !first.capitalised()
+                    || first.exact == "bộ"
+                    || covered[j]
+                {
                     continue;
                 }
                 // A portfolio reads `Ngoại giao`, `Phát triển quốc gia`, `Khoa học và ICT`: one
@@ -110,13 +120,15 @@ impl MinistryExtractor {
                         break;
                     }
                     let t = toks[k].original;
-                    if t.chars().next().is_some_and(char::is_uppercase) && !t.chars().all(|c| !c.is_lowercase()) {
+                    if t.chars().next().is_some_and(char::is_uppercase)
+                        && !t.chars().all(|c| !c.is_lowercase())
+                    {
                         break;
                     }
                 }
             }
         }
-        found.sort_by(|a, b| b.1.cmp(&a.1));
+        found.sort_by_key(|f| std::cmp::Reverse(f.1));
         found.into_iter().map(|(n, _)| n).collect()
     }
 }
@@ -137,22 +149,34 @@ mod tests {
 
     #[test]
     fn acronym_forms_name_the_ministry() {
-        assert_eq!(extract("tại trụ sở Bộ TT&TT, Bộ TTTT"), ["Bộ Thông tin và Truyền thông"]);
+        assert_eq!(
+            extract("tại trụ sở Bộ TT&TT, Bộ TTTT"),
+            ["Bộ Thông tin và Truyền thông"]
+        );
     }
 
     #[test]
     fn english_acronyms_as_written() {
-        assert_eq!(extract("Thứ trưởng MOPAS Kang"), ["Bộ Hành chính và An ninh công cộng (Hàn Quốc)"]);
+        assert_eq!(
+            extract("Thứ trưởng MOPAS Kang"),
+            ["Bộ Hành chính và An ninh công cộng (Hàn Quốc)"]
+        );
     }
 
     #[test]
     fn a_ministry_followed_by_a_country_is_that_countrys() {
-        assert_eq!(extract("Bộ Ngoại giao Nhật Bản cho biết"), ["Bộ Ngoại giao (Nhật Bản)"]);
+        assert_eq!(
+            extract("Bộ Ngoại giao Nhật Bản cho biết"),
+            ["Bộ Ngoại giao (Nhật Bản)"]
+        );
     }
 
     #[test]
     fn unknown_foreign_ministries_are_recognised_by_shape() {
-        assert_eq!(extract("Bộ trưởng Năng lượng Mỹ Rick Perry"), ["Bộ Năng lượng (Hoa Kỳ)"]);
+        assert_eq!(
+            extract("Bộ trưởng Năng lượng Mỹ Rick Perry"),
+            ["Bộ Năng lượng (Hoa Kỳ)"]
+        );
     }
 
     #[test]

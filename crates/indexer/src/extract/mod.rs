@@ -57,8 +57,12 @@ impl Extractor {
     pub fn document(&self, id: String, hash: String, raw: RawDoc) -> Document {
         let title_toks = gazetteer::tokens(&raw.title);
         let body_toks = gazetteer::tokens(&raw.body);
-        let country = self.countries.extract(&title_toks, &body_toks, &self.lexicon);
-        let ministry = self.ministries.extract(&title_toks, &body_toks, &self.countries, &self.lexicon);
+        let country = self
+            .countries
+            .extract(&title_toks, &body_toks, &self.lexicon);
+        let ministry =
+            self.ministries
+                .extract(&title_toks, &body_toks, &self.countries, &self.lexicon);
         let topic = self.topics.extract(&title_toks, &body_toks);
         let date = raw.date.or_else(|| {
             date::latest_mentioned(&raw.title, self.this_year)

@@ -16,8 +16,7 @@ pub struct TopicExtractor {
 }
 
 fn is_acronym(trigger: &str) -> bool {
-    trigger.split_whitespace().count() == 1
-        && trigger.chars().skip(1).any(char::is_uppercase)
+    trigger.split_whitespace().count() == 1 && trigger.chars().skip(1).any(char::is_uppercase)
 }
 
 impl TopicExtractor {
@@ -58,7 +57,10 @@ impl TopicExtractor {
             .map(|(i, (t, b))| (i, t * 3 + b))
             .collect();
         chosen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        chosen.into_iter().map(|(i, _)| self.names[i].clone()).collect()
+        chosen
+            .into_iter()
+            .map(|(i, _)| self.names[i].clone())
+            .collect()
     }
 }
 
@@ -79,7 +81,8 @@ mod tests {
 
     #[test]
     fn acronym_triggers_count_in_the_body() {
-        assert!(extract("Hội thảo", "đảm bảo ATTT và ứng cứu ATTT").contains(&"An toàn thông tin".to_string()));
+        assert!(extract("Hội thảo", "đảm bảo ATTT và ứng cứu ATTT")
+            .contains(&"An toàn thông tin".to_string()));
     }
 
     #[test]
@@ -89,6 +92,7 @@ mod tests {
 
     #[test]
     fn one_body_mention_is_not_enough() {
-        assert!(!extract("Hội thảo", "có nói đến an ninh mạng").contains(&"An toàn thông tin".to_string()));
+        assert!(!extract("Hội thảo", "có nói đến an ninh mạng")
+            .contains(&"An toàn thông tin".to_string()));
     }
 }

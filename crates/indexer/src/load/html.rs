@@ -11,8 +11,27 @@ use crate::document::RawDoc;
 use crate::extract::date::parse_date_line;
 use crate::load::txt::{join, source_url};
 
-const SKIP: [&str; 10] = ["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "iframe"];
-const BLOCK: [&str; 16] = ["p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote", "pre", "figcaption"];
+const SKIP: [&str; 10] = [
+    "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "iframe",
+];
+const BLOCK: [&str; 16] = [
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "figcaption",
+];
 
 fn text_of(el: ElementRef, out: &mut String) {
     for child in el.children() {
@@ -40,7 +59,9 @@ fn text_of(el: ElementRef, out: &mut String) {
 }
 
 fn first<'a>(doc: &'a Html, selector: &str) -> Option<ElementRef<'a>> {
-    Selector::parse(selector).ok().and_then(|s| doc.select(&s).next())
+    Selector::parse(selector)
+        .ok()
+        .and_then(|s| doc.select(&s).next())
 }
 
 /// Parses the text of an `.html` file.
@@ -57,7 +78,9 @@ pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
         .and_then(|e| e.value().attr("href"))
         .or_else(|| first(&html, "meta[property='og:url']").and_then(|e| e.value().attr("content")))
         .map(String::from);
-    let root = first(&html, "article").or_else(|| first(&html, "main")).or_else(|| first(&html, "body"));
+    let root = first(&html, "article")
+        .or_else(|| first(&html, "main"))
+        .or_else(|| first(&html, "body"));
     let mut raw = String::new();
     if let Some(root) = root {
         text_of(root, &mut raw);

@@ -28,7 +28,11 @@ pub fn parse(text: &str) -> Result<RawDoc, LoadError> {
     let field = |name: &'static str| obj.get(name).and_then(Value::as_str).map(str::to_string);
     let title = field("title").ok_or(LoadError::MissingField("title"))?;
     let body = field("body").ok_or(LoadError::MissingField("body"))?;
-    let date = field("date").and_then(|d| parse_iso(&d).or_else(|| parse_date_line(&d)).or_else(|| latest_mentioned(&d, 2100)));
+    let date = field("date").and_then(|d| {
+        parse_iso(&d)
+            .or_else(|| parse_date_line(&d))
+            .or_else(|| latest_mentioned(&d, 2100))
+    });
     Ok(RawDoc {
         title: title.trim().to_string(),
         body: body.trim().to_string(),
@@ -47,8 +51,15 @@ pub fn parse_iso(s: &str) -> Option<crate::document::Date> {
     let mut parts = date.split('-');
     let year: u16 = parts.next()?.parse().ok()?;
     let month: u8 = parts.next().map(|m| m.parse().ok()).unwrap_or(Some(0))?;
-    let day: u8 = parts.next().map(|d| d.get(..2).unwrap_or(d).parse().ok()).unwrap_or(Some(0))?;
-    ((1900..=2100).contains(&year) && month <= 12 && day <= 31).then_some(crate::document::Date { year, month, day })
+    let day: u8 = parts
+        .next()
+        .map(|d| d.get(..2).unwrap_or(d).parse().ok())
+        .unwrap_or(Some(0))?;
+    ((1900..=2100).contains(&year) && month <= 12 && day <= 31).then_some(crate::document::Date {
+        year,
+        month,
+        day,
+    })
 }
 
 #[cfg(test)]
@@ -70,7 +81,10 @@ mod tests {
 
     #[test]
     fn a_missing_body_is_an_error() {
-        assert!(matches!(parse(r#"{"title":"x"}"#), Err(LoadError::MissingField("body"))));
+        assert!(matches!(
+            parse(r#"{"title":"x"}"#),
+            Err(LoadError::MissingField("body"))
+        ));
     }
 
     #[test]

@@ -28,7 +28,9 @@ pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
                 }
                 blocks.push(std::mem::take(&mut current));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::BlockQuote(_)) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::BlockQuote(_),
+            ) => {
                 blocks.push(std::mem::take(&mut current));
             }
             Event::Text(t) | Event::Code(t) => current.push_str(&t),
@@ -86,7 +88,10 @@ mod tests {
             &Cleaner::new(&Config::builtin().furniture),
         );
         assert_eq!(d.title, "Việt Nam – Hàn Quốc");
-        assert_eq!(d.body, "Ngày 25/5, hai bên ký biên bản ghi nhớ về Chính phủ điện tử.");
+        assert_eq!(
+            d.body,
+            "Ngày 25/5, hai bên ký biên bản ghi nhớ về Chính phủ điện tử."
+        );
         assert_eq!(d.url.as_deref(), Some("https://a.vn"));
     }
 }

@@ -62,7 +62,14 @@ pub fn load(path: &Path, bytes: &[u8], cleaner: &Cleaner) -> Result<RawDoc, Load
         return Err(LoadError::NoText);
     }
     if doc.title.trim().is_empty() {
-        doc.title = doc.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("").chars().take(200).collect();
+        doc.title = doc
+            .body
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect();
     }
     doc.format = format;
     doc.encoding = decoded.encoding;

@@ -16,8 +16,9 @@ pub fn source_url(line: &str) -> Option<String> {
         .find_map(|p| t.strip_prefix(p))
         .unwrap_or(t)
         .trim();
-    ((rest.starts_with("http://") || rest.starts_with("https://")) && !rest.contains(char::is_whitespace))
-        .then(|| rest.to_string())
+    ((rest.starts_with("http://") || rest.starts_with("https://"))
+        && !rest.contains(char::is_whitespace))
+    .then(|| rest.to_string())
 }
 
 /// Parses the text of a `.txt` file.
@@ -102,7 +103,10 @@ mod tests {
 
     #[test]
     fn theo_url_line_is_the_source() {
-        assert_eq!(source_url("Theo https://mic.gov.vn").as_deref(), Some("https://mic.gov.vn"));
+        assert_eq!(
+            source_url("Theo https://mic.gov.vn").as_deref(),
+            Some("https://mic.gov.vn")
+        );
         assert_eq!(source_url("Theo baochinhphu"), None);
     }
 }
