@@ -38,6 +38,8 @@ pub enum Command {
     Facets(commands::facets::Args),
     /// Show one document.
     Show(commands::show::Args),
+    /// Relevance against a judged set; facet extraction against gold labels.
+    Eval(commands::eval::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Search(a) => commands::search::run(&cli, a),
         Command::Facets(a) => commands::facets::run(&cli, a),
         Command::Show(a) => commands::show::run(&cli, a),
+        Command::Eval(a) => commands::eval::run(&cli, a),
     };
     match result {
         Ok(code) => code,

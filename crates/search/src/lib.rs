@@ -1,6 +1,7 @@
 //! Index in, answers out: query understanding, ranking, facet counts, snippets and documents over a
 //! hoptac index. The CLI and the HTTP server both call [`Engine`]; neither builds queries itself.
 
+pub mod eval;
 pub mod facets;
 pub mod query;
 pub mod rank;

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod eval;
 pub mod facets;
 pub mod index;
 pub mod search;

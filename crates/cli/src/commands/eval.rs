@@ -1,0 +1,131 @@
+//! `hoptac eval`: relevance against a judged set, and facet extraction against gold labels.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use hoptac_indexer::write::index_corpus;
+use hoptac_indexer::IndexOptions;
+use hoptac_search::eval::{evaluate, evaluate_facets, read_qrels, read_queries, Scores};
+use hoptac_search::Engine;
+
+use crate::commands::index::load_config;
+use crate::{output, Cli};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The judged corpus; indexed (incrementally) into --index before evaluating.
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+    /// Queries: `id need class query` (TSV with a header).
+    #[arg(long, requires = "qrels")]
+    pub queries: Option<PathBuf>,
+    /// Judgments: `need doc grade` (TSV with a header).
+    #[arg(long, requires = "queries")]
+    pub qrels: Option<PathBuf>,
+    /// Gold facet labels: `doc countries ministries organisations year` (TSV with a header).
+    #[arg(long)]
+    pub facets: Option<PathBuf>,
+    /// index-config folder used when indexing the corpus.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Fail (exit 1) when overall nDCG@10 is below this.
+    #[arg(long)]
+    pub min_ndcg: Option<f64>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn row(name: &str, s: &Scores) -> String {
+    format!(
+        "{name:<12} {:>5} {:>9.4} {:>8.4} {:>11.4} {:>10.3}",
+        s.queries, s.ndcg10, s.mrr10, s.recall100, s.judged10
+    )
+}
+
+pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
+    if args.queries.is_none() && args.facets.is_none() {
+        eprintln!("hoptac: error: give --queries and --qrels, or --facets, or both");
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(corpus) = &args.corpus {
+        let opts = IndexOptions::new(corpus, &cli.index, load_config(args.config.as_deref())?);
+        let s =
+            index_corpus(&opts, &()).with_context(|| format!("indexing {}", corpus.display()))?;
+        if !args.json {
+            eprintln!(
+                "index {}: added {}, updated {}, removed {}, unchanged {}, skipped {}",
+                cli.index.display(),
+                s.added,
+                s.updated,
+                s.removed,
+                s.unchanged,
+                s.skipped.len()
+            );
+        }
+    }
+    let engine = Engine::open(&cli.index)?;
+    let mut json = serde_json::Map::new();
+    let mut code = ExitCode::SUCCESS;
+    if let (Some(q), Some(r)) = (&args.queries, &args.qrels) {
+        let queries = read_queries(q)?;
+        let qrels = read_qrels(r)?;
+        let report = evaluate(&engine, &queries, &qrels)?;
+        if let Some(min) = args.min_ndcg {
+            if report.overall.ndcg10 < min {
+                eprintln!(
+                    "hoptac: nDCG@10 {:.4} is below the required {:.4}",
+                    report.overall.ndcg10, min
+                );
+                code = ExitCode::from(1);
+            }
+        }
+        if args.json {
+            for (k, v) in serde_json::to_value(&report)?
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+            {
+                json.insert(k, v);
+            }
+        } else {
+            println!(
+                "{:<12} {:>5} {:>9} {:>8} {:>11} {:>10}",
+                "class", "n", "nDCG@10", "MRR@10", "Recall@100", "judged@10"
+            );
+            for (class, s) in &report.per_class {
+                println!("{}", row(class, s));
+            }
+            println!("{}", row("overall", &report.overall));
+        }
+    }
+    if let Some(f) = &args.facets {
+        let report = evaluate_facets(&engine, f)?;
+        if args.json {
+            json.insert("facets".into(), serde_json::to_value(&report)?);
+        } else {
+            println!();
+            println!(
+                "facets on {} labelled documents ({} missing from the index)",
+                report.documents,
+                report.missing.len()
+            );
+            for (name, p) in [("country", &report.country), ("ministry", &report.ministry)] {
+                println!(
+                    "{name:<9} precision {:.3}  recall {:.3}  F1 {:.3}  ({} right of {} extracted, {} gold)",
+                    p.precision, p.recall, p.f1, p.true_positives, p.extracted, p.gold
+                );
+            }
+            println!(
+                "year      accuracy {:.3} on {} documents with a year",
+                report.year_accuracy, report.years
+            );
+        }
+    }
+    if args.json {
+        output::json(&json)?;
+    }
+    Ok(code)
+}

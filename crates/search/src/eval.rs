@@ -1,0 +1,471 @@
+//! Relevance evaluation against a judged set: nDCG@10, MRR@10, Recall@100 and judged@10, overall and
+//! per query class; and facet extraction against gold labels (precision, recall, F1, year accuracy).
+//!
+//! Definitions follow the judged set's README: gain 2^grade − 1 with a log2 discount and the ideal
+//! ranking taken from all judged grades of the need; MRR of the first document graded ≥ 2; recall of
+//! documents graded ≥ 1 in the top 100; judged@10 the share of the top 10 that carries a judgment.
+//! Unjudged documents count as not relevant.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::{Engine, SearchError};
+
+/// One query of the set.
+#[derive(Clone, Debug)]
+pub struct EvalQuery {
+    /// Query id (`q01.nodiac`).
+    pub id: String,
+    /// The information need it expresses.
+    pub need: String,
+    /// How it is typed (`base`, `nodiac`, `acronym`, …).
+    pub class: String,
+    /// The text.
+    pub text: String,
+}
+
+/// Judgments: need → document → grade.
+pub type Qrels = HashMap<String, HashMap<String, u32>>;
+
+/// Scores of one query, or the mean over many.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Scores {
+    /// nDCG@10.
+    #[serde(rename = "ndcg@10")]
+    pub ndcg10: f64,
+    /// MRR@10 (first document graded ≥ 2).
+    #[serde(rename = "mrr@10")]
+    pub mrr10: f64,
+    /// Recall@100 (documents graded ≥ 1).
+    #[serde(rename = "recall@100")]
+    pub recall100: f64,
+    /// Share of the top 10 that is judged.
+    #[serde(rename = "judged@10")]
+    pub judged10: f64,
+    /// Number of queries averaged.
+    pub queries: usize,
+}
+
+/// Scores of one query.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueryScores {
+    /// Query id.
+    pub id: String,
+    /// Its class.
+    pub class: String,
+    /// The text.
+    pub query: String,
+    /// Its scores.
+    #[serde(flatten)]
+    pub scores: Scores,
+}
+
+/// A full evaluation report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Mean over all queries.
+    pub overall: Scores,
+    /// Mean per class.
+    pub per_class: BTreeMap<String, Scores>,
+    /// Every query.
+    pub per_query: Vec<QueryScores>,
+}
+
+/// Why an evaluation file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    /// Unreadable file.
+    #[error("{path}: {source}")]
+    Io {
+        /// Which file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A malformed line.
+    #[error("{path}:{line}: {message}")]
+    Format {
+        /// Which file.
+        path: String,
+        /// Line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Searching failed.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+fn tsv(path: &Path, min_cols: usize) -> Result<Vec<(usize, Vec<String>)>, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<String> = line.split('\t').map(str::to_string).collect();
+        if cols.len() < min_cols {
+            return Err(EvalError::Format {
+                path: path.display().to_string(),
+                line: i + 1,
+                message: format!("expected at least {min_cols} tab-separated columns"),
+            });
+        }
+        rows.push((i + 1, cols));
+    }
+    Ok(rows)
+}
+
+/// Reads `queries.tsv` (`id need class query`).
+pub fn read_queries(path: &Path) -> Result<Vec<EvalQuery>, EvalError> {
+    Ok(tsv(path, 4)?
+        .into_iter()
+        .map(|(_, c)| EvalQuery {
+            id: c[0].clone(),
+            need: c[1].clone(),
+            class: c[2].clone(),
+            text: c[3].clone(),
+        })
+        .collect())
+}
+
+/// Reads `qrels.tsv` (`need doc grade`).
+pub fn read_qrels(path: &Path) -> Result<Qrels, EvalError> {
+    let mut out: Qrels = HashMap::new();
+    for (line, c) in tsv(path, 3)? {
+        let grade: u32 = c[2].trim().parse().map_err(|_| EvalError::Format {
+            path: path.display().to_string(),
+            line,
+            message: format!("grade {:?} is not a number", c[2]),
+        })?;
+        out.entry(c[0].clone())
+            .or_default()
+            .insert(c[1].clone(), grade);
+    }
+    Ok(out)
+}
+
+/// Scores one ranking against the judgments of its need.
+pub fn score(ranking: &[String], judged: &HashMap<String, u32>) -> Scores {
+    let gain = |g: u32| (2f64.powi(g as i32)) - 1.0;
+    let discount = |rank: usize| 1.0 / ((rank + 2) as f64).log2();
+    let dcg: f64 = ranking
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(r, d)| gain(*judged.get(d).unwrap_or(&0)) * discount(r))
+        .sum();
+    let mut ideal: Vec<u32> = judged.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(r, g)| gain(*g) * discount(r))
+        .sum();
+    let mrr = ranking
+        .iter()
+        .take(10)
+        .position(|d| judged.get(d).is_some_and(|g| *g >= 2))
+        .map_or(0.0, |r| 1.0 / (r + 1) as f64);
+    let relevant: HashSet<&String> = judged
+        .iter()
+        .filter(|(_, g)| **g >= 1)
+        .map(|(d, _)| d)
+        .collect();
+    let found = ranking
+        .iter()
+        .take(100)
+        .filter(|d| relevant.contains(d))
+        .count();
+    let top10 = ranking.len().min(10);
+    Scores {
+        ndcg10: if idcg > 0.0 { dcg / idcg } else { 0.0 },
+        mrr10: mrr,
+        recall100: if relevant.is_empty() {
+            0.0
+        } else {
+            found as f64 / relevant.len() as f64
+        },
+        judged10: if top10 == 0 {
+            0.0
+        } else {
+            ranking
+                .iter()
+                .take(10)
+                .filter(|d| judged.contains_key(*d))
+                .count() as f64
+                / 10.0
+        },
+        queries: 1,
+    }
+}
+
+/// The mean of several scores.
+pub fn mean<'a>(scores: impl IntoIterator<Item = &'a Scores>) -> Scores {
+    let mut m = Scores::default();
+    for s in scores {
+        m.ndcg10 += s.ndcg10;
+        m.mrr10 += s.mrr10;
+        m.recall100 += s.recall100;
+        m.judged10 += s.judged10;
+        m.queries += 1;
+    }
+    if m.queries > 0 {
+        let n = m.queries as f64;
+        m.ndcg10 /= n;
+        m.mrr10 /= n;
+        m.recall100 /= n;
+        m.judged10 /= n;
+    }
+    m
+}
+
+/// Runs every query (top 100) and scores it.
+pub fn evaluate(
+    engine: &Engine,
+    queries: &[EvalQuery],
+    qrels: &Qrels,
+) -> Result<Report, EvalError> {
+    let empty = HashMap::new();
+    let mut per_query = Vec::with_capacity(queries.len());
+    for q in queries {
+        let ranking = engine.top_ids(&q.text, 100)?;
+        let scores = score(&ranking, qrels.get(&q.need).unwrap_or(&empty));
+        per_query.push(QueryScores {
+            id: q.id.clone(),
+            class: q.class.clone(),
+            query: q.text.clone(),
+            scores,
+        });
+    }
+    let mut classes: BTreeMap<String, Vec<&Scores>> = BTreeMap::new();
+    for q in &per_query {
+        classes.entry(q.class.clone()).or_default().push(&q.scores);
+    }
+    Ok(Report {
+        overall: mean(per_query.iter().map(|q| &q.scores)),
+        per_class: classes.into_iter().map(|(c, s)| (c, mean(s))).collect(),
+        per_query,
+    })
+}
+
+/// Precision, recall and F1 of a multi-valued facet.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Prf {
+    /// Precision.
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+    /// Extracted values that are right.
+    pub true_positives: usize,
+    /// Extracted values.
+    pub extracted: usize,
+    /// Gold values.
+    pub gold: usize,
+}
+
+impl Prf {
+    fn from_counts(tp: usize, extracted: usize, gold: usize) -> Prf {
+        let precision = if extracted == 0 {
+            0.0
+        } else {
+            tp as f64 / extracted as f64
+        };
+        let recall = if gold == 0 {
+            0.0
+        } else {
+            tp as f64 / gold as f64
+        };
+        let f1 = if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        };
+        Prf {
+            precision,
+            recall,
+            f1,
+            true_positives: tp,
+            extracted,
+            gold,
+        }
+    }
+}
+
+/// Facet extraction scores against gold labels.
+#[derive(Clone, Debug, Serialize)]
+pub struct FacetReport {
+    /// Documents labelled.
+    pub documents: usize,
+    /// Labelled documents missing from the index.
+    pub missing: Vec<String>,
+    /// Country facet (micro-averaged).
+    pub country: Prf,
+    /// Ministry facet (micro-averaged).
+    pub ministry: Prf,
+    /// Share of documents with a gold year whose extracted year is equal.
+    pub year_accuracy: f64,
+    /// Documents with a gold year.
+    pub years: usize,
+    /// Per document: (id, extracted countries, gold countries, extracted ministries, gold ministries).
+    pub per_document: Vec<FacetDoc>,
+}
+
+/// One labelled document, extracted against gold.
+#[derive(Clone, Debug, Serialize)]
+pub struct FacetDoc {
+    /// Document id.
+    pub doc: String,
+    /// Extracted countries.
+    pub country: Vec<String>,
+    /// Gold countries.
+    pub gold_country: Vec<String>,
+    /// Extracted ministries.
+    pub ministry: Vec<String>,
+    /// Gold ministries.
+    pub gold_ministry: Vec<String>,
+    /// Extracted year.
+    pub year: Option<u64>,
+    /// Gold year.
+    pub gold_year: Option<u64>,
+}
+
+fn key(s: &str) -> String {
+    hoptac_analyzer::normalize(s.trim())
+}
+
+/// Scores the index's facets against `facets.tsv` (`doc countries ministries organisations year`).
+pub fn evaluate_facets(engine: &Engine, path: &Path) -> Result<FacetReport, EvalError> {
+    let rows = tsv(path, 2)?;
+    let split = |s: Option<&String>| -> Vec<String> {
+        s.map(|s| {
+            s.split('|')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let (mut c_tp, mut c_ex, mut c_gold) = (0, 0, 0);
+    let (mut m_tp, mut m_ex, mut m_gold) = (0, 0, 0);
+    let (mut y_ok, mut y_n) = (0, 0);
+    let mut missing = Vec::new();
+    let mut per_document = Vec::new();
+    for (_, c) in &rows {
+        let doc = match engine.document(&c[0]) {
+            Ok(d) => d,
+            Err(SearchError::NotFound(_)) => {
+                missing.push(c[0].clone());
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let gold_country = split(c.get(1));
+        let gold_ministry = split(c.get(2));
+        let gold_year: Option<u64> = c.get(4).and_then(|y| y.trim().parse().ok());
+        let g: HashSet<String> = gold_country.iter().map(|s| key(s)).collect();
+        let e: HashSet<String> = doc.country.iter().map(|s| key(s)).collect();
+        c_tp += e.intersection(&g).count();
+        c_ex += e.len();
+        c_gold += g.len();
+        let g: HashSet<String> = gold_ministry.iter().map(|s| key(s)).collect();
+        let e: HashSet<String> = doc.ministry.iter().map(|s| key(s)).collect();
+        m_tp += e.intersection(&g).count();
+        m_ex += e.len();
+        m_gold += g.len();
+        if let Some(y) = gold_year {
+            y_n += 1;
+            if doc.year == Some(y) {
+                y_ok += 1;
+            }
+        }
+        per_document.push(FacetDoc {
+            doc: c[0].clone(),
+            country: doc.country,
+            gold_country,
+            ministry: doc.ministry,
+            gold_ministry,
+            year: doc.year,
+            gold_year,
+        });
+    }
+    Ok(FacetReport {
+        documents: per_document.len(),
+        missing,
+        country: Prf::from_counts(c_tp, c_ex, c_gold),
+        ministry: Prf::from_counts(m_tp, m_ex, m_gold),
+        year_accuracy: if y_n == 0 {
+            0.0
+        } else {
+            y_ok as f64 / y_n as f64
+        },
+        years: y_n,
+        per_document,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judged(pairs: &[(&str, u32)]) -> HashMap<String, u32> {
+        pairs.iter().map(|(d, g)| (d.to_string(), *g)).collect()
+    }
+
+    fn ranking(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn perfect_ranking_scores_one() {
+        let j = judged(&[("a", 3), ("b", 2), ("c", 0)]);
+        let s = score(&ranking(&["a", "b"]), &j);
+        assert!((s.ndcg10 - 1.0).abs() < 1e-9);
+        assert_eq!(s.mrr10, 1.0);
+        assert_eq!(s.recall100, 1.0);
+        assert_eq!(s.judged10, 0.2);
+    }
+
+    #[test]
+    fn swapped_ranking_scores_less() {
+        let j = judged(&[("a", 3), ("b", 1)]);
+        let s = score(&ranking(&["b", "a"]), &j);
+        // dcg = 1/log2(2) + 7/log2(3); idcg = 7 + 1/log2(3)
+        let expected = (1.0 + 7.0 / 3f64.log2()) / (7.0 + 1.0 / 3f64.log2());
+        assert!((s.ndcg10 - expected).abs() < 1e-9);
+        assert_eq!(s.mrr10, 0.5);
+    }
+
+    #[test]
+    fn unjudged_documents_count_as_not_relevant() {
+        let j = judged(&[("a", 2)]);
+        let s = score(&ranking(&["x", "y", "a"]), &j);
+        assert_eq!(s.mrr10, 1.0 / 3.0);
+        assert!((s.judged10 - 0.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_need_without_relevant_documents_scores_zero() {
+        let s = score(&ranking(&["a"]), &judged(&[("a", 0)]));
+        assert_eq!(s.ndcg10, 0.0);
+        assert_eq!(s.recall100, 0.0);
+    }
+
+    #[test]
+    fn prf_counts() {
+        let p = Prf::from_counts(2, 4, 2);
+        assert_eq!(p.precision, 0.5);
+        assert_eq!(p.recall, 1.0);
+        assert!((p.f1 - 2.0 / 3.0).abs() < 1e-9);
+    }
+}
