@@ -129,6 +129,29 @@ with open(os.path.join(OUT, "acronyms.toml"), "w", encoding="utf-8") as f:
             f.write("ambiguous = true\n")
         f.write("\n")
 
+# International organisations and agreements: their acronyms expand like any other.
+EXTRA_ORGS = [
+    # (acronym, Vietnamese name, English name): trade agreements the press names by acronym.
+    ("TPP", "Hiệp định Đối tác xuyên Thái Bình Dương", "Trans-Pacific Partnership"),
+    ("RCEP", "Hiệp định Đối tác Kinh tế Toàn diện Khu vực", "Regional Comprehensive Economic Partnership"),
+    ("EVFTA", "Hiệp định Thương mại tự do Việt Nam - EU", "EU-Vietnam Free Trade Agreement"),
+    ("EVIPA", "Hiệp định Bảo hộ đầu tư Việt Nam - EU", "EU-Vietnam Investment Protection Agreement"),
+    ("AEC", "Cộng đồng Kinh tế ASEAN", "ASEAN Economic Community"),
+    ("EU", "Liên minh châu Âu", "European Union"),
+    ("UN", "Liên hợp quốc", "United Nations"),
+]
+with open(os.path.join(OUT, "acronyms.toml"), "a", encoding="utf-8") as f:
+    f.write("# International organisations and agreements (curated/organisations.tsv, CC0, plus a few trade\n")
+    f.write("# agreements added by hand).\n\n")
+    known = {r[0] for r in rows("curated/acronyms.tsv")}
+    orgs = [(r[0], split(r[1]), split(r[2]) if len(r) > 2 else []) for r in rows("curated/organisations.tsv")]
+    orgs += [(a, [vi], [en]) for a, vi, en in EXTRA_ORGS]
+    for acr, vi, en in orgs:
+        if acr in known or not vi:
+            continue
+        known.add(acr)
+        f.write(f"[[acronym]]\nacronym = {q(acr)}\nvariants = []\nexpansions = {lst(vi)}\nenglish = {lst(en)}\n\n")
+
 # Stop words.
 with open(os.path.join(LEX, "stopwords/stopwords-core.vi.txt"), encoding="utf-8") as src, open(os.path.join(OUT, "stopwords.txt"), "w", encoding="utf-8") as f:
     f.write("# Vietnamese function words, ignored as single query terms (never at indexing, never inside phrases).\n")

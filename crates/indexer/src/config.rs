@@ -126,12 +126,22 @@ pub struct GlossaryTerm {
     pub vi: Vec<String>,
 }
 
+/// A set of Vietnamese words or phrases that mean the same thing.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Synonyms {
+    /// The equivalent phrases.
+    pub words: Vec<String>,
+}
+
 /// The glossary file.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Glossary {
-    /// The entries.
+    /// English → Vietnamese entries.
     #[serde(default, rename = "term")]
     pub terms: Vec<GlossaryTerm>,
+    /// Vietnamese synonym sets.
+    #[serde(default, rename = "synonym")]
+    pub synonyms: Vec<Synonyms>,
 }
 
 /// Site-furniture cleaning rules.

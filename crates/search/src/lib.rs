@@ -24,6 +24,9 @@ pub use query::{Plan, QueryContext};
 pub use rank::{Dim, Filters, Ranker, Weights};
 pub use snippet::{Highlighter, Snippet};
 
+/// How many of the best BM25 candidates the coverage step re-scores.
+const RERANK_DEPTH: usize = 200;
+
 /// What can go wrong answering a request.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -218,14 +221,12 @@ impl Engine {
             }
             (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), count)
         } else {
-            let top = TopDocs::with_limit(limit)
-                .and_offset(req.offset)
-                .order_by_score();
-            let (docs, count, counts) = searcher.search(&query, &(top, Count, facet_collector))?;
+            let (count, counts) = searcher.search(&query, &(Count, facet_collector))?;
             for d in &unfiltered {
                 *facet_counts.get_mut(*d) = facets::values(&counts, *d, req.facet_limit);
             }
-            (docs, count)
+            let docs = self.ranked(&searcher, &plan, &*query, req.offset + limit)?;
+            (docs.into_iter().skip(req.offset).collect(), count)
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
             let q = self.ranker.build(&plan, &filters, Some(d));
@@ -260,6 +261,50 @@ impl Engine {
         })
     }
 
+    /// The top documents for a plan: BM25 evidence first, then each of the best candidates' scores
+    /// scaled by how much of the query it covers — the IDF-weighted share of concepts it contains
+    /// as a whole. A document saying one word of the query a hundred times does not beat one that
+    /// says all of it.
+    fn ranked(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &Plan,
+        query: &dyn tantivy::query::Query,
+        wanted: usize,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let candidates = wanted.max(RERANK_DEPTH);
+        let mut docs = searcher.search(query, &TopDocs::with_limit(candidates).order_by_score())?;
+        let concepts: Vec<&query::Concept> = plan.runs.iter().flatten().filter(|c| !c.is_stop()).collect();
+        if concepts.len() < 2 || docs.is_empty() {
+            docs.truncate(wanted);
+            return Ok(docs);
+        }
+        let n = searcher.num_docs().max(1) as f32;
+        let mut weights = Vec::with_capacity(concepts.len());
+        let mut present = Vec::with_capacity(concepts.len());
+        for c in &concepts {
+            let set = searcher.search(&*self.ranker.presence(c), &tantivy::collector::DocSetCollector)?;
+            let df = set.len() as f32;
+            weights.push(((n - df + 0.5) / (df + 0.5) + 1.0).ln().max(0.1));
+            present.push(set);
+        }
+        let total: f32 = weights.iter().sum();
+        let floor = self.ranker.weights.coverage_floor;
+        for (score, addr) in docs.iter_mut() {
+            let covered: f32 = present
+                .iter()
+                .zip(&weights)
+                .filter(|(set, _)| set.contains(addr))
+                .map(|(_, w)| *w)
+                .sum();
+            let coverage = covered / total;
+            *score *= floor + (1.0 - floor) * coverage * coverage;
+        }
+        docs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        docs.truncate(wanted);
+        Ok(docs)
+    }
+
     /// Ids of the top `limit` documents for a query (evaluation; no snippets, no facets).
     pub fn top_ids(&self, query: &str, limit: usize) -> Result<Vec<String>, SearchError> {
         let searcher = self.reader.searcher();
@@ -268,7 +313,7 @@ impl Engine {
             return Ok(Vec::new());
         }
         let q = self.ranker.build(&plan, &Filters::default(), None);
-        let docs = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let docs = self.ranked(&searcher, &plan, &*q, limit.max(1))?;
         let mut out = Vec::with_capacity(docs.len());
         for (_, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;

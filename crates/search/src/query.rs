@@ -115,9 +115,22 @@ pub struct QueryContext {
     countries: Vec<(String, Vec<Vec<String>>)>,
     /// folded English phrase → Vietnamese folded phrases
     glossary: HashMap<String, Vec<Vec<String>>>,
+    /// folded phrase → folded synonyms
+    synonyms: HashMap<String, Vec<Vec<String>>>,
     longest: usize,
 }
 
+/// The lookup key of a phrase: folded tokens as a query sees them (joined tokens whole).
+fn key_of(text: &str) -> String {
+    analyze(text)
+        .into_iter()
+        .filter(|a| a.syllable.kind != Kind::Part)
+        .map(|a| a.folded)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Folded syllables of a phrase as indexed for phrase matching (joined tokens as their parts).
 fn folded_syllables(text: &str) -> Vec<String> {
     analyze(text)
         .into_iter()
@@ -142,8 +155,7 @@ impl QueryContext {
                 }
             }
             for en in &a.english {
-                let key = folded_syllables(en).join(" ");
-                let entry = glossary.entry(key).or_default();
+                let entry = glossary.entry(key_of(en)).or_default();
                 entry.push(vec![hoptac_analyzer::fold(&hoptac_analyzer::normalize(
                     &a.acronym,
                 ))]);
@@ -154,11 +166,17 @@ impl QueryContext {
         }
         for t in &config.glossary.terms {
             for en in &t.en {
-                let key = folded_syllables(en).join(" ");
                 glossary
-                    .entry(key)
+                    .entry(key_of(en))
                     .or_default()
                     .extend(t.vi.iter().map(|v| folded_syllables(v)));
+            }
+        }
+        let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for set in &config.glossary.synonyms {
+            for w in &set.words {
+                let others = set.words.iter().filter(|o| *o != w).map(|o| folded_syllables(o));
+                synonyms.entry(key_of(w)).or_default().extend(others);
             }
         }
         let mut country_alias = HashMap::new();
@@ -171,8 +189,8 @@ impl QueryContext {
                     forms.push(f);
                 }
             }
-            for f in &forms {
-                country_alias.entry(f.join(" ")).or_insert(i);
+            for a in std::iter::once(&c.name).chain(c.aliases.iter()).chain(c.acronym_aliases.iter()) {
+                country_alias.entry(key_of(a)).or_insert(i);
             }
             countries.push((c.name.clone(), forms));
         }
@@ -192,15 +210,15 @@ impl QueryContext {
             country_alias,
             countries,
             glossary,
+            synonyms,
             longest,
         }
     }
 
     /// The canonical country name for a user's spelling of it (`han quoc`, `Korea` → `Hàn Quốc`).
     pub fn canonical_country(&self, name: &str) -> Option<&str> {
-        let key = folded_syllables(name).join(" ");
         self.country_alias
-            .get(&key)
+            .get(&key_of(name))
             .map(|&i| self.countries[i].0.as_str())
     }
 
@@ -338,6 +356,14 @@ impl QueryContext {
                         });
                     }
                 }
+                if let Some(syn) = self.synonyms.get(&key) {
+                    for v in syn {
+                        alternatives.push(Alternative {
+                            folded: v.clone(),
+                            kind: "synonym",
+                        });
+                    }
+                }
                 // Typed with diacritics, a word must be that word (`thăm Mỹ` is not `thẩm mỹ`).
                 let exact_key = span
                     .iter()
@@ -470,6 +496,18 @@ mod tests {
         }
         assert!(ctx().parse("(((").is_empty());
         assert!(!ctx().parse("\"unclosed phrase").is_empty());
+    }
+
+    #[test]
+    fn a_hyphenated_english_term_reaches_its_translation() {
+        let plan = ctx().parse("e-government");
+        assert!(plan.runs[0][0].alternatives.iter().any(|a| a.folded == ["chinh", "phu", "dien", "tu"]));
+    }
+
+    #[test]
+    fn synonyms_are_alternatives() {
+        let plan = ctx().parse("ngoại trưởng ASEAN");
+        assert!(plan.runs[0][0].alternatives.iter().any(|a| a.folded == ["bo", "truong", "ngoai", "giao"]));
     }
 
     #[test]

@@ -16,7 +16,7 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
@@ -41,6 +41,12 @@ pub struct Weights {
     pub country_facet: f32,
     /// Extra share of the score for documents matching every concept.
     pub all_concepts: f32,
+    /// The whole query run as a phrase.
+    pub phrase: f32,
+    /// Share of a multi-syllable word's weight its syllables and bigrams carry on their own.
+    pub word_parts: f32,
+    /// Floor of the coverage factor: a document matching none of the concepts keeps this share.
+    pub coverage_floor: f32,
 }
 
 impl Default for Weights {
@@ -51,7 +57,10 @@ impl Default for Weights {
             bigram: 1.0,
             alternative: 1.0,
             country_facet: 1.5,
-            all_concepts: 0.5,
+            all_concepts: 1.0,
+            phrase: 1.0,
+            word_parts: 0.6,
+            coverage_floor: 0.3,
         }
     }
 }
@@ -249,18 +258,32 @@ impl Ranker {
     fn concept(&self, c: &Concept) -> Box<dyn Query> {
         let f = &self.fields;
         let w = &self.weights;
-        let mut qs: Vec<Box<dyn Query>> = Vec::new();
-        for t in c.terms.iter().filter(|t| !t.stop) {
-            qs.push(self.syllable(t));
+        let mut typed: Vec<Box<dyn Query>> = Vec::new();
+        let content: Vec<&QTerm> = c.terms.iter().filter(|t| !t.stop).collect();
+        // A multi-syllable word is evidence as a whole: its syllables scattered count for little.
+        let part = if content.len() > 1 { w.word_parts } else { 1.0 };
+        for t in &content {
+            typed.push(boost(self.syllable(t), part));
         }
         for pair in c.terms.windows(2) {
-            qs.push(self.bigram(&pair[0], &pair[1]));
+            typed.push(boost(self.bigram(&pair[0], &pair[1]), part));
         }
+        if c.terms.len() > 2 {
+            let folded: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
+            typed.push(should(vec![
+                phrase(f.body_f, &folded),
+                boost(phrase(f.title_f, &folded), w.title),
+            ]));
+        }
+        // The concept as typed and each alternative are ways of saying one thing: a document scores
+        // by the best of them (plus a little for the others), never by their sum, so a concept with
+        // many aliases does not outweigh the rest of the query.
+        let mut ways: Vec<Box<dyn Query>> = vec![should(typed)];
+        let typed_len = c.terms.iter().filter(|t| !t.stop).count().max(1) as f32;
         for a in &c.alternatives {
-            // An alternative is worth about as much as the concept typed as it is: its syllables
-            // as a phrase, in body and title.
-            let weight = w.alternative * a.folded.len().max(1) as f32;
-            qs.push(boost(
+            // A phrase's BM25 weight sums its syllables' IDFs: scale it to the typed length.
+            let weight = w.alternative * typed_len / a.folded.len().max(1) as f32;
+            ways.push(boost(
                 should(vec![
                     phrase(f.body_f, &a.folded),
                     boost(phrase(f.title_f, &a.folded), w.title),
@@ -268,6 +291,11 @@ impl Ranker {
                 weight,
             ));
         }
+        let mut qs: Vec<Box<dyn Query>> = vec![if ways.len() == 1 {
+            ways.pop().expect("one way")
+        } else {
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.2))
+        }];
         if let Some(country) = &c.country {
             qs.push(Box::new(ConstScoreQuery::new(
                 Box::new(TermQuery::new(
@@ -278,6 +306,22 @@ impl Ranker {
             )));
         }
         should(qs)
+    }
+
+    /// Matches documents that contain a concept as a whole — as typed (all its syllables in a row) or
+    /// as any alternative — in title or body: the unit of query coverage.
+    pub fn presence(&self, c: &Concept) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut ways: Vec<Box<dyn Query>> = Vec::new();
+        let typed: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
+        for form in std::iter::once(&typed).chain(c.alternatives.iter().map(|a| &a.folded)) {
+            if form.is_empty() {
+                continue;
+            }
+            ways.push(phrase(f.body_f, form));
+            ways.push(phrase(f.title_f, form));
+        }
+        should(ways)
     }
 
     /// The full query: evidence as SHOULD clauses, phrases as MUST, exclusions as MUST NOT, filters.
@@ -299,14 +343,30 @@ impl Ranker {
                 }
             }
         }
-        if concepts.len() > 1 {
-            let all = BooleanQuery::new(
-                concepts
-                    .iter()
-                    .map(|c| (Occur::Must, self.concept(c)))
-                    .collect(),
-            );
-            evidence.push(boost(Box::new(all), self.weights.all_concepts));
+        // Coordination: documents matching all concepts (or all but one of four or more) gain a
+        // share of their score again — matching more of the query wins, without demanding all of it.
+        let n = concepts.len();
+        if n > 1 {
+            for (need, weight) in [(n, self.weights.all_concepts), (n - 1, self.weights.all_concepts / 2.0)] {
+                if need < 2 || (need < n && n < 4) {
+                    continue;
+                }
+                let q = BooleanQuery::with_minimum_required_clauses(
+                    concepts.iter().map(|c| (Occur::Should, self.concept(c))).collect(),
+                    need,
+                );
+                evidence.push(boost(Box::new(q), weight));
+            }
+        }
+        // The whole run as typed, as a phrase: the strongest evidence that the document says it.
+        for run in &plan.runs {
+            let folded: Vec<String> = run.iter().flat_map(|c| c.terms.iter().map(|t| t.folded.clone())).collect();
+            if folded.len() > 2 && run.len() > 1 {
+                evidence.push(boost(
+                    should(vec![phrase(f.body_f, &folded), boost(phrase(f.title_f, &folded), self.weights.title)]),
+                    self.weights.phrase,
+                ));
+            }
         }
         let has_text = !evidence.is_empty() || !plan.phrases.is_empty();
         if !evidence.is_empty() {
