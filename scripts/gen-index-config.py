@@ -113,6 +113,10 @@ with open(os.path.join(OUT, "ministries.toml"), "w", encoding="utf-8") as f:
     for name, country, al, acr in foreign:
         f.write(f"[[ministry]]\nname = {q(name)}\ncountry = {q(country)}\naliases = {lst(al)}\nacronyms = {lst(acr)}\n\n")
 
+# Acronyms. Short forms with another common meaning in news text are marked ambiguous: they are not
+# expanded, and not offered as alternatives of their expansion.
+AMBIGUOUS = {"CQĐT"}
+
 # Acronyms.
 with open(os.path.join(OUT, "acronyms.toml"), "w", encoding="utf-8") as f:
     f.write("""# Acronyms and their expansions; a query for one finds the other (ATTT <-> an toàn thông tin).
@@ -125,7 +129,8 @@ with open(os.path.join(OUT, "acronyms.toml"), "w", encoding="utf-8") as f:
         acr, var, vi = r[0], split(r[1]), split(r[2])
         en = [e.split(" (")[0].strip() for e in split(r[3])] if len(r) > 3 else []
         f.write(f"[[acronym]]\nacronym = {q(acr)}\nvariants = {lst(var)}\nexpansions = {lst(vi)}\nenglish = {lst(en)}\n")
-        if len(r) > 4 and "ambiguous" in r[4]:
+        # CQĐT is far more often `cơ quan điều tra` (investigators) than `chính quyền điện tử` in news.
+        if (len(r) > 4 and "ambiguous" in r[4]) or acr in AMBIGUOUS:
             f.write("ambiguous = true\n")
         f.write("\n")
 

@@ -204,6 +204,7 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let plan = self.context.parse(&req.query);
+        tracing::debug!(?plan, "query plan");
         let filters = self.resolve(&req.filters);
         let query = self.ranker.build(&plan, &filters, None);
         let limit = req.limit.max(1);

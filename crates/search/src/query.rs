@@ -156,9 +156,11 @@ impl QueryContext {
             }
             for en in &a.english {
                 let entry = glossary.entry(key_of(en)).or_default();
-                entry.push(vec![hoptac_analyzer::fold(&hoptac_analyzer::normalize(
-                    &a.acronym,
-                ))]);
+                if !a.ambiguous {
+                    entry.push(vec![hoptac_analyzer::fold(&hoptac_analyzer::normalize(
+                        &a.acronym,
+                    ))]);
+                }
                 for e in &a.expansions {
                     entry.push(folded_syllables(e));
                 }
@@ -257,9 +259,10 @@ impl QueryContext {
         let mut free = String::new();
         let mut rest = cleaned.as_str();
         let flush = |free: &mut String, plan: &mut Plan| {
+            let capitalised = capitalised_tokens(free);
             let terms = self.qterms(free);
             if !terms.is_empty() {
-                plan.runs.push(self.concepts(terms));
+                plan.runs.push(self.concepts(terms, capitalised));
             }
             free.clear();
         };
@@ -309,7 +312,7 @@ impl QueryContext {
     }
 
     /// Groups syllables into concepts, longest match first.
-    fn concepts(&self, terms: Vec<QTerm>) -> Vec<Concept> {
+    fn concepts(&self, terms: Vec<QTerm>, capitalised: Vec<bool>) -> Vec<Concept> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < terms.len() {
@@ -341,7 +344,7 @@ impl QueryContext {
                     }
                 }
                 if len > 1 {
-                    for a in self.acronyms.acronyms_of(&folded) {
+                    for a in self.acronyms.acronyms_of(&folded).iter().filter(|a| !self.ambiguous.contains(*a)) {
                         alternatives.push(Alternative {
                             folded: vec![a.clone()],
                             kind: "acronym",
@@ -385,8 +388,46 @@ impl QueryContext {
             i += c.terms.len();
             out.push(c);
         }
-        out
+        merge_names(out, &capitalised)
     }
+}
+
+/// Which query tokens (as `qterms` yields them) were typed with a capital first letter.
+fn capitalised_tokens(text: &str) -> Vec<bool> {
+    analyze(text)
+        .into_iter()
+        .filter(|a| a.syllable.kind != Kind::Part)
+        .map(|a| {
+            text[a.syllable.from..a.syllable.to]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
+        .collect()
+}
+
+/// Adjacent capitalised syllables that nothing else grouped are a name (`Mê Kông`, `Cam Ranh`,
+/// `Nguyễn Xuân Phúc`): one concept, so `Hồng Kông` does not answer for `Mê Kông`.
+fn merge_names(concepts: Vec<Concept>, capitalised: &[bool]) -> Vec<Concept> {
+    let mut out: Vec<Concept> = Vec::with_capacity(concepts.len());
+    let mut at = 0;
+    let mut prev_mergeable = false;
+    for c in concepts {
+        let single = c.terms.len() == 1;
+        let mergeable = single
+            && c.alternatives.is_empty()
+            && c.country.is_none()
+            && !c.terms[0].stop
+            && capitalised.get(at).copied().unwrap_or(false)
+            && c.terms[0].exact.chars().all(char::is_alphabetic);
+        at += c.terms.len();
+        match out.last_mut() {
+            Some(last) if mergeable && prev_mergeable => last.terms.extend(c.terms),
+            _ => out.push(c),
+        }
+        prev_mergeable = mergeable;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -502,6 +543,16 @@ mod tests {
     fn a_hyphenated_english_term_reaches_its_translation() {
         let plan = ctx().parse("e-government");
         assert!(plan.runs[0][0].alternatives.iter().any(|a| a.folded == ["chinh", "phu", "dien", "tu"]));
+    }
+
+    #[test]
+    fn capitalised_syllables_form_a_name() {
+        assert_eq!(concepts("hợp tác sông Mê Kông"), ["hợp tác", "sông", "mê kông"]);
+    }
+
+    #[test]
+    fn country_names_are_not_merged_into_names() {
+        assert_eq!(concepts("quan hệ Việt Nam Cuba"), ["quan hệ", "việt nam", "cuba"]);
     }
 
     #[test]
