@@ -275,7 +275,12 @@ impl Engine {
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let candidates = wanted.max(RERANK_DEPTH);
         let mut docs = searcher.search(query, &TopDocs::with_limit(candidates).order_by_score())?;
-        let concepts: Vec<&query::Concept> = plan.runs.iter().flatten().filter(|c| !c.is_stop()).collect();
+        let concepts: Vec<&query::Concept> = plan
+            .runs
+            .iter()
+            .flatten()
+            .filter(|c| !c.is_stop())
+            .collect();
         if concepts.len() < 2 || docs.is_empty() {
             docs.truncate(wanted);
             return Ok(docs);
@@ -283,23 +288,43 @@ impl Engine {
         let n = searcher.num_docs().max(1) as f32;
         let mut weights = Vec::with_capacity(concepts.len());
         let mut present = Vec::with_capacity(concepts.len());
+        let w = &self.ranker.weights;
+        // Per concept: documents containing it, and (for a country) documents about it.
+        let mut about = Vec::with_capacity(concepts.len());
         for c in &concepts {
-            let set = searcher.search(&*self.ranker.presence(c), &tantivy::collector::DocSetCollector)?;
+            let set = searcher.search(
+                &*self.ranker.presence(c),
+                &tantivy::collector::DocSetCollector,
+            )?;
             let df = set.len() as f32;
             weights.push(((n - df + 0.5) / (df + 0.5) + 1.0).ln().max(0.1));
             present.push(set);
+            about.push(match &c.country {
+                Some(country) => Some(searcher.search(
+                    &tantivy::query::TermQuery::new(
+                        Term::from_field_text(self.fields.country, country),
+                        tantivy::schema::IndexRecordOption::Basic,
+                    ),
+                    &tantivy::collector::DocSetCollector,
+                )?),
+                None => None,
+            });
         }
         let total: f32 = weights.iter().sum();
-        let floor = self.ranker.weights.coverage_floor;
         for (score, addr) in docs.iter_mut() {
-            let covered: f32 = present
-                .iter()
-                .zip(&weights)
-                .filter(|(set, _)| set.contains(addr))
-                .map(|(_, w)| *w)
-                .sum();
+            let mut covered = 0.0;
+            for ((set, weight), about) in present.iter().zip(&weights).zip(&about) {
+                let credit = match about {
+                    Some(a) if a.contains(addr) => 1.0,
+                    Some(_) if set.contains(addr) => w.country_mention,
+                    Some(_) => 0.0,
+                    None if set.contains(addr) => 1.0,
+                    None => 0.0,
+                };
+                covered += credit * weight;
+            }
             let coverage = covered / total;
-            *score *= floor + (1.0 - floor) * coverage * coverage;
+            *score *= w.coverage_floor + (1.0 - w.coverage_floor) * coverage.powf(w.coverage_power);
         }
         docs.sort_by(|a, b| b.0.total_cmp(&a.0));
         docs.truncate(wanted);

@@ -177,7 +177,11 @@ impl QueryContext {
         let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
         for set in &config.glossary.synonyms {
             for w in &set.words {
-                let others = set.words.iter().filter(|o| *o != w).map(|o| folded_syllables(o));
+                let others = set
+                    .words
+                    .iter()
+                    .filter(|o| *o != w)
+                    .map(|o| folded_syllables(o));
                 synonyms.entry(key_of(w)).or_default().extend(others);
             }
         }
@@ -191,7 +195,10 @@ impl QueryContext {
                     forms.push(f);
                 }
             }
-            for a in std::iter::once(&c.name).chain(c.aliases.iter()).chain(c.acronym_aliases.iter()) {
+            for a in std::iter::once(&c.name)
+                .chain(c.aliases.iter())
+                .chain(c.acronym_aliases.iter())
+            {
                 country_alias.entry(key_of(a)).or_insert(i);
             }
             countries.push((c.name.clone(), forms));
@@ -344,7 +351,12 @@ impl QueryContext {
                     }
                 }
                 if len > 1 {
-                    for a in self.acronyms.acronyms_of(&folded).iter().filter(|a| !self.ambiguous.contains(*a)) {
+                    for a in self
+                        .acronyms
+                        .acronyms_of(&folded)
+                        .iter()
+                        .filter(|a| !self.ambiguous.contains(*a))
+                    {
                         alternatives.push(Alternative {
                             folded: vec![a.clone()],
                             kind: "acronym",
@@ -542,23 +554,35 @@ mod tests {
     #[test]
     fn a_hyphenated_english_term_reaches_its_translation() {
         let plan = ctx().parse("e-government");
-        assert!(plan.runs[0][0].alternatives.iter().any(|a| a.folded == ["chinh", "phu", "dien", "tu"]));
+        assert!(plan.runs[0][0]
+            .alternatives
+            .iter()
+            .any(|a| a.folded == ["chinh", "phu", "dien", "tu"]));
     }
 
     #[test]
     fn capitalised_syllables_form_a_name() {
-        assert_eq!(concepts("hợp tác sông Mê Kông"), ["hợp tác", "sông", "mê kông"]);
+        assert_eq!(
+            concepts("hợp tác sông Mê Kông"),
+            ["hợp tác", "sông", "mê kông"]
+        );
     }
 
     #[test]
     fn country_names_are_not_merged_into_names() {
-        assert_eq!(concepts("quan hệ Việt Nam Cuba"), ["quan hệ", "việt nam", "cuba"]);
+        assert_eq!(
+            concepts("quan hệ Việt Nam Cuba"),
+            ["quan hệ", "việt nam", "cuba"]
+        );
     }
 
     #[test]
     fn synonyms_are_alternatives() {
         let plan = ctx().parse("ngoại trưởng ASEAN");
-        assert!(plan.runs[0][0].alternatives.iter().any(|a| a.folded == ["bo", "truong", "ngoai", "giao"]));
+        assert!(plan.runs[0][0]
+            .alternatives
+            .iter()
+            .any(|a| a.folded == ["bo", "truong", "ngoai", "giao"]));
     }
 
     #[test]

@@ -16,8 +16,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -47,20 +47,58 @@ pub struct Weights {
     pub word_parts: f32,
     /// Floor of the coverage factor: a document matching none of the concepts keeps this share.
     pub coverage_floor: f32,
+    /// Exponent of the coverage share: higher punishes a missing concept more.
+    pub coverage_power: f32,
+    /// Coverage credit for a country named in the text but not among the document's country facets
+    /// (a passing mention), as a share of a full match.
+    pub country_mention: f32,
+}
+
+impl Weights {
+    /// Applies `name=value` overrides separated by commas (tuning and evaluation).
+    pub fn with_overrides(mut self, spec: &str) -> Result<Weights, String> {
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("expected name=value, got {part:?}"))?;
+            let v: f32 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("{value:?} is not a number"))?;
+            let slot = match name.trim() {
+                "title" => &mut self.title,
+                "exact" => &mut self.exact,
+                "bigram" => &mut self.bigram,
+                "alternative" => &mut self.alternative,
+                "country_facet" => &mut self.country_facet,
+                "all_concepts" => &mut self.all_concepts,
+                "phrase" => &mut self.phrase,
+                "word_parts" => &mut self.word_parts,
+                "coverage_floor" => &mut self.coverage_floor,
+                "coverage_power" => &mut self.coverage_power,
+                "country_mention" => &mut self.country_mention,
+                other => return Err(format!("unknown weight {other:?}")),
+            };
+            *slot = v;
+        }
+        Ok(self)
+    }
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            title: 2.0,
+            title: 1.5,
             exact: 0.5,
             bigram: 1.0,
             alternative: 1.0,
             country_facet: 1.5,
             all_concepts: 1.0,
-            phrase: 1.0,
-            word_parts: 0.6,
+            phrase: 2.0,
+            word_parts: 0.3,
             coverage_floor: 0.3,
+            coverage_power: 2.0,
+            country_mention: 0.5,
         }
     }
 }
@@ -347,12 +385,18 @@ impl Ranker {
         // share of their score again — matching more of the query wins, without demanding all of it.
         let n = concepts.len();
         if n > 1 {
-            for (need, weight) in [(n, self.weights.all_concepts), (n - 1, self.weights.all_concepts / 2.0)] {
+            for (need, weight) in [
+                (n, self.weights.all_concepts),
+                (n - 1, self.weights.all_concepts / 2.0),
+            ] {
                 if need < 2 || (need < n && n < 4) {
                     continue;
                 }
                 let q = BooleanQuery::with_minimum_required_clauses(
-                    concepts.iter().map(|c| (Occur::Should, self.concept(c))).collect(),
+                    concepts
+                        .iter()
+                        .map(|c| (Occur::Should, self.concept(c)))
+                        .collect(),
                     need,
                 );
                 evidence.push(boost(Box::new(q), weight));
@@ -360,10 +404,16 @@ impl Ranker {
         }
         // The whole run as typed, as a phrase: the strongest evidence that the document says it.
         for run in &plan.runs {
-            let folded: Vec<String> = run.iter().flat_map(|c| c.terms.iter().map(|t| t.folded.clone())).collect();
+            let folded: Vec<String> = run
+                .iter()
+                .flat_map(|c| c.terms.iter().map(|t| t.folded.clone()))
+                .collect();
             if folded.len() > 2 && run.len() > 1 {
                 evidence.push(boost(
-                    should(vec![phrase(f.body_f, &folded), boost(phrase(f.title_f, &folded), self.weights.title)]),
+                    should(vec![
+                        phrase(f.body_f, &folded),
+                        boost(phrase(f.title_f, &folded), self.weights.title),
+                    ]),
                     self.weights.phrase,
                 ));
             }

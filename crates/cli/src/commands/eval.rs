@@ -30,6 +30,9 @@ pub struct Args {
     /// index-config folder used when indexing the corpus.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Ranking weight overrides, `name=value,…` (see `hoptac_search::Weights`), for tuning.
+    #[arg(long)]
+    pub weights: Option<String>,
     /// Fail (exit 1) when overall nDCG@10 is below this.
     #[arg(long)]
     pub min_ndcg: Option<f64>,
@@ -66,7 +69,16 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let engine = Engine::open(&cli.index)?;
+    let mut engine = Engine::open(&cli.index)?;
+    if let Some(spec) = &args.weights {
+        match hoptac_search::Weights::default().with_overrides(spec) {
+            Ok(w) => engine.set_weights(w),
+            Err(e) => {
+                eprintln!("hoptac: error: --weights: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
     let mut json = serde_json::Map::new();
     let mut code = ExitCode::SUCCESS;
     if let (Some(q), Some(r)) = (&args.queries, &args.qrels) {
