@@ -387,7 +387,21 @@ impl QueryContext {
                     .join(" ");
                 let word = len > 1 && self.lexicon.contains(&exact_key);
                 if !alternatives.is_empty() || country.is_some() || word || len == 1 {
-                    alternatives.dedup();
+                    // An alternative's synonyms are alternatives too (ATTT → an toàn thông tin →
+                    // an ninh thông tin), one step deep.
+                    let mut more = Vec::new();
+                    for a in &alternatives {
+                        if let Some(syn) = self.synonyms.get(&a.folded.join(" ")) {
+                            more.extend(syn.iter().map(|v| Alternative {
+                                folded: v.clone(),
+                                kind: "synonym",
+                            }));
+                        }
+                    }
+                    alternatives.extend(more);
+                    let mut seen = HashSet::new();
+                    alternatives
+                        .retain(|a| a.folded.join(" ") != key && seen.insert(a.folded.clone()));
                     best = Some(Concept {
                         terms: span.to_vec(),
                         alternatives,

@@ -90,7 +90,7 @@ impl Default for Weights {
         Weights {
             title: 1.5,
             exact: 0.5,
-            bigram: 1.0,
+            bigram: 1.5,
             alternative: 1.0,
             country_facet: 1.5,
             all_concepts: 1.0,

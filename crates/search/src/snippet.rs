@@ -241,11 +241,21 @@ mod tests {
 
     #[test]
     fn a_word_is_marked_only_where_all_of_it_occurs() {
+        let s = highlighter("chính phủ điện tử")
+            .snippet("chính phủ và thương mại điện tử, chính phủ điện tử", 200);
+        assert_eq!(
+            s.to_html(),
+            "chính phủ và thương mại điện tử, <mark>chính phủ điện tử</mark>"
+        );
+    }
+
+    #[test]
+    fn synonyms_are_marked_too() {
         let s =
             highlighter("an toàn thông tin").snippet("an ninh thông tin và an toàn thông tin", 200);
         assert_eq!(
             s.to_html(),
-            "an ninh thông tin và <mark>an toàn thông tin</mark>"
+            "<mark>an ninh thông tin</mark> và <mark>an toàn thông tin</mark>"
         );
     }
 
