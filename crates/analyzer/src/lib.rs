@@ -19,6 +19,7 @@ pub mod filter;
 pub mod fold;
 pub mod lower;
 pub mod nfc;
+pub mod orthography;
 pub mod segment;
 pub mod syllable;
 pub mod tone;

@@ -5,8 +5,8 @@
 //! hyphenated names and loans (`I-Korea`, `e-learning`, `Pa-ri`), versions and decimals (`4.0`,
 //! `2.790`, `1,5`), dates (`14/5/2010`) and letter-digit mixes (`5G`, `COVID-19`). A joined token made of
 //! letters is also emitted as its parts, at the following positions, so `Korea` finds `I-Korea` and a
-//! phrase `thông tin - truyền thông` still lines up. Combining marks count as letters, so NFD text is
-//! not split inside a syllable. Offsets are byte offsets into the text as given.
+//! phrase `thông tin - truyền thông` still lines up. Combining marks count as letters after a letter,
+//! so NFD text is not split inside a syllable. Offsets are byte offsets into the text as given.
 //!
 //! Before: `"Bộ TT&TT ký MoU về CNTT-TT, 5G và I-Korea 4.0 ngày 14/5/2010"`.
 //! After: `Bộ`, `TT&TT` (+ `TT`, `TT`), `ký`, `MoU`, `về`, `CNTT-TT` (+ `CNTT`, `TT`), `5G`, `và`,
@@ -46,6 +46,13 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
+/// A combining mark continues a word but never starts one: a mark after a space or a symbol
+/// belongs to no letter. (NFD writes some symbols as a symbol plus a mark — `῝` is `῾` + U+0300 —
+/// so a mark that started a word would make NFD text yield a token its NFC form does not.)
+fn starts_word(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
 /// Splits `text` into syllable tokens.
 pub fn syllables(text: &str) -> Vec<Syllable> {
     let mut out = Vec::with_capacity(text.len() / 4);
@@ -56,7 +63,7 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
     let mut position = 0;
     let mut last_end = 0;
     while i < n {
-        if !is_word_char(chars[i].1) {
+        if !starts_word(chars[i].1) {
             i += 1;
             continue;
         }
@@ -69,7 +76,7 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
             while i < n && is_word_char(chars[i].1) {
                 i += 1;
             }
-            if i + 1 < n && is_word_char(chars[i + 1].1) {
+            if i + 1 < n && starts_word(chars[i + 1].1) {
                 let joiner = chars[i].1;
                 let prev_digit = chars[i - 1].1.is_ascii_digit();
                 let next_digit = chars[i + 1].1.is_ascii_digit();
@@ -242,6 +249,14 @@ mod tests {
     fn nfd_syllables_are_not_split_at_combining_marks() {
         let nfd = "ho\u{31b}\u{323}p ta\u{301}c";
         assert_eq!(texts(nfd).len(), 2);
+    }
+
+    #[test]
+    fn a_combining_mark_without_a_letter_is_not_a_word() {
+        // NFD of `῝` (a Greek breathing symbol) is `῾` + U+0300; found by a property test.
+        assert_eq!(texts("\u{1ffe}\u{300} Hàn"), ["Hàn"]);
+        assert_eq!(texts("\u{301}Nam - \u{300}x"), ["Nam", "x"]);
+        assert_eq!(texts("ho\u{31b}\u{323}p"), ["ho\u{31b}\u{323}p"]);
     }
 
     #[test]

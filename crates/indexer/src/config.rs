@@ -1,4 +1,4 @@
-//! index-config/: the gazetteers, acronyms, stop words, word list and cleaning rules.
+//! index-config/: the gazetteers, acronyms, stop words, word list, cleaning rules and limits.
 //!
 //! The files are plain commented TOML and text so that a domain expert can edit them without Rust.
 //! A copy of the repository's index-config is compiled into the binary, so hoptac works from any
@@ -158,6 +158,26 @@ pub struct Furniture {
     pub min_article_fraction: f64,
 }
 
+/// Limits on what is read (limits.toml).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Limits {
+    /// Files larger than this many bytes are reported and skipped.
+    #[serde(default = "default_max_file_bytes")]
+    pub max_file_bytes: u64,
+}
+
+fn default_max_file_bytes() -> u64 {
+    50 * 1024 * 1024
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: default_max_file_bytes(),
+        }
+    }
+}
+
 /// The whole of index-config.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Config {
@@ -177,6 +197,10 @@ pub struct Config {
     pub stopwords: Vec<String>,
     /// words.txt
     pub words: Vec<String>,
+    /// limits.toml. Left out of the saved copy and the hash: limits decide which files are read,
+    /// not what is extracted from them, so changing one must not re-extract every document.
+    #[serde(default, skip_serializing)]
+    pub limits: Limits,
 }
 
 impl Default for Topics {
@@ -189,7 +213,7 @@ impl Default for Topics {
 }
 
 /// The index-config files, by name, as compiled into the binary.
-const BUILTIN: [(&str, &str); 8] = [
+const BUILTIN: [(&str, &str); 9] = [
     (
         "countries.toml",
         include_str!("../../../index-config/countries.toml"),
@@ -219,6 +243,10 @@ const BUILTIN: [(&str, &str); 8] = [
         include_str!("../../../index-config/stopwords.txt"),
     ),
     ("words.txt", include_str!("../../../index-config/words.txt")),
+    (
+        "limits.toml",
+        include_str!("../../../index-config/limits.toml"),
+    ),
 ];
 
 impl Config {
@@ -291,6 +319,7 @@ impl Config {
             furniture: toml_file("furniture.toml", read("furniture.toml")?)?,
             stopwords: lines(read("stopwords.txt")?),
             words: lines(read("words.txt")?),
+            limits: toml_file("limits.toml", read("limits.toml")?)?,
         })
     }
 
@@ -332,6 +361,16 @@ mod tests {
         assert_eq!(c.topics.topics.len(), 1);
         assert!(!c.countries.countries.is_empty());
         assert_ne!(c.hash(), Config::builtin().hash());
+    }
+
+    #[test]
+    fn limits_come_from_limits_toml_and_stay_out_of_the_hash() {
+        assert_eq!(Config::builtin().limits.max_file_bytes, 50 * 1024 * 1024);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("limits.toml"), "max_file_bytes = 1_000\n").unwrap();
+        let c = Config::load(dir.path()).unwrap();
+        assert_eq!(c.limits.max_file_bytes, 1_000);
+        assert_eq!(c.hash(), Config::builtin().hash());
     }
 
     #[test]

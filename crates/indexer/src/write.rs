@@ -63,7 +63,7 @@ pub struct IndexOptions {
     pub config: Config,
     /// Build a fresh index and swap it in.
     pub rebuild: bool,
-    /// Files larger than this are skipped.
+    /// Files larger than this are skipped (default: index-config's `limits.toml`).
     pub max_file_bytes: u64,
     /// Commit after this many changed documents (progress survives an interruption).
     pub commit_every: usize,
@@ -77,9 +77,9 @@ impl IndexOptions {
         IndexOptions {
             corpus: corpus.into(),
             index: index.into(),
+            max_file_bytes: config.limits.max_file_bytes,
             config,
             rebuild: false,
-            max_file_bytes: 50 * 1024 * 1024,
             commit_every: 10_000,
             writer_memory: 200 * 1024 * 1024,
         }
@@ -402,6 +402,12 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summ
         let bytes = match read_limited(path, opts.max_file_bytes) {
             Ok(b) => b,
             Err(reason) => {
+                if existing.contains_key(id) {
+                    // As for a file that no longer loads: the stale version must not stay searchable.
+                    w.delete_term(Term::from_field_text(fields.id, id));
+                    summary.removed += 1;
+                    pending += 1;
+                }
                 skipped.push(Skipped {
                     path: id.clone(),
                     reason,
@@ -458,16 +464,36 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summ
     Ok(summary)
 }
 
+/// Reads a file of at most `max` bytes, or says why not in words a user can act on.
+///
+/// The size is checked before reading (a 200 MB file is never loaded) and again while reading, so
+/// a file that grows after it was listed, or one whose size the file system does not report, is
+/// still bounded.
 fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > max {
+    use std::io::Read;
+    let reason = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "the file disappeared before it could be read".to_string(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied: the file is not readable".to_string()
+        }
+        _ => format!("the file could not be read: {e}"),
+    };
+    let over = |size: u64| format!("file is {size} bytes, over the limit of {max} bytes");
+    let file = std::fs::File::open(path).map_err(reason)?;
+    let size = file.metadata().map_err(reason)?.len();
+    if size > max {
+        return Err(over(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(reason)?;
+    if bytes.len() as u64 > max {
         return Err(format!(
-            "file is {} bytes, over the limit of {} bytes",
-            meta.len(),
-            max
+            "file grew while it was read, over the limit of {max} bytes"
         ));
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    Ok(bytes)
 }
 
 fn rebuild(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, IndexerError> {

@@ -414,6 +414,73 @@ pub fn evaluate_facets(engine: &Engine, path: &Path) -> Result<FacetReport, Eval
     })
 }
 
+/// Rankings of a run file: query id → document ids, best first.
+pub type Run = HashMap<String, Vec<String>>;
+
+/// Reads a TREC-style run file (`qid Q0 doc rank score tag`, whitespace-separated, no header), as any
+/// engine can write it. Each query's documents are ordered by the rank column (ties keep file order);
+/// the score and tag columns are not used, so a run is scored exactly as its engine ranked it.
+pub fn read_run(path: &Path) -> Result<Run, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut ranked: HashMap<String, Vec<(u64, String)>> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let rank = cols.get(3).and_then(|r| r.parse::<u64>().ok());
+        let (Some(rank), true) = (rank, cols.len() >= 5) else {
+            return Err(EvalError::Format {
+                path: path.display().to_string(),
+                line: i + 1,
+                message: "expected `qid Q0 doc rank score [tag]`".into(),
+            });
+        };
+        ranked
+            .entry(cols[0].to_string())
+            .or_default()
+            .push((rank, cols[2].to_string()));
+    }
+    Ok(ranked
+        .into_iter()
+        .map(|(q, mut docs)| {
+            docs.sort_by_key(|(rank, _)| *rank);
+            (q, docs.into_iter().map(|(_, d)| d).collect())
+        })
+        .collect())
+}
+
+/// Scores a run file's rankings (top 100 of each query) with the same measures as [`evaluate`]; a
+/// query the run does not answer scores zero.
+pub fn evaluate_run(run: &Run, queries: &[EvalQuery], qrels: &Qrels) -> Report {
+    let (empty_judged, empty_ranking) = (HashMap::new(), Vec::new());
+    let per_query: Vec<QueryScores> = queries
+        .iter()
+        .map(|q| {
+            let ranking = run.get(&q.id).unwrap_or(&empty_ranking);
+            let top = &ranking[..ranking.len().min(100)];
+            QueryScores {
+                id: q.id.clone(),
+                class: q.class.clone(),
+                query: q.text.clone(),
+                scores: score(top, qrels.get(&q.need).unwrap_or(&empty_judged)),
+            }
+        })
+        .collect();
+    let mut classes: BTreeMap<String, Vec<&Scores>> = BTreeMap::new();
+    for q in &per_query {
+        classes.entry(q.class.clone()).or_default().push(&q.scores);
+    }
+    Report {
+        overall: mean(per_query.iter().map(|q| &q.scores)),
+        per_class: classes.into_iter().map(|(c, s)| (c, mean(s))).collect(),
+        per_query,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,5 +534,51 @@ mod tests {
         assert_eq!(p.precision, 0.5);
         assert_eq!(p.recall, 1.0);
         assert!((p.f1 - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_run_file_is_ranked_by_its_rank_column_and_scored_like_a_ranking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.run");
+        std::fs::write(
+            &path,
+            "q1.base Q0 b 2 0.5 t\nq1.base Q0 a 1 0.9 t\nq1.nodiac Q0 a 1 1.0 t\n",
+        )
+        .unwrap();
+        let run = read_run(&path).unwrap();
+        assert_eq!(run["q1.base"], ranking(&["a", "b"]));
+        let query = |id: &str, class: &str| EvalQuery {
+            id: id.into(),
+            need: "q1".into(),
+            class: class.into(),
+            text: String::new(),
+        };
+        let queries = [
+            query("q1.base", "base"),
+            query("q1.nodiac", "nodiac"),
+            query("q1.tone", "tone"),
+        ];
+        let qrels: Qrels = [("q1".to_string(), judged(&[("a", 3), ("b", 1)]))].into();
+        let report = evaluate_run(&run, &queries, &qrels);
+        assert_eq!(
+            report.per_query[0].scores,
+            score(&ranking(&["a", "b"]), &qrels["q1"])
+        );
+        assert_eq!(
+            report.per_class["tone"].ndcg10, 0.0,
+            "a query missing from the run scores zero"
+        );
+        assert_eq!(report.overall.queries, 3);
+    }
+
+    #[test]
+    fn a_malformed_run_line_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.run");
+        std::fs::write(&path, "q1 Q0 a first 0.5\n").unwrap();
+        assert!(matches!(
+            read_run(&path),
+            Err(EvalError::Format { line: 1, .. })
+        ));
     }
 }

@@ -7,7 +7,9 @@ use anyhow::Context;
 
 use hoptac_indexer::write::index_corpus;
 use hoptac_indexer::IndexOptions;
-use hoptac_search::eval::{evaluate, evaluate_facets, read_qrels, read_queries, Scores};
+use hoptac_search::eval::{
+    evaluate, evaluate_facets, evaluate_run, read_qrels, read_queries, read_run, Scores,
+};
 use hoptac_search::Engine;
 
 use crate::commands::index::load_config;
@@ -33,6 +35,13 @@ pub struct Args {
     /// Ranking weight overrides, `name=value,…` (see `hoptac_search::Weights`), for tuning.
     #[arg(long)]
     pub weights: Option<String>,
+    /// Score this TREC run file (`qid Q0 doc rank score tag`, e.g. another engine's top 100) with the
+    /// same measures, instead of searching the index.
+    #[arg(long, requires = "queries", conflicts_with_all = ["corpus", "write_run"])]
+    pub run: Option<PathBuf>,
+    /// Also write hoptac's own top 100 for every query to this file as a TREC run.
+    #[arg(long, requires = "queries")]
+    pub write_run: Option<PathBuf>,
     /// Fail (exit 1) when overall nDCG@10 is below this.
     #[arg(long)]
     pub min_ndcg: Option<f64>,
@@ -69,8 +78,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let mut engine = Engine::open(&cli.index)?;
-    if let Some(spec) = &args.weights {
+    let needs_index = args.facets.is_some() || args.run.is_none();
+    let mut engine = needs_index.then(|| Engine::open(&cli.index)).transpose()?;
+    if let (Some(spec), Some(engine)) = (&args.weights, engine.as_mut()) {
         match hoptac_search::Weights::default().with_overrides(spec) {
             Ok(w) => engine.set_weights(w),
             Err(e) => {
@@ -84,7 +94,24 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     if let (Some(q), Some(r)) = (&args.queries, &args.qrels) {
         let queries = read_queries(q)?;
         let qrels = read_qrels(r)?;
-        let report = evaluate(&engine, &queries, &qrels)?;
+        let report = match &args.run {
+            Some(run) => evaluate_run(&read_run(run)?, &queries, &qrels),
+            None => evaluate(engine.as_ref().context("no index")?, &queries, &qrels)?,
+        };
+        if let (Some(path), Some(engine)) = (&args.write_run, &engine) {
+            let mut out = String::new();
+            for q in &queries {
+                for (rank, id) in engine.top_ids(&q.text, 100)?.iter().enumerate() {
+                    out.push_str(&format!(
+                        "{} Q0 {id} {} {} hoptac\n",
+                        q.id,
+                        rank + 1,
+                        100 - rank
+                    ));
+                }
+            }
+            std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+        }
         if let Some(min) = args.min_ndcg {
             if report.overall.ndcg10 < min {
                 eprintln!(
@@ -113,8 +140,8 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             println!("{}", row("overall", &report.overall));
         }
     }
-    if let Some(f) = &args.facets {
-        let report = evaluate_facets(&engine, f)?;
+    if let (Some(f), Some(engine)) = (&args.facets, &engine) {
+        let report = evaluate_facets(engine, f)?;
         if args.json {
             json.insert("facets".into(), serde_json::to_value(&report)?);
         } else {

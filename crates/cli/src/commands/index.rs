@@ -22,9 +22,10 @@ pub struct Args {
     /// Build a fresh index and swap it in, instead of updating incrementally.
     #[arg(long)]
     pub rebuild: bool,
-    /// Skip files larger than this many bytes.
-    #[arg(long, default_value_t = 50 * 1024 * 1024)]
-    pub max_file_bytes: u64,
+    /// Skip files larger than this many bytes (default: `max_file_bytes` in index-config's
+    /// limits.toml, 50 MiB as shipped).
+    #[arg(long)]
+    pub max_file_bytes: Option<u64>,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -57,7 +58,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let config = load_config(args.config.as_deref())?;
     let mut opts = IndexOptions::new(&args.corpus, &cli.index, config);
     opts.rebuild = args.rebuild;
-    opts.max_file_bytes = args.max_file_bytes;
+    if let Some(max) = args.max_file_bytes {
+        opts.max_file_bytes = max;
+    }
     let bar = if args.json || !std::io::stderr().is_terminal_like() {
         ProgressBar::hidden()
     } else {
@@ -78,7 +81,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         output::json(&summary)?;
     } else {
         for s in &summary.skipped {
-            eprintln!("skipped {}: {}", s.path, s.reason);
+            eprintln!("skipped {}: {}", printable(&s.path), s.reason);
         }
         println!(
             "indexed {indexed}, skipped {}: added {}, updated {}, removed {}, unchanged {}, skipped {} — {} documents in {}",
@@ -97,6 +100,20 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A path as one line: file names may hold newlines or other control characters, which are
+/// written as escapes (`a\nb.txt`) so that each skipped file stays on its own line.
+fn printable(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 trait TerminalLike {
