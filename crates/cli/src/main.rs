@@ -38,6 +38,8 @@ pub enum Command {
     Facets(commands::facets::Args),
     /// Show one document.
     Show(commands::show::Args),
+    /// Index the corpus if needed, then serve the search page and the JSON API.
+    Serve(commands::serve::Args),
     /// Relevance against a judged set; facet extraction against gold labels.
     Eval(commands::eval::Args),
 }
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Search(a) => commands::search::run(&cli, a),
         Command::Facets(a) => commands::facets::run(&cli, a),
         Command::Show(a) => commands::show::run(&cli, a),
+        Command::Serve(a) => commands::serve::run(&cli, a),
         Command::Eval(a) => commands::eval::run(&cli, a),
     };
     match result {

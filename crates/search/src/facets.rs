@@ -10,7 +10,7 @@ use tantivy::schema::Facet;
 use crate::rank::Dim;
 
 /// One facet value and how many documents have it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FacetValue {
     /// The value (`Hàn Quốc`, `2010`).
     pub value: String,
@@ -19,7 +19,7 @@ pub struct FacetValue {
 }
 
 /// Counts of every dimension.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FacetCountsByDim {
     /// Countries.
     pub country: Vec<FacetValue>,

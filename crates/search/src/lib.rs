@@ -3,9 +3,11 @@
 
 pub mod eval;
 pub mod facets;
+pub mod http;
 pub mod query;
 pub mod rank;
 pub mod snippet;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -75,7 +77,7 @@ impl SearchRequest {
 }
 
 /// One result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     /// Document id.
     pub id: String,
@@ -89,7 +91,7 @@ pub struct Hit {
     pub url: Option<String>,
     /// Relevance score.
     pub score: f32,
-    /// Best passage, HTML-escaped, matched words in `<mark>`.
+    /// Best passage, HTML-escaped, matched words in `<mark>` (as written, diacritics and all).
     pub snippet: String,
     /// The same passage as plain text with highlight ranges (for terminals).
     #[serde(skip)]
@@ -349,6 +351,24 @@ impl Engine {
                     .unwrap_or_default()
                     .to_string(),
             );
+        }
+        Ok(out)
+    }
+
+    /// Every document's title, in index order (suggestions are drawn from them).
+    pub fn titles(&self) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(64)
+                .map_err(tantivy::TantivyError::from)?;
+            for doc_id in segment.doc_ids_alive() {
+                let doc: TantivyDocument = store.get(doc_id)?;
+                if let Some(t) = doc.get_first(self.fields.title).and_then(|v| v.as_str()) {
+                    out.push(t.to_string());
+                }
+            }
         }
         Ok(out)
     }

@@ -1,0 +1,189 @@
+//! The one error type of the HTTP layer.
+//!
+//! Every failure, from a bad parameter to a timeout, becomes an [`AppError`]: the API answers it as
+//! `{"error": {"code", "message"}}` with its status, the page as the HTML error page. Keeping one
+//! type means a status code is decided in one place, and no handler can leak a bare 500 or a Rust
+//! error string to a browser.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::SearchError;
+
+/// An error answered to a client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code (`bad_parameter`, `not_found`, …).
+    pub code: &'static str,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// Answer with the HTML error page instead of JSON.
+    pub html: bool,
+}
+
+/// The JSON body of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What the error is.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: `bad_parameter`, `unknown_parameter`, `not_found`, `method_not_allowed`,
+    /// `payload_too_large`, `timeout`, `internal`.
+    pub code: String,
+    /// Explanation.
+    pub message: String,
+}
+
+impl AppError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        AppError {
+            status,
+            code,
+            message: message.into(),
+            html: false,
+        }
+    }
+
+    /// 400: a parameter has a value that cannot be used.
+    pub fn bad_parameter(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_parameter", message)
+    }
+
+    /// 400: a parameter this endpoint does not know (a typo would otherwise be silently ignored).
+    pub fn unknown_parameter(name: &str, known: &[&str]) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "unknown_parameter",
+            format!(
+                "unknown parameter {name:?}; this endpoint takes: {}",
+                known.join(", ")
+            ),
+        )
+    }
+
+    /// 404.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 405.
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this endpoint only answers GET",
+        )
+    }
+
+    /// 413.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("request bodies are limited to {limit} bytes"),
+        )
+    }
+
+    /// 503: the request took longer than the server allows.
+    pub fn timeout() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "the request took too long; try a shorter query or fewer results",
+        )
+    }
+
+    /// 500, logged; the client gets no internals.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        tracing::error!("internal error: {error}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; the server log says more",
+        )
+    }
+
+    /// The same error, answered as an HTML page.
+    pub fn html(mut self) -> Self {
+        self.html = true;
+        self
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message.clone(),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl From<SearchError> for AppError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::BadRequest(m) => AppError::bad_parameter(m),
+            SearchError::NotFound(id) => AppError::not_found(format!("no document with id {id:?}")),
+            e => AppError::internal(e),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.html {
+            return super::page::error_page(&self);
+        }
+        (self.status, Json(self.body())).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shape_is_error_code_message() {
+        let body = serde_json::to_value(AppError::bad_parameter("page must be at least 1").body())
+            .unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"error": {"code": "bad_parameter", "message": "page must be at least 1"}})
+        );
+    }
+
+    #[test]
+    fn search_errors_map_to_statuses() {
+        let nf: AppError = SearchError::NotFound("x.txt".into()).into();
+        assert_eq!(nf.status, StatusCode::NOT_FOUND);
+        let bad: AppError = SearchError::BadRequest("nope".into()).into();
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        let io: AppError =
+            SearchError::Index(hoptac_indexer::IndexerError::NoIndex("/tmp/x".into())).into();
+        assert_eq!(io.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!io.message.contains("/tmp/x"), "internals leaked");
+    }
+}

@@ -1,0 +1,76 @@
+//! `GET /api/facets`: counts per facet value over the whole index.
+
+use axum::extract::{RawQuery, State};
+use axum::Json;
+use utoipa::IntoParams;
+
+use crate::http::error::{AppError, ErrorBody};
+use crate::http::params;
+use crate::http::state::AppState;
+use crate::FacetCountsByDim;
+
+/// Values per dimension when not given.
+const DEFAULT_LIMIT: u64 = 100;
+/// Most values per dimension.
+const MAX_LIMIT: u64 = 10_000;
+
+/// Parameters of `/api/facets`.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FacetsParams {
+    /// Values per dimension, most frequent first (years: all, oldest first).
+    #[param(minimum = 1, maximum = 10000, default = 100)]
+    pub limit: Option<u64>,
+}
+
+impl FacetsParams {
+    fn parse(raw: &str) -> Result<FacetsParams, AppError> {
+        params::only(raw, &["limit"])?;
+        let mut limit = None;
+        for (_, v) in params::pairs(raw) {
+            match v.trim().parse::<u64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => limit = Some(n),
+                _ => {
+                    return Err(AppError::bad_parameter(format!(
+                        "limit must be a number from 1 to {MAX_LIMIT}, not {v:?}"
+                    )))
+                }
+            }
+        }
+        Ok(FacetsParams { limit })
+    }
+}
+
+/// Facet counts over the whole index.
+#[utoipa::path(
+    get,
+    path = "/api/facets",
+    tag = "search",
+    params(FacetsParams),
+    responses(
+        (status = 200, description = "Counts per country, ministry, year and topic", body = FacetCountsByDim),
+        (status = 400, description = "A parameter is unknown or out of range", body = ErrorBody),
+    )
+)]
+pub async fn facets(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<FacetCountsByDim>, AppError> {
+    let p = FacetsParams::parse(raw.as_deref().unwrap_or(""))?;
+    let limit = p.limit.unwrap_or(DEFAULT_LIMIT) as usize;
+    Ok(Json(state.blocking(move |e| e.facets(limit)).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_is_checked() {
+        assert_eq!(FacetsParams::parse("").unwrap().limit, None);
+        assert_eq!(FacetsParams::parse("limit=5").unwrap().limit, Some(5));
+        for bad in ["limit=0", "limit=x", "limit=10001", "top=3"] {
+            assert!(FacetsParams::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
