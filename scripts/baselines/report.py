@@ -100,8 +100,8 @@ def main():
     out = [BEGIN, ""]
     if run_info:
         line = (
-            f"{run_info['date']} on {run_info['machine']}: `scripts/eval-baselines "
-            f"{run_info.get('args', '')}`".rstrip()
+            f"{run_info['date']} on {run_info['machine']}: "
+            f"`{('scripts/eval-baselines ' + run_info.get('args', '')).strip()}`"
             + f" took {run_info['seconds'] / 60:.1f} min"
             + (f" ({run_info['steps']})." if run_info.get("steps") else ".")
         )
