@@ -529,6 +529,19 @@ mod tests {
     }
 
     #[test]
+    fn segmentation_is_scored_by_exact_word_spans() {
+        let lexicon = hoptac_analyzer::Lexicon::new(["hợp tác", "hợp tác xã", "nông nghiệp"]);
+        let r = evaluate_segmentation(&lexicon, "hợp_tác_xã nông_nghiệp .\nhợp_tác với Lào\n");
+        assert_eq!(r.sentences, 2);
+        assert_eq!(r.all.true_positives, 6);
+        assert_eq!(r.all.f1, 1.0);
+        assert_eq!(r.words.gold, 5);
+        let wrong = evaluate_segmentation(&hoptac_analyzer::Lexicon::default(), "hợp_tác với Lào");
+        assert_eq!(wrong.all.true_positives, 2);
+        assert_eq!(wrong.all.gold, 3);
+    }
+
+    #[test]
     fn prf_counts() {
         let p = Prf::from_counts(2, 4, 2);
         assert_eq!(p.precision, 0.5);
@@ -580,5 +593,60 @@ mod tests {
             read_run(&path),
             Err(EvalError::Format { line: 1, .. })
         ));
+    }
+}
+
+/// Word segmentation scores against a gold segmentation.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct SegmentationReport {
+    /// Sentences read.
+    pub sentences: usize,
+    /// Every token, punctuation included (the usual way segmenters are scored).
+    pub all: Prf,
+    /// Tokens with at least one letter or digit only.
+    pub words: Prf,
+}
+
+/// Scores `lexicon`'s segmentation against gold text where the syllables of a word are joined by `_`
+/// and words by spaces (`Thanh bắt_chuyện với Hùng`), one sentence per line.
+pub fn evaluate_segmentation(lexicon: &hoptac_analyzer::Lexicon, gold: &str) -> SegmentationReport {
+    let (mut all_tp, mut all_pred, mut all_gold) = (0, 0, 0);
+    let (mut w_tp, mut w_pred, mut w_gold) = (0, 0, 0);
+    let mut sentences = 0;
+    for line in gold.lines().filter(|l| !l.trim().is_empty()) {
+        sentences += 1;
+        let mut syllables: Vec<String> = Vec::new();
+        let mut gold_spans: HashSet<(usize, usize)> = HashSet::new();
+        let mut is_word: Vec<bool> = Vec::new();
+        for word in line.split_whitespace() {
+            let start = syllables.len();
+            for s in word.split('_').filter(|s| !s.is_empty()) {
+                syllables.push(hoptac_analyzer::normalize(s));
+                is_word.push(s.chars().any(char::is_alphanumeric));
+            }
+            if syllables.len() > start {
+                gold_spans.insert((start, syllables.len()));
+            }
+        }
+        let predicted: HashSet<(usize, usize)> = lexicon
+            .segment(&syllables)
+            .into_iter()
+            .map(|r| (r.start, r.end))
+            .collect();
+        let wordish = |(a, b): &(usize, usize)| is_word[*a..*b].iter().any(|w| *w);
+        all_tp += predicted.intersection(&gold_spans).count();
+        all_pred += predicted.len();
+        all_gold += gold_spans.len();
+        w_tp += predicted
+            .intersection(&gold_spans)
+            .filter(|s| wordish(s))
+            .count();
+        w_pred += predicted.iter().filter(|s| wordish(s)).count();
+        w_gold += gold_spans.iter().filter(|s| wordish(s)).count();
+    }
+    SegmentationReport {
+        sentences,
+        all: Prf::from_counts(all_tp, all_pred, all_gold),
+        words: Prf::from_counts(w_tp, w_pred, w_gold),
     }
 }

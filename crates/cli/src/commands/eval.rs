@@ -29,6 +29,10 @@ pub struct Args {
     /// Gold facet labels: `doc countries ministries organisations year` (TSV with a header).
     #[arg(long)]
     pub facets: Option<PathBuf>,
+    /// Gold word segmentation (`word_syllables` joined by `_`, words by spaces, one sentence per line):
+    /// report the segmenter's precision, recall and F1 with the index-config word list.
+    #[arg(long)]
+    pub segmentation: Option<PathBuf>,
     /// index-config folder used when indexing the corpus.
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -58,9 +62,35 @@ fn row(name: &str, s: &Scores) -> String {
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
-    if args.queries.is_none() && args.facets.is_none() {
-        eprintln!("hoptac: error: give --queries and --qrels, or --facets, or both");
+    if args.queries.is_none() && args.facets.is_none() && args.segmentation.is_none() {
+        eprintln!(
+            "hoptac: error: give --queries and --qrels, --facets, --segmentation, or several"
+        );
         return Ok(ExitCode::from(2));
+    }
+    if let Some(path) = &args.segmentation {
+        let config = load_config(args.config.as_deref())?;
+        let lexicon = hoptac_analyzer::Lexicon::new(config.words.iter().map(String::as_str));
+        let gold =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let r = hoptac_search::eval::evaluate_segmentation(&lexicon, &gold);
+        if args.json && args.queries.is_none() && args.facets.is_none() {
+            output::json(&r)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        println!(
+            "segmentation on {} sentences: F1 {:.2} (P {:.2}, R {:.2}) all tokens; F1 {:.2} (P {:.2}, R {:.2}) words only",
+            r.sentences,
+            100.0 * r.all.f1,
+            100.0 * r.all.precision,
+            100.0 * r.all.recall,
+            100.0 * r.words.f1,
+            100.0 * r.words.precision,
+            100.0 * r.words.recall
+        );
+        if args.queries.is_none() && args.facets.is_none() {
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     if let Some(corpus) = &args.corpus {
         let opts = IndexOptions::new(corpus, &cli.index, load_config(args.config.as_deref())?);
