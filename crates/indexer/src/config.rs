@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::IndexerError;
 
+/// Changes whenever an extraction rule (dates, countries, ministries, topics, cleaning) changes what
+/// it extracts from the same text and configuration.
+pub const EXTRACTION_VERSION: &str = "extract-2";
+
 /// One country: canonical Vietnamese name and aliases.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Country {
@@ -323,9 +327,12 @@ impl Config {
         })
     }
 
-    /// A hash of everything that affects what is extracted or expanded; part of the index version.
+    /// A hash of everything that affects what is extracted or expanded — this configuration and the
+    /// version of the extraction rules — recorded with the index, so that a change to either
+    /// re-extracts every document on the next `hoptac index`.
     pub fn hash(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
+        let mut json = serde_json::to_vec(self).unwrap_or_default();
+        json.extend_from_slice(EXTRACTION_VERSION.as_bytes());
         blake3::hash(&json).to_hex()[..16].to_string()
     }
 }

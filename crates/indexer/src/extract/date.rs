@@ -48,60 +48,57 @@ fn valid(year: u16, month: u8, day: u8) -> Option<Date> {
     })
 }
 
-/// The latest date mentioned in the text that is not after `max_year`: full dates and month/year first;
-/// bare `năm YYYY` only when there are none, and never a target (`đến năm 2030`).
+/// The best evidence of when a text was written, from the dates it mentions (none after `max_year`):
+/// the latest full date or month/year (`25/9/2017`, `tháng 3/2018`) — a report cannot predate the
+/// events it reports; failing those, the year most often mentioned as `năm YYYY` (ties: the latest),
+/// never a target (`đến năm 2030`, `vào năm 2020`).
 pub fn latest_mentioned(text: &str, max_year: u16) -> Option<Date> {
     let mut dated: Option<Date> = None;
-    let mut bare: Option<Date> = None;
+    let mut bare: std::collections::BTreeMap<u16, usize> = std::collections::BTreeMap::new();
     for c in mention_re().captures_iter(text) {
         let parse_y = |m: regex::Match| m.as_str().parse::<u16>().ok();
         let parse_n = |m: regex::Match| m.as_str().parse::<u8>().ok();
-        let (date, is_bare) = if let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) {
-            (
-                valid(
-                    parse_y(y).unwrap_or(0),
-                    parse_n(m).unwrap_or(0),
-                    parse_n(d).unwrap_or(0),
-                ),
-                false,
-            )
+        if let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) {
+            let date = valid(
+                parse_y(y).unwrap_or(0),
+                parse_n(m).unwrap_or(0),
+                parse_n(d).unwrap_or(0),
+            );
+            if let Some(d) = date.filter(|d| d.year <= max_year) {
+                dated = dated.max(Some(d));
+            }
         } else if let (Some(m), Some(y)) = (c.get(4), c.get(5)) {
-            (
-                valid(parse_y(y).unwrap_or(0), parse_n(m).unwrap_or(0), 0),
-                false,
-            )
+            let date = valid(parse_y(y).unwrap_or(0), parse_n(m).unwrap_or(0), 0);
+            if let Some(d) = date.filter(|d| d.year <= max_year) {
+                dated = dated.max(Some(d));
+            }
         } else if let Some(y) = c.get(6) {
             let before = &text[..c.get(0).map_or(0, |m| m.start())];
             let tail: String = before
                 .chars()
                 .rev()
-                .take(6)
+                .take(8)
                 .collect::<Vec<_>>()
                 .into_iter()
                 .rev()
                 .collect();
-            let target = ["đến ", "tới ", "sau ", "trước "]
+            let target = ["đến ", "tới ", "sau ", "trước ", "vào "]
                 .iter()
                 .any(|w| tail.ends_with(w));
-            (
-                if target {
-                    None
-                } else {
-                    valid(parse_y(y).unwrap_or(0), 1, 0).map(|d| Date { month: 0, ..d })
-                },
-                true,
-            )
-        } else {
-            (None, false)
-        };
-        if let Some(d) = date.filter(|d| d.year <= max_year) {
-            let slot = if is_bare { &mut bare } else { &mut dated };
-            if slot.is_none_or(|b| d > b) {
-                *slot = Some(d);
+            if let Some(year) = parse_y(y).filter(|y| !target && (1900..=max_year).contains(y)) {
+                *bare.entry(year).or_default() += 1;
             }
         }
     }
-    dated.or(bare)
+    dated.or_else(|| {
+        bare.iter()
+            .max_by_key(|(year, count)| (**count, **year))
+            .map(|(year, _)| Date {
+                year: *year,
+                month: 0,
+                day: 0,
+            })
+    })
 }
 
 #[cfg(test)]
