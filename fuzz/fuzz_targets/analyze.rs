@@ -18,7 +18,9 @@ fuzz_target!(|data: &[u8]| {
         let mut stream = analyzer.token_stream(text);
         let mut last = 0;
         while let Some(t) = stream.next() {
-            assert!(t.offset_from >= last && t.offset_from < t.offset_to && t.offset_to <= text.len());
+            assert!(
+                t.offset_from >= last && t.offset_from < t.offset_to && t.offset_to <= text.len()
+            );
             assert!(text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to));
             last = t.offset_from;
         }
