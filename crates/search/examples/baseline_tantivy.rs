@@ -15,21 +15,21 @@
 //! title and body in its default OR mode, leniently (as a search box would), and the top 100 are
 //! written as a TREC run (`qid Q0 doc rank score tag`).
 
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
-use tantivy::schema::{
-    IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
-};
+use tantivy::schema::Value;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
-use tantivy::{doc, Index, TantivyDocument};
+use tantivy::TantivyDocument;
 
-type Error = Box<dyn std::error::Error>;
+#[path = "common/tantivy_default.rs"]
+mod tantivy_default;
+use tantivy_default::{add_jsonl, create, Error, Fields};
 
 fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,23 +42,7 @@ fn main() -> Result<(), Error> {
         other => return Err(format!("unknown variant {other:?}").into()),
     };
 
-    let mut builder = Schema::builder();
-    let id = builder.add_text_field("id", STRING | STORED);
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(tokenizer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    let title = builder.add_text_field("title", text.clone());
-    let body = builder.add_text_field("body", text);
-    let schema = builder.build();
-
-    let index_dir = Path::new(index_dir);
-    if index_dir.exists() {
-        std::fs::remove_dir_all(index_dir)?;
-    }
-    std::fs::create_dir_all(index_dir)?;
-    let index = Index::create_in_dir(index_dir, schema)?;
+    let (index, Fields { id, title, body }) = create(Path::new(index_dir), tokenizer)?;
     index.tokenizers().register(
         "default_folding",
         TextAnalyzer::builder(SimpleTokenizer::default())
@@ -71,19 +55,7 @@ fn main() -> Result<(), Error> {
     let started = Instant::now();
     // One indexing thread: documents keep file order, so ties in score rank the same on every run.
     let mut writer = index.writer_with_num_threads(1, 400_000_000)?;
-    let mut n = 0usize;
-    for line in BufReader::new(std::fs::File::open(docs)?).lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let d: serde_json::Value = serde_json::from_str(&line)?;
-        let field = |k: &str| d[k].as_str().unwrap_or_default().to_string();
-        writer.add_document(
-            doc!(id => field("id"), title => field("title"), body => field("body")),
-        )?;
-        n += 1;
-    }
+    let n = add_jsonl(&mut writer, &Fields { id, title, body }, docs)?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     eprintln!(

@@ -18,17 +18,17 @@
 //! has no facet fields, so it skips queries with a country filter.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::Instant;
 
 use hoptac_search::{Engine, SearchRequest};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
-use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
-use tantivy::{doc, Index};
+use tantivy::Index;
 
-type Error = Box<dyn std::error::Error>;
+#[path = "common/tantivy_default.rs"]
+mod tantivy_default;
+use tantivy_default::Error;
 
 struct Query {
     class: String,
@@ -136,35 +136,9 @@ fn main() -> Result<(), Error> {
 /// Indexes DOCS.jsonl (`{"id", "title", "body"}` lines) with tantivy's `default` tokenizer, as
 /// `baseline_tantivy default` does, but with tantivy's default number of indexing threads.
 fn tantivy_index(docs: &str, dir: &str) -> Result<(), Error> {
-    let mut builder = Schema::builder();
-    let id = builder.add_text_field("id", STRING | STORED);
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("default")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    let title = builder.add_text_field("title", text.clone());
-    let body = builder.add_text_field("body", text);
-    let dir = Path::new(dir);
-    if dir.exists() {
-        std::fs::remove_dir_all(dir)?;
-    }
-    std::fs::create_dir_all(dir)?;
-    let index = Index::create_in_dir(dir, builder.build())?;
-    let mut writer = index.writer(400_000_000)?;
-    let mut n = 0usize;
-    for line in BufReader::new(std::fs::File::open(docs)?).lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let d: serde_json::Value = serde_json::from_str(&line)?;
-        let field = |k: &str| d[k].as_str().unwrap_or_default().to_string();
-        writer.add_document(
-            doc!(id => field("id"), title => field("title"), body => field("body")),
-        )?;
-        n += 1;
-    }
+    let (index, fields) = tantivy_default::create(Path::new(dir), "default")?;
+    let mut writer: tantivy::IndexWriter = index.writer(400_000_000)?;
+    let n = tantivy_default::add_jsonl(&mut writer, &fields, docs)?;
     writer.commit()?;
     writer.wait_merging_threads()?;
     eprintln!("tantivy default: indexed {n} documents");
