@@ -46,6 +46,8 @@ def uniq(xs):
 
 # Countries: merged ISO/CLDR names + curated aliases.
 aliases = {r[0]: (split(r[1]), split(r[2]) if len(r) > 2 else []) for r in rows("curated/countries-aliases.tsv")}
+# Official transliterations the press uses (Nhân Dân, QĐND style) that the curated list lacks.
+EXTRA_ALIASES = {"LY": ["Li-bi"], "ML": ["Ma-li"], "SY": ["Xy-ri", "Xi-ri"], "JO": ["Gioóc-đa-ni"], "YE": ["Y-ê-men"]}
 with open(os.path.join(OUT, "countries.toml"), "w", encoding="utf-8") as f:
     f.write("""# Countries: the canonical Vietnamese name and every alias that names the country in text or queries.
 # Source: ../lexicon/curated/countries.merged.tsv (i18n-iso-countries MIT + CLDR Unicode-3.0 + CC0 aliases);
@@ -59,6 +61,9 @@ with open(os.path.join(OUT, "countries.toml"), "w", encoding="utf-8") as f:
 
 cues = ["nước", "Vương quốc", "Chính phủ", "Thủ tướng", "Đại sứ", "Đại sứ quán", "Nữ hoàng", "Hoàng gia", "phía", "thăm", "sang", "tại", "với", "và", "của", "người", "Bộ Ngoại giao", "Tổng thống"]
 needs_cue = ["Anh", "Ý", "Nhật", "Mã Lai", "Nam Dương", "Trung Hoa"]
+# A country mentioned once in the body still counts when an `actor_cues` word comes right before it
+# (`Tổng thống Ai Cập`, `người đồng cấp Pháp`): it acts in the story rather than being listed.
+actor_cues = ["Tổng thống", "Thủ tướng", "Chủ tịch", "Chủ tịch nước", "Quốc vương", "Nhà vua", "Nữ hoàng", "đồng cấp", "Chính phủ", "Bộ Ngoại giao", "Ngoại trưởng", "Bộ trưởng Ngoại giao", "Bộ trưởng Quốc phòng", "Đại sứ", "Đại sứ quán", "phía", "đoàn", "lãnh đạo", "quân đội", "Quốc hội"]
 
 """)
     for r in rows("curated/countries.merged.tsv"):
@@ -71,7 +76,7 @@ needs_cue = ["Anh", "Ý", "Nhật", "Mã Lai", "Nam Dương", "Trung Hoa"]
         # (`Hung-ga-ri`) nor a formal long form (`Vương quốc Anh`, `Cộng hòa Pháp`).
         plain = [n for n in names if "-" not in n and not n.lower().startswith(("cộng hòa", "cộng hoà", "vương quốc", "liên bang", "hợp chủng quốc"))]
         canonical = plain[0] if plain else names[0]
-        other = uniq([n for n in names if n != canonical] + en + extra_en)
+        other = uniq([n for n in names if n != canonical] + EXTRA_ALIASES.get(code, []) + en + extra_en)
         acr = [a for a in other if a.replace(".", "").isupper() and len(a.replace(".", "")) <= 4]
         other = [a for a in other if a not in acr and a.lower() != canonical.lower()]
         f.write("[[country]]\n")

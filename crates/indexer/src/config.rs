@@ -41,6 +41,9 @@ pub struct Countries {
     /// Aliases that are also common words or names, counted only after a cue.
     #[serde(default)]
     pub needs_cue: Vec<String>,
+    /// Words after which a single body mention makes a country a facet value (`Tổng thống Pháp`).
+    #[serde(default)]
+    pub actor_cues: Vec<String>,
     /// The countries.
     #[serde(default, rename = "country")]
     pub countries: Vec<Country>,

@@ -24,6 +24,7 @@ use crate::config::Countries;
 pub struct CountryExtractor {
     gazetteer: Gazetteer<(usize, bool)>,
     cues: Gazetteer<()>,
+    actor_cues: Gazetteer<()>,
     names: Vec<String>,
     home: Option<usize>,
 }
@@ -54,10 +55,15 @@ impl CountryExtractor {
         for c in &config.cues {
             cues.add_any_case(c, ());
         }
+        let mut actor_cues = Gazetteer::new(Mode::Exact);
+        for c in &config.actor_cues {
+            actor_cues.add_any_case(c, ());
+        }
         let home = names.iter().position(|n| n == HOME);
         CountryExtractor {
             gazetteer,
             cues,
+            actor_cues,
             names,
             home,
         }
@@ -113,9 +119,19 @@ impl CountryExtractor {
             let e = counts.entry(m.value).or_insert((0, 0, order));
             e.0 += 1;
         }
+        let actor_ends: Vec<usize> = self
+            .actor_cues
+            .find(body)
+            .into_iter()
+            .map(|m| m.end)
+            .collect();
         for (order, m) in self.mentions(body, lexicon).into_iter().enumerate() {
             let e = counts.entry(m.value).or_insert((0, 0, 1000 + order));
             e.1 += 1;
+            // A mention right after an actor cue weighs as much as two passing ones.
+            if actor_ends.contains(&m.start) && !body[m.start].boundary_before {
+                e.1 += 1;
+            }
         }
         let mut chosen: Vec<(usize, usize, usize)> = counts
             .iter()
@@ -188,6 +204,17 @@ mod tests {
         assert_eq!(
             extract("", "Chính phủ Anh. Thủ tướng Anh phát biểu."),
             ["Anh"]
+        );
+    }
+
+    #[test]
+    fn one_mention_as_an_actor_is_enough() {
+        assert_eq!(
+            extract(
+                "Điện đàm",
+                "Tổng thống Ai Cập điện đàm với người đồng cấp Pháp."
+            ),
+            ["Ai Cập", "Pháp"]
         );
     }
 
