@@ -5,12 +5,14 @@ pub mod clean;
 pub mod config;
 pub mod document;
 pub mod extract;
+pub mod live;
 pub mod load;
 pub mod schema;
 pub mod write;
 
 pub use config::Config;
 pub use document::Document;
+pub use live::{audit, Audit, Change, LiveIndex};
 pub use write::{open_index, IndexOptions, IndexVersion, Progress, Summary};
 
 /// What can go wrong while indexing.
@@ -49,7 +51,7 @@ pub enum IndexerError {
         expected: String,
     },
     /// Another process is writing this index.
-    #[error("the index at {0} is being written by another hoptac process; wait for it to finish")]
+    #[error("the index at {0} is in use by another hoptac process (a running `hoptac serve` or `hoptac index`): stop it or wait for it to finish, then run this again")]
     Locked(String),
     /// The search engine failed.
     #[error("index error: {0}")]

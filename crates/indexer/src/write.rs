@@ -7,18 +7,17 @@
 //! payload; an index with another analyzer or schema is refused with the command that rebuilds it.
 //! tantivy's writer lock keeps a second writer out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{Facet, Value};
-use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{doc, Index, IndexWriter, TantivyDocument};
 
-use crate::clean::Cleaner;
 use crate::config::Config;
 use crate::document::Document;
-use crate::extract::Extractor;
-use crate::load::{format_of, load};
+use crate::live::LiveIndex;
+use crate::load::format_of;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::IndexerError;
 
@@ -127,15 +126,12 @@ impl Progress for () {}
 
 /// Opens an index for reading or writing, registering hoptac's analyzers, and checks its version.
 pub fn open_index(path: &Path) -> Result<(Index, Fields, Option<IndexVersion>), IndexerError> {
-    if !path.join("meta.json").exists() {
-        return Err(IndexerError::NoIndex(path.display().to_string()));
-    }
-    let index = Index::open_in_dir(path)?;
-    hoptac_analyzer::register(index.tokenizers());
-    let version = read_version(&index)?;
-    let fields = Fields::from_schema(&index.schema());
+    let (index, fields, version) = open_unchecked(path)?;
+    // An index created but never committed (its first run was interrupted) has no versions yet.
+    let empty = version.is_none() && index.searchable_segment_ids()?.is_empty();
     match (fields, &version) {
         (Some(f), Some(v)) if v.compatible() => Ok((index, f, version)),
+        (Some(f), None) if empty => Ok((index, f, None)),
         (_, v) => Err(IndexerError::Incompatible {
             path: path.display().to_string(),
             found: v
@@ -144,6 +140,31 @@ pub fn open_index(path: &Path) -> Result<(Index, Fields, Option<IndexVersion>), 
                 .unwrap_or_else(|| "unknown".into()),
             expected: format!("{}, {}", hoptac_analyzer::ANALYZER_VERSION, SCHEMA_VERSION),
         }),
+    }
+}
+
+/// Opens an index whatever version wrote it (`None` fields: not hoptac's schema).
+fn open_unchecked(
+    path: &Path,
+) -> Result<(Index, Option<Fields>, Option<IndexVersion>), IndexerError> {
+    if !path.join("meta.json").exists() {
+        return Err(IndexerError::NoIndex(path.display().to_string()));
+    }
+    let index = Index::open_in_dir(path)?;
+    hoptac_analyzer::register(index.tokenizers());
+    let version = read_version(&index)?;
+    let fields = Fields::from_schema(&index.schema());
+    Ok((index, fields, version))
+}
+
+/// Opens an index written by an incompatible hoptac whose fields are still hoptac's, to keep
+/// answering from it while its replacement is built (answers may be less accurate meanwhile).
+pub fn open_stale_index(
+    path: &Path,
+) -> Result<(Index, Fields, Option<IndexVersion>), IndexerError> {
+    match open_unchecked(path)? {
+        (index, Some(fields), version) => Ok((index, fields, version)),
+        (_, None, _) => open_index(path),
     }
 }
 
@@ -168,7 +189,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexerError + '_ {
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IndexerError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IndexerError> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
     std::fs::rename(&tmp, path).map_err(io(path))
@@ -336,7 +357,10 @@ pub fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
 }
 
 /// Opens (creating if needed) an index for writing.
-fn open_for_writing(path: &Path, config: &Config) -> Result<(Index, Fields, bool), IndexerError> {
+pub(crate) fn open_for_writing(
+    path: &Path,
+    config: &Config,
+) -> Result<(Index, Fields, bool), IndexerError> {
     if path.join("meta.json").exists() {
         match open_index(path) {
             Ok((index, fields, version)) => {
@@ -354,7 +378,11 @@ fn open_for_writing(path: &Path, config: &Config) -> Result<(Index, Fields, bool
     }
 }
 
-fn writer(index: &Index, path: &Path, memory: usize) -> Result<IndexWriter, IndexerError> {
+pub(crate) fn writer(
+    index: &Index,
+    path: &Path,
+    memory: usize,
+) -> Result<IndexWriter, IndexerError> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -369,7 +397,7 @@ fn writer(index: &Index, path: &Path, memory: usize) -> Result<IndexWriter, Inde
         })
 }
 
-fn commit(w: &mut IndexWriter, version: &IndexVersion) -> Result<(), IndexerError> {
+pub(crate) fn commit(w: &mut IndexWriter, version: &IndexVersion) -> Result<(), IndexerError> {
     let mut prepared = w.prepare_commit()?;
     prepared.set_payload(&serde_json::to_string(version).unwrap_or_default());
     prepared.commit()?;
@@ -381,86 +409,9 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summ
     if opts.rebuild {
         return rebuild(opts, progress);
     }
-    let (files, mut skipped) = list_corpus(&opts.corpus)?;
-    let (index, fields, same_config) = open_for_writing(&opts.index, &opts.config)?;
-    let mut w = writer(&index, &opts.index, opts.writer_memory)?;
-    let existing = indexed_hashes(&index, &fields)?;
-    let version = IndexVersion::current(&opts.config);
-    write_atomic(
-        &opts.index.join(CONFIG_FILE),
-        &serde_json::to_vec(&opts.config).unwrap_or_default(),
-    )?;
-    let cleaner = Cleaner::new(&opts.config.furniture);
-    let extractor = Extractor::new(&opts.config);
-    let mut summary = Summary::default();
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut pending = 0usize;
-    progress.start(files.len() as u64);
-    for (id, path) in &files {
-        progress.advance();
-        seen.insert(id.as_str());
-        let bytes = match read_limited(path, opts.max_file_bytes) {
-            Ok(b) => b,
-            Err(reason) => {
-                if existing.contains_key(id) {
-                    // As for a file that no longer loads: the stale version must not stay searchable.
-                    w.delete_term(Term::from_field_text(fields.id, id));
-                    summary.removed += 1;
-                    pending += 1;
-                }
-                skipped.push(Skipped {
-                    path: id.clone(),
-                    reason,
-                });
-                continue;
-            }
-        };
-        let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
-        let old = existing.get(id);
-        if same_config && old == Some(&hash) {
-            summary.unchanged += 1;
-            continue;
-        }
-        match load(path, &bytes, &cleaner) {
-            Ok(raw) => {
-                let doc = extractor.document(id.clone(), hash, raw);
-                w.delete_term(Term::from_field_text(fields.id, id));
-                w.add_document(to_tantivy(&fields, &doc))?;
-                match old {
-                    Some(_) => summary.updated += 1,
-                    None => summary.added += 1,
-                }
-                pending += 1;
-            }
-            Err(e) => {
-                if old.is_some() {
-                    // The file is now unreadable: the stale version must not stay searchable.
-                    w.delete_term(Term::from_field_text(fields.id, id));
-                    summary.removed += 1;
-                    pending += 1;
-                }
-                skipped.push(Skipped {
-                    path: id.clone(),
-                    reason: e.to_string(),
-                });
-            }
-        }
-        if pending >= opts.commit_every {
-            commit(&mut w, &version)?;
-            pending = 0;
-        }
-    }
-    for id in existing.keys() {
-        if !seen.contains(id.as_str()) {
-            w.delete_term(Term::from_field_text(fields.id, id));
-            summary.removed += 1;
-        }
-    }
-    commit(&mut w, &version)?;
-    w.wait_merging_threads()?;
-    progress.finish();
-    summary.skipped = skipped;
-    summary.documents = index.reader()?.searcher().num_docs();
+    let mut live = LiveIndex::open(opts)?;
+    let summary = live.sync(progress)?;
+    live.finish()?;
     Ok(summary)
 }
 
@@ -469,7 +420,7 @@ pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summ
 /// The size is checked before reading (a 200 MB file is never loaded) and again while reading, so
 /// a file that grows after it was listed, or one whose size the file system does not report, is
 /// still bounded.
-fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+pub(crate) fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let reason = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => "the file disappeared before it could be read".to_string(),
@@ -513,6 +464,9 @@ fn rebuild(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, Inde
     if fresh.exists() {
         std::fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
     }
+    // The index being replaced must not be written meanwhile (a server holding it, another run):
+    // hold its writer lock until the swap.
+    let _lock = lock_existing(&opts.index)?;
     let mut sub = opts.clone();
     sub.rebuild = false;
     sub.index = fresh.clone();
@@ -526,4 +480,27 @@ fn rebuild(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, Inde
         let _ = std::fs::remove_dir_all(&old);
     }
     Ok(summary)
+}
+
+/// Takes the writer lock of an existing index folder (whatever version wrote it), so that nobody
+/// writes it while it is being replaced; `None` when there is no index there.
+fn lock_existing(path: &Path) -> Result<Option<tantivy::directory::DirectoryLock>, IndexerError> {
+    use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+    if !path.join("meta.json").exists() {
+        return Ok(None);
+    }
+    let dir = MmapDirectory::open(path).map_err(|e| IndexerError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    match dir.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(lock) => Ok(Some(lock)),
+        Err(tantivy::directory::error::LockError::LockBusy) => {
+            Err(IndexerError::Locked(path.display().to_string()))
+        }
+        Err(e) => Err(IndexerError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        }),
+    }
 }

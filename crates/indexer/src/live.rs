@@ -1,0 +1,634 @@
+//! One writer, kept open: the whole-corpus pass of `hoptac index` and the single-file updates of a
+//! running server (the folder watcher, POST and DELETE) go through the same [`LiveIndex`].
+//!
+//! tantivy allows one `IndexWriter` per index (its lock file keeps other processes out), so a server
+//! holds one for its lifetime and every write is a method call on it. Each call ends with an atomic
+//! commit carrying the analyzer/schema/config versions: a reader sees a file's new version or its
+//! old one, never both and never neither.
+//!
+//! A file being written while it is read (an editor saving in steps, a large copy) must not be
+//! indexed half-way: [`read_stable`] reads it until two reads a moment apart agree on size,
+//! modification time and content hash.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::clean::Cleaner;
+use crate::extract::Extractor;
+use crate::load::{format_of, load};
+use crate::schema::Fields;
+use crate::write::{
+    commit, document_id, indexed_hashes, list_corpus, open_for_writing, read_limited, to_tantivy,
+    write_atomic, writer, IndexOptions, IndexVersion, Progress, Skipped, Summary, CONFIG_FILE,
+};
+use crate::IndexerError;
+
+/// What a single-file update did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A new document.
+    Added(String),
+    /// A document replaced by its file's new version.
+    Updated(String),
+    /// A document deleted.
+    Removed(String),
+    /// Nothing to do: the file did not change, or there was no such document.
+    Unchanged(String),
+    /// The file could not be indexed (the reason); a stale version of it was removed.
+    Skipped(String, String),
+    /// Not a file hoptac reads (hidden, temporary, another format, outside the corpus).
+    Ignored,
+}
+
+impl Change {
+    /// True when the index changed.
+    pub fn changed(&self) -> bool {
+        matches!(
+            self,
+            Change::Added(_) | Change::Updated(_) | Change::Removed(_)
+        ) || matches!(self, Change::Skipped(..))
+    }
+}
+
+/// An index open for writing, with everything needed to turn files into documents.
+pub struct LiveIndex {
+    index: Index,
+    fields: Fields,
+    writer: IndexWriter,
+    reader: IndexReader,
+    version: IndexVersion,
+    corpus: PathBuf,
+    path: PathBuf,
+    cleaner: Cleaner,
+    extractor: Extractor,
+    max_file_bytes: u64,
+    commit_every: usize,
+    /// False until a whole-corpus pass ran with this configuration (documents extracted with
+    /// another index-config must be re-extracted even when their file did not change).
+    same_config: bool,
+}
+
+impl LiveIndex {
+    /// Opens (creating if needed) the index of `opts` for writing and takes its writer lock
+    /// ([`IndexerError::Locked`] when another process holds it).
+    pub fn open(opts: &IndexOptions) -> Result<LiveIndex, IndexerError> {
+        let (index, fields, same_config) = open_for_writing(&opts.index, &opts.config)?;
+        let writer = writer(&index, &opts.index, opts.writer_memory)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(LiveIndex {
+            fields,
+            writer,
+            reader,
+            version: IndexVersion::current(&opts.config),
+            corpus: opts.corpus.clone(),
+            path: opts.index.clone(),
+            cleaner: Cleaner::new(&opts.config.furniture),
+            extractor: Extractor::new(&opts.config),
+            max_file_bytes: opts.max_file_bytes,
+            commit_every: opts.commit_every.max(1),
+            same_config,
+            index,
+        })
+        .and_then(|live| {
+            write_atomic(
+                &opts.index.join(CONFIG_FILE),
+                &serde_json::to_vec(&opts.config).unwrap_or_default(),
+            )?;
+            Ok(live)
+        })
+    }
+
+    /// The tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The corpus folder.
+    pub fn corpus(&self) -> &Path {
+        &self.corpus
+    }
+
+    /// The index folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Documents in the index as of the last commit.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The content hash stored for a document id, if it is indexed.
+    pub fn stored_hash(&self, id: &str) -> Result<Option<String>, IndexerError> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, addr)) = top.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*addr)?;
+        Ok(Some(
+            doc.get_first(self.fields.hash)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string(),
+        ))
+    }
+
+    fn commit(&mut self) -> Result<(), IndexerError> {
+        commit(&mut self.writer, &self.version)?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The id of a path inside the corpus, or `None` for a file hoptac does not read: outside the
+    /// corpus, hidden (any component starting with `.`, as temp files of editors and of POST are),
+    /// an editor's backup (`~`), or not `.txt`/`.md`/`.html`/`.json`.
+    pub fn id_of(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.corpus).ok()?;
+        let mut names = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        if names.any(|n| n.starts_with('.') || n.ends_with('~') || n.starts_with('#')) {
+            return None;
+        }
+        format_of(path)?;
+        document_id(rel)
+    }
+
+    /// Whether bytes named `name` would load as a document (the reason when not), without writing
+    /// anything: a server checks a posted document before it saves it.
+    pub fn check(&self, name: &Path, bytes: &[u8]) -> Result<(), String> {
+        if bytes.len() as u64 > self.max_file_bytes {
+            return Err(format!(
+                "{} bytes, over the limit of {} bytes",
+                bytes.len(),
+                self.max_file_bytes
+            ));
+        }
+        load(name, bytes, &self.cleaner)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Brings one corpus path up to date and commits: indexes the file when it exists (re-read until
+    /// stable; skipped when its content hash is the one indexed), deletes its document when it does
+    /// not.
+    pub fn update_path(&mut self, path: &Path) -> Result<Change, IndexerError> {
+        let change = self.stage_path(path)?;
+        if change.changed() {
+            self.commit()?;
+        }
+        Ok(change)
+    }
+
+    /// Brings several corpus paths up to date in one commit. The files are read until stable
+    /// together (one wait per round, not per file), so a thousand files dropped at once cost a
+    /// thousand reads, not a thousand waits.
+    pub fn update_paths(&mut self, paths: &[PathBuf]) -> Result<Vec<Change>, IndexerError> {
+        let mut changes = Vec::with_capacity(paths.len());
+        let mut pending = 0usize;
+        let files: Vec<&Path> = paths
+            .iter()
+            .map(PathBuf::as_path)
+            .filter(|p| p.is_file() && self.id_of(p).is_some())
+            .collect();
+        let mut read = read_stable_all(&files, self.max_file_bytes);
+        for p in paths {
+            let c = match read.remove(p.as_path()) {
+                Some(bytes) => self.stage_read(p, bytes)?,
+                None => self.stage_path(p)?,
+            };
+            if c.changed() {
+                pending += 1;
+            }
+            changes.push(c);
+            if pending >= self.commit_every {
+                self.commit()?;
+                pending = 0;
+            }
+        }
+        if pending > 0 {
+            self.commit()?;
+        }
+        Ok(changes)
+    }
+
+    fn stage_path(&mut self, path: &Path) -> Result<Change, IndexerError> {
+        let Some(id) = self.id_of(path) else {
+            return Ok(Change::Ignored);
+        };
+        if !path.exists() {
+            return self.stage_delete(&id);
+        }
+        if !path.is_file() {
+            return Ok(Change::Ignored);
+        }
+        let bytes = read_stable(path, self.max_file_bytes);
+        self.stage_read(path, bytes)
+    }
+
+    fn stage_read(
+        &mut self,
+        path: &Path,
+        bytes: Result<Vec<u8>, String>,
+    ) -> Result<Change, IndexerError> {
+        let Some(id) = self.id_of(path) else {
+            return Ok(Change::Ignored);
+        };
+        let old = self.stored_hash(&id)?;
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(reason) if !path.exists() => {
+                tracing::debug!("{id}: {reason}");
+                return self.stage_delete(&id);
+            }
+            Err(reason) => return Ok(self.stage_skip(id, old.is_some(), reason)),
+        };
+        let hash = content_hash(&bytes);
+        if self.same_config && old.as_deref() == Some(hash.as_str()) {
+            return Ok(Change::Unchanged(id));
+        }
+        match load(path, &bytes, &self.cleaner) {
+            Ok(raw) => {
+                let doc = self.extractor.document(id.clone(), hash, raw);
+                self.writer
+                    .delete_term(Term::from_field_text(self.fields.id, &id));
+                self.writer.add_document(to_tantivy(&self.fields, &doc))?;
+                Ok(match old {
+                    Some(_) => Change::Updated(id),
+                    None => Change::Added(id),
+                })
+            }
+            Err(e) => Ok(self.stage_skip(id, old.is_some(), e.to_string())),
+        }
+    }
+
+    fn stage_skip(&mut self, id: String, indexed: bool, reason: String) -> Change {
+        if indexed {
+            // The file no longer loads: its stale version must not stay searchable.
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, &id));
+            Change::Skipped(id, reason)
+        } else {
+            // Nothing changed in the index; report it without a commit.
+            tracing::info!("not indexed {id}: {reason}");
+            Change::Unchanged(id)
+        }
+    }
+
+    fn stage_delete(&mut self, id: &str) -> Result<Change, IndexerError> {
+        if self.stored_hash(id)?.is_none() {
+            return Ok(Change::Unchanged(id.to_string()));
+        }
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        Ok(Change::Removed(id.to_string()))
+    }
+
+    /// Deletes a document by id and commits; `false` when there was none.
+    pub fn delete(&mut self, id: &str) -> Result<bool, IndexerError> {
+        let c = self.stage_delete(id)?;
+        if c.changed() {
+            self.commit()?;
+        }
+        Ok(c.changed())
+    }
+
+    /// A whole-corpus pass: adds, replaces and deletes what changed since the index was written,
+    /// committing every `commit_every` changes (an interrupted run keeps what it committed and is
+    /// simply run again).
+    pub fn sync(&mut self, progress: &dyn Progress) -> Result<Summary, IndexerError> {
+        let (files, mut skipped) = list_corpus(&self.corpus)?;
+        let existing = indexed_hashes(&self.index, &self.fields)?;
+        let mut summary = Summary::default();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut pending = 0usize;
+        let delete = |w: &mut IndexWriter, f: &Fields, id: &str| {
+            w.delete_term(Term::from_field_text(f.id, id));
+        };
+        progress.start(files.len() as u64);
+        for (id, path) in &files {
+            progress.advance();
+            seen.insert(id.as_str());
+            let old = existing.get(id);
+            let bytes = match read_limited(path, self.max_file_bytes) {
+                Ok(b) => b,
+                Err(reason) => {
+                    if old.is_some() {
+                        // As for a file that no longer loads: the stale version must go.
+                        delete(&mut self.writer, &self.fields, id);
+                        summary.removed += 1;
+                        pending += 1;
+                    }
+                    skipped.push(Skipped {
+                        path: id.clone(),
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            let hash = content_hash(&bytes);
+            if self.same_config && old == Some(&hash) {
+                summary.unchanged += 1;
+                continue;
+            }
+            match load(path, &bytes, &self.cleaner) {
+                Ok(raw) => {
+                    let doc = self.extractor.document(id.clone(), hash, raw);
+                    delete(&mut self.writer, &self.fields, id);
+                    self.writer.add_document(to_tantivy(&self.fields, &doc))?;
+                    match old {
+                        Some(_) => summary.updated += 1,
+                        None => summary.added += 1,
+                    }
+                    pending += 1;
+                }
+                Err(e) => {
+                    if old.is_some() {
+                        delete(&mut self.writer, &self.fields, id);
+                        summary.removed += 1;
+                        pending += 1;
+                    }
+                    skipped.push(Skipped {
+                        path: id.clone(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
+            if pending >= self.commit_every {
+                self.commit()?;
+                pending = 0;
+            }
+        }
+        for id in existing.keys() {
+            if !seen.contains(id.as_str()) {
+                delete(&mut self.writer, &self.fields, id);
+                summary.removed += 1;
+            }
+        }
+        self.commit()?;
+        self.same_config = true;
+        progress.finish();
+        summary.skipped = skipped;
+        summary.documents = self.num_docs();
+        Ok(summary)
+    }
+
+    /// Waits for background merges (the end of a batch run).
+    pub fn finish(self) -> Result<(), IndexerError> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+/// What an index holds, for checking it after a crash.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Audit {
+    /// Live documents.
+    pub documents: u64,
+    /// Distinct ids among them (equal to `documents` unless something is duplicated).
+    pub distinct_ids: u64,
+    /// Documents whose stored fields could not be read back.
+    pub unreadable: u64,
+}
+
+/// Opens an index (checking its version) and reads back every document's id.
+pub fn audit(path: &Path) -> Result<Audit, IndexerError> {
+    let (index, fields, _) = crate::write::open_index(path)?;
+    let searcher = index.reader()?.searcher();
+    let mut ids = HashSet::new();
+    let mut unreadable = 0;
+    for segment in searcher.segment_readers() {
+        let store = segment
+            .get_store_reader(64)
+            .map_err(tantivy::TantivyError::from)?;
+        for doc in segment.doc_ids_alive() {
+            match store.get::<TantivyDocument>(doc) {
+                Ok(d) => {
+                    let id = d.get_first(fields.id).and_then(|v| v.as_str());
+                    ids.insert(id.unwrap_or_default().to_string());
+                }
+                Err(_) => unreadable += 1,
+            }
+        }
+    }
+    Ok(Audit {
+        documents: searcher.num_docs(),
+        distinct_ids: ids.len() as u64,
+        unreadable,
+    })
+}
+
+/// The content hash stored with every document (hex, 128 bits of BLAKE3).
+pub fn content_hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..32].to_string()
+}
+
+/// How long a file must stay the same between two reads to count as completely written.
+pub const SETTLE: Duration = Duration::from_millis(60);
+
+/// Reads a file that may still be being written: reads it, waits [`SETTLE`], reads again, until
+/// two reads agree on size, modification time and content hash (at most ~40 rounds, then the
+/// file is reported as still changing).
+pub fn read_stable(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let stamp = |p: &Path| -> Option<(u64, SystemTime)> {
+        let m = std::fs::metadata(p).ok()?;
+        Some((m.len(), m.modified().ok()?))
+    };
+    let mut before = stamp(path);
+    let mut bytes = read_limited(path, max)?;
+    for _ in 0..40 {
+        std::thread::sleep(SETTLE);
+        let after = stamp(path);
+        let again = read_limited(path, max)?;
+        if after.is_some() && after == before && again == bytes {
+            return Ok(bytes);
+        }
+        before = after;
+        bytes = again;
+    }
+    Err("the file kept changing while it was read".into())
+}
+
+/// [`read_stable`] for many files at once: each round reads every file not yet stable, then one
+/// wait.
+pub fn read_stable_all<'a>(
+    paths: &[&'a Path],
+    max: u64,
+) -> std::collections::HashMap<&'a Path, Result<Vec<u8>, String>> {
+    type Seen = (Option<(u64, SystemTime)>, Result<Vec<u8>, String>);
+    let stamp = |p: &Path| -> Option<(u64, SystemTime)> {
+        let m = std::fs::metadata(p).ok()?;
+        Some((m.len(), m.modified().ok()?))
+    };
+    let mut out = std::collections::HashMap::new();
+    let mut unsettled: Vec<(&Path, Seen)> = paths
+        .iter()
+        .map(|p| (*p, (stamp(p), read_limited(p, max))))
+        .collect();
+    for _ in 0..40 {
+        if unsettled.is_empty() {
+            break;
+        }
+        std::thread::sleep(SETTLE);
+        let mut next = Vec::new();
+        for (p, (before, bytes)) in unsettled {
+            let after = stamp(p);
+            let again = read_limited(p, max);
+            match (&bytes, &again) {
+                (Err(_), Err(_)) => {
+                    out.insert(p, again);
+                }
+                (Ok(a), Ok(b)) if after.is_some() && after == before && a == b => {
+                    out.insert(p, again);
+                }
+                _ => next.push((p, (after, again))),
+            }
+        }
+        unsettled = next;
+    }
+    for (p, _) in unsettled {
+        out.insert(p, Err("the file kept changing while it was read".into()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn setup() -> (tempfile::TempDir, LiveIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(
+            corpus.join("a.txt"),
+            "Hợp tác Việt Nam – Hàn Quốc\n\nHai bên ký biên bản ghi nhớ về an toàn thông tin.",
+        )
+        .unwrap();
+        let opts = IndexOptions::new(&corpus, dir.path().join("index"), Config::builtin());
+        let mut live = LiveIndex::open(&opts).unwrap();
+        live.sync(&()).unwrap();
+        (dir, live)
+    }
+
+    #[test]
+    fn a_file_is_added_replaced_and_removed_by_path() {
+        let (dir, mut live) = setup();
+        let corpus = dir.path().join("corpus");
+        assert_eq!(live.num_docs(), 1);
+        let b = corpus.join("sub/b.md");
+        std::fs::create_dir_all(b.parent().unwrap()).unwrap();
+        std::fs::write(&b, "# Hội nghị Nhật Bản\n\nChính phủ điện tử.").unwrap();
+        assert_eq!(
+            live.update_path(&b).unwrap(),
+            Change::Added("sub/b.md".into())
+        );
+        assert_eq!(live.num_docs(), 2);
+        assert_eq!(
+            live.update_path(&b).unwrap(),
+            Change::Unchanged("sub/b.md".into())
+        );
+        std::fs::write(&b, "# Hội nghị Pháp\n\nHạ tầng số.").unwrap();
+        assert_eq!(
+            live.update_path(&b).unwrap(),
+            Change::Updated("sub/b.md".into())
+        );
+        assert_eq!(live.num_docs(), 2);
+        std::fs::remove_file(&b).unwrap();
+        assert_eq!(
+            live.update_path(&b).unwrap(),
+            Change::Removed("sub/b.md".into())
+        );
+        assert_eq!(live.num_docs(), 1);
+        assert!(!live.delete("sub/b.md").unwrap());
+        assert!(live.delete("a.txt").unwrap());
+        assert_eq!(live.num_docs(), 0);
+    }
+
+    #[test]
+    fn hidden_temporary_and_outside_files_are_ignored() {
+        let (dir, mut live) = setup();
+        let corpus = dir.path().join("corpus");
+        for name in [".a.txt.tmp", ".hidden.txt", "a.txt~", "a.swp", "#a.txt#"] {
+            let p = corpus.join(name);
+            std::fs::write(&p, "Hợp tác").unwrap();
+            assert_eq!(live.update_path(&p).unwrap(), Change::Ignored, "{name}");
+        }
+        let outside = dir.path().join("x.txt");
+        std::fs::write(&outside, "Hợp tác").unwrap();
+        assert_eq!(live.update_path(&outside).unwrap(), Change::Ignored);
+        assert_eq!(live.num_docs(), 1);
+    }
+
+    #[test]
+    fn a_file_that_no_longer_loads_is_removed() {
+        let (dir, mut live) = setup();
+        let a = dir.path().join("corpus/a.txt");
+        std::fs::write(&a, [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
+        assert!(matches!(live.update_path(&a).unwrap(), Change::Skipped(..)));
+        assert_eq!(live.num_docs(), 0);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused() {
+        let (dir, live) = setup();
+        let opts = IndexOptions::new(
+            dir.path().join("corpus"),
+            dir.path().join("index"),
+            Config::builtin(),
+        );
+        assert!(matches!(
+            LiveIndex::open(&opts),
+            Err(IndexerError::Locked(_))
+        ));
+        drop(live);
+        assert!(LiveIndex::open(&opts).is_ok());
+    }
+
+    #[test]
+    fn an_index_created_but_never_committed_opens() {
+        // What a run killed before its first commit leaves behind.
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(corpus.join("a.txt"), "Hợp tác\n\nHai bên ký kết.").unwrap();
+        let path = dir.path().join("index");
+        std::fs::create_dir_all(&path).unwrap();
+        Index::create_in_dir(&path, crate::schema::build().0).unwrap();
+        assert_eq!(audit(&path).unwrap().documents, 0);
+        let opts = IndexOptions::new(&corpus, &path, Config::builtin());
+        let mut live = LiveIndex::open(&opts).unwrap();
+        assert_eq!(live.sync(&()).unwrap().added, 1);
+        drop(live);
+        assert_eq!(
+            audit(&path).unwrap(),
+            Audit {
+                documents: 1,
+                distinct_ids: 1,
+                unreadable: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_stable_file_reads_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, "Hợp tác").unwrap();
+        assert_eq!(read_stable(&p, 1000).unwrap(), "Hợp tác".as_bytes());
+        assert!(read_stable(&dir.path().join("missing.txt"), 1000).is_err());
+    }
+}
