@@ -131,7 +131,19 @@ pub struct Engine {
 impl Engine {
     /// Opens the index at `path` with the configuration it was built with.
     pub fn open(path: &Path) -> Result<Engine, SearchError> {
-        let (index, fields, version) = open_index(path)?;
+        Self::with(path, open_index(path)?)
+    }
+
+    /// Opens an index written by an incompatible hoptac, if its fields are still hoptac's: what a
+    /// server answers from while it rebuilds the index in the background.
+    pub fn open_stale(path: &Path) -> Result<Engine, SearchError> {
+        Self::with(path, hoptac_indexer::write::open_stale_index(path)?)
+    }
+
+    fn with(
+        path: &Path,
+        (index, fields, version): (Index, Fields, Option<IndexVersion>),
+    ) -> Result<Engine, SearchError> {
         let config = saved_config(path).unwrap_or_else(Config::builtin);
         let reader = index
             .reader_builder()

@@ -36,7 +36,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: `bad_parameter`, `unknown_parameter`, `not_found`, `method_not_allowed`,
-    /// `payload_too_large`, `timeout`, `internal`.
+    /// `payload_too_large`, `timeout`, `internal`; for writes also `unauthorized`, `bad_document`,
+    /// `unsupported_media_type`, `rebuilding`, `read_only`.
     pub code: String,
     /// Explanation.
     pub message: String,
@@ -79,8 +80,36 @@ impl AppError {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
-            "this endpoint only answers GET",
+            "this endpoint does not answer this method",
         )
+    }
+
+    /// 401: a write without the admin token.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this endpoint needs the admin token: Authorization: Bearer <token>",
+        )
+    }
+
+    /// 400: a document that cannot be indexed (nothing is written).
+    pub fn bad_document(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_document", message)
+    }
+
+    /// 415: a body that is neither JSON nor a multipart upload.
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            message,
+        )
+    }
+
+    /// 503: the server cannot do this now (`rebuilding`, `read_only`).
+    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
     }
 
     /// 413.

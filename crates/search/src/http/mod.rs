@@ -7,7 +7,11 @@
 //! GET /api/search             results + facet counts        GET /api/facets    counts, whole index
 //! GET /api/documents/{id}     one document                  GET /api/suggest   completions
 //! GET /api/health             document count, versions      GET /api/openapi.json
+//! POST /api/documents         add or replace (JSON, upload)  DELETE /api/documents/{id}
 //! ```
+//!
+//! The writes go through the server's one index writer ([`state`]), shared with the corpus
+//! folder watcher ([`watch`]).
 //!
 //! Defences, because a search box is an open door: the server binds loopback unless an admin token
 //! is configured ([`check_exposure`]); request headers must arrive within a deadline and a request
@@ -20,6 +24,7 @@ pub mod page;
 pub mod params;
 pub mod routes;
 pub mod state;
+pub mod watch;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -30,7 +35,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -43,8 +48,8 @@ pub use state::AppState;
 /// Limits and deadlines of the server.
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
-    /// Largest request body accepted (413 beyond). No endpoint reads a body yet; the limit is
-    /// enforced before routing so none ever reads an unbounded one.
+    /// Largest request body accepted (413 beyond): a posted document or upload. The limit is
+    /// enforced before routing so no endpoint ever reads an unbounded body.
     pub max_body_bytes: usize,
     /// Largest request head (request line and headers; 431 beyond), so a query string too.
     pub max_head_bytes: usize,
@@ -55,7 +60,7 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Connections served at once; more wait in the kernel's accept queue.
     pub max_connections: usize,
-    /// Token that will guard the write endpoints; required to listen beyond loopback.
+    /// Token that guards the write endpoints (POST/DELETE); required to listen beyond loopback.
     pub admin_token: Option<String>,
 }
 
@@ -110,17 +115,42 @@ pub fn check_exposure(addr: &SocketAddr, admin_token: Option<&str>) -> Result<()
         routes::search::search,
         routes::facets::facets,
         routes::documents::document,
+        routes::write::create,
+        routes::write::remove,
         routes::suggest::suggest,
         routes::health::health,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
+    modifiers(&AdminToken),
     tags(
         (name = "search", description = "Searching, counting, completing"),
-        (name = "documents", description = "Whole documents"),
+        (name = "documents", description = "Whole documents; adding, replacing and removing them"),
         (name = "server", description = "The server itself"),
     )
 )]
 pub struct ApiDoc;
+
+/// The bearer token of the write endpoints, as an OpenAPI security scheme.
+struct AdminToken;
+
+impl utoipa::Modify for AdminToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "admin_token",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "The server's --admin-token / HOPTAC_ADMIN_TOKEN; needed only when one is configured",
+                        ))
+                        .build(),
+                ),
+            );
+        }
+    }
+}
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
@@ -196,11 +226,16 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 /// The application: every route, the limits and the headers.
-pub fn router(state: AppState, config: &ServerConfig) -> Router {
+pub fn router(mut state: AppState, config: &ServerConfig) -> Router {
+    state.configure(config.admin_token.as_deref(), config.max_body_bytes);
     let api = Router::new()
         .route("/api/search", get(routes::search::search))
         .route("/api/facets", get(routes::facets::facets))
-        .route("/api/documents/{*id}", get(routes::documents::document))
+        .route("/api/documents", post(routes::write::create))
+        .route(
+            "/api/documents/{*id}",
+            get(routes::documents::document).delete(routes::write::remove),
+        )
         .route("/api/suggest", get(routes::suggest::suggest))
         .route("/api/health", get(routes::health::health))
         .route("/api/openapi.json", get(openapi));
@@ -366,6 +401,15 @@ mod tests {
         ] {
             assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
         }
+        assert!(
+            doc["paths"]["/api/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
+                .is_object()
+        );
+        assert!(doc["paths"]["/api/documents/{id}"]["delete"].is_object());
+        assert_eq!(
+            doc["components"]["securitySchemes"]["admin_token"]["scheme"],
+            "bearer"
+        );
         let params: Vec<&str> = doc["paths"]["/api/search"]["get"]["parameters"]
             .as_array()
             .unwrap()

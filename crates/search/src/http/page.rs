@@ -187,7 +187,8 @@ pub async fn not_found() -> AppError {
 /// Country filters under their canonical names, so `han quoc` in a URL selects the `Hàn Quốc`
 /// facet value and links point at one spelling.
 fn canonical(state: &AppState, mut p: SearchParams) -> SearchParams {
-    let ctx = state.engine.context();
+    let engine = state.engine();
+    let ctx = engine.context();
     let mut out: Vec<String> = Vec::new();
     for c in &p.country {
         let c = ctx.canonical_country(c).unwrap_or(c).to_string();

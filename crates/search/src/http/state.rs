@@ -1,9 +1,17 @@
-//! What every handler shares: the engine, the suggestion vocabulary, the limits.
+//! What every handler shares: the engine, the suggestion vocabulary, the index writer.
+//!
+//! The engine and the suggestions sit behind swappable pointers: a commit reloads the engine's
+//! reader (searches see it at once) and has the suggestions rebuilt in the background; a background
+//! rebuild swaps in a whole new engine while searches keep answering from the old one. The writer
+//! is the server's one tantivy `IndexWriter` ([`LiveIndex`]), behind a mutex shared by the folder
+//! watcher and the POST/DELETE handlers; it is absent while the index is being rebuilt, or when
+//! another process holds the index's writer lock (the server is then read-only).
 
-use std::sync::Arc;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
 
 use hoptac_indexer::write::saved_config;
-use hoptac_indexer::Config;
+use hoptac_indexer::{Config, IndexerError, LiveIndex};
 
 use super::error::AppError;
 use crate::suggest::Suggester;
@@ -12,28 +20,185 @@ use crate::{Engine, SearchError};
 /// Values per facet dimension used to weigh suggestions (all of them, in practice).
 const SUGGEST_FACET_LIMIT: usize = 100_000;
 
+/// Why the server cannot write just now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriterState {
+    /// Writes go through the writer.
+    Ready,
+    /// A rebuild is running; writes are refused until it is swapped in.
+    Rebuilding,
+    /// No writer: another process holds the index, or the server has no corpus folder.
+    ReadOnly,
+}
+
+/// The server's writer.
+pub struct Writer {
+    live: Mutex<Option<LiveIndex>>,
+    state: RwLock<WriterState>,
+}
+
 /// The state of the server, cheap to clone (handlers get a copy each).
 #[derive(Clone)]
 pub struct AppState {
-    /// The index.
-    pub engine: Arc<Engine>,
-    /// Completions for the search box.
-    pub suggester: Arc<Suggester>,
+    engine: Arc<RwLock<Arc<Engine>>>,
+    suggester: Arc<RwLock<Arc<Suggester>>>,
+    writer: Arc<Writer>,
+    refresh: mpsc::Sender<()>,
+    admin_token: Option<Arc<str>>,
+    max_body_bytes: usize,
+}
+
+fn build_suggester(engine: &Engine) -> Result<Suggester, SearchError> {
+    let config = saved_config(engine.path()).unwrap_or_else(Config::builtin);
+    let facets = engine.facets(SUGGEST_FACET_LIMIT)?;
+    let titles = engine.titles()?;
+    Ok(Suggester::build(&config, &facets, &titles))
 }
 
 impl AppState {
     /// Wraps an open engine and builds the suggestion vocabulary from its titles and facets (a read
-    /// of every stored title: done once, before the server accepts connections).
+    /// of every stored title: done once, before the server accepts connections; after commits it
+    /// is rebuilt in the background). The server is read-only until [`AppState::set_writer`].
     pub fn new(engine: Engine) -> Result<AppState, SearchError> {
-        let config = saved_config(engine.path()).unwrap_or_else(Config::builtin);
-        let facets = engine.facets(SUGGEST_FACET_LIMIT)?;
-        let titles = engine.titles()?;
-        let suggester = Suggester::build(&config, &facets, &titles);
+        let suggester = build_suggester(&engine)?;
         tracing::info!(entries = suggester.len(), "suggestion vocabulary built");
-        Ok(AppState {
-            engine: Arc::new(engine),
-            suggester: Arc::new(suggester),
-        })
+        let (refresh, requests) = mpsc::channel::<()>();
+        let state = AppState {
+            engine: Arc::new(RwLock::new(Arc::new(engine))),
+            suggester: Arc::new(RwLock::new(Arc::new(suggester))),
+            writer: Arc::new(Writer {
+                live: Mutex::new(None),
+                state: RwLock::new(WriterState::ReadOnly),
+            }),
+            refresh,
+            admin_token: None,
+            max_body_bytes: 0,
+        };
+        // Rebuilds the suggestions after commits; requests that pile up during a rebuild are
+        // served by one more rebuild.
+        let weak_engine = Arc::downgrade(&state.engine);
+        let weak_suggester = Arc::downgrade(&state.suggester);
+        std::thread::Builder::new()
+            .name("hoptac-suggest".into())
+            .spawn(move || {
+                while requests.recv().is_ok() {
+                    while requests.try_recv().is_ok() {}
+                    let (Some(engine), Some(slot)) =
+                        (weak_engine.upgrade(), weak_suggester.upgrade())
+                    else {
+                        break;
+                    };
+                    let engine = Arc::clone(&engine.read().unwrap_or_else(|e| e.into_inner()));
+                    match build_suggester(&engine) {
+                        Ok(s) => *slot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(s),
+                        Err(e) => tracing::warn!("suggestions not rebuilt: {e}"),
+                    }
+                }
+            })
+            .map_err(|e| SearchError::BadRequest(format!("cannot start a thread: {e}")))?;
+        Ok(state)
+    }
+
+    /// Sets the limits the handlers check themselves (the router does this).
+    pub(crate) fn configure(&mut self, admin_token: Option<&str>, max_body_bytes: usize) {
+        self.admin_token = admin_token.map(Arc::from);
+        self.max_body_bytes = max_body_bytes;
+    }
+
+    /// The token that guards the write endpoints, if any.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.admin_token.as_deref()
+    }
+
+    /// Largest request body accepted.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// The engine answering searches now.
+    pub fn engine(&self) -> Arc<Engine> {
+        Arc::clone(&self.engine.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The suggestion vocabulary now.
+    pub fn suggester(&self) -> Arc<Suggester> {
+        Arc::clone(&self.suggester.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Swaps in another engine (a rebuilt index); searches under way finish on the old one.
+    pub fn swap_engine(&self, engine: Engine) {
+        *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
+        let _ = self.refresh.send(());
+    }
+
+    /// Hands the server its writer (writes are accepted from now on).
+    pub fn set_writer(&self, live: LiveIndex) {
+        *self.writer.live.lock().unwrap_or_else(|e| e.into_inner()) = Some(live);
+        self.set_writer_state(WriterState::Ready);
+    }
+
+    /// Takes the writer away (before a rebuild), releasing the index's writer lock.
+    pub fn take_writer(&self, state: WriterState) -> Option<LiveIndex> {
+        self.set_writer_state(state);
+        self.writer
+            .live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    fn set_writer_state(&self, s: WriterState) {
+        *self.writer.state.write().unwrap_or_else(|e| e.into_inner()) = s;
+    }
+
+    /// Whether writes are accepted now.
+    pub fn writer_state(&self) -> WriterState {
+        *self.writer.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs a write with the server's writer, on the calling thread, then makes it visible: the
+    /// engine's reader is reloaded (searches see the commit at once) and the suggestions are
+    /// rebuilt in the background. `None` when there is no writer (rebuilding, read-only).
+    pub fn write_now<T>(
+        &self,
+        f: impl FnOnce(&mut LiveIndex) -> Result<T, IndexerError>,
+    ) -> Option<Result<T, IndexerError>> {
+        let mut guard = self.writer.live.lock().unwrap_or_else(|e| e.into_inner());
+        let live = guard.as_mut()?;
+        let out = f(live);
+        drop(guard);
+        if let Err(e) = self.engine().reload() {
+            tracing::warn!("reader not reloaded: {e}");
+        }
+        let _ = self.refresh.send(());
+        Some(out)
+    }
+
+    /// [`AppState::write_now`] on the blocking pool, with the refusals as HTTP errors: 503 while
+    /// rebuilding or read-only.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut LiveIndex) -> Result<T, IndexerError> + Send + 'static,
+    {
+        let state = self.clone();
+        let out = tokio::task::spawn_blocking(move || state.write_now(f))
+            .await
+            .map_err(AppError::internal)?;
+        match out {
+            Some(r) => r.map_err(AppError::internal),
+            None => Err(match self.writer_state() {
+                WriterState::Rebuilding => AppError::unavailable(
+                    "rebuilding",
+                    "the index is being rebuilt; writes are accepted again when it is done",
+                ),
+                _ => AppError::unavailable(
+                    "read_only",
+                    "this server cannot write its index (another hoptac process holds it, or it \
+                     has no corpus folder)",
+                ),
+            }),
+        }
     }
 
     /// Runs engine work on the blocking pool: a search is CPU and mmap I/O, and must not stall the
@@ -43,7 +208,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Engine) -> Result<T, SearchError> + Send + 'static,
     {
-        let engine = Arc::clone(&self.engine);
+        let engine = self.engine();
         tokio::task::spawn_blocking(move || f(&engine))
             .await
             .map_err(AppError::internal)?

@@ -49,7 +49,7 @@ pub async fn health(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<HealthBody>, AppError> {
     params::only(raw.as_deref().unwrap_or(""), &[])?;
-    let e = &state.engine;
+    let e = state.engine();
     Ok(Json(HealthBody {
         status: "ok".into(),
         documents: e.num_docs(),

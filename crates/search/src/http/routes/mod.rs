@@ -6,3 +6,4 @@ pub mod facets;
 pub mod health;
 pub mod search;
 pub mod suggest;
+pub mod write;

@@ -76,7 +76,7 @@ pub async fn suggest(
     let p = SuggestParams::parse(raw.as_deref().unwrap_or(""))?;
     let q = p.q.unwrap_or_default();
     let suggestions = state
-        .suggester
+        .suggester()
         .suggest(&q, p.limit.unwrap_or(DEFAULT_LIMIT));
     Ok(Json(SuggestBody { q, suggestions }))
 }
