@@ -29,6 +29,9 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Commit after this many changed documents (what an interrupted run keeps).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub commit_every: u64,
 }
 
 /// The configuration to index with: an explicit folder, ./index-config, or the built-in copy.
@@ -58,6 +61,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     let config = load_config(args.config.as_deref())?;
     let mut opts = IndexOptions::new(&args.corpus, &cli.index, config);
     opts.rebuild = args.rebuild;
+    opts.commit_every = args.commit_every as usize;
     if let Some(max) = args.max_file_bytes {
         opts.max_file_bytes = max;
     }

@@ -1,10 +1,14 @@
 //! `hoptac serve`: bring the index up to date with the corpus, then serve the search page and the
-//! JSON API.
+//! JSON API, and keep the index up to date: the corpus folder is watched, and documents can be
+//! posted and deleted.
 //!
 //! Indexing first is what makes `cargo run --release -- serve` the one command a new user needs:
 //! the incremental indexer only reads what changed, so on an up-to-date index it costs a directory
-//! walk and a hash per file. An index written by an incompatible hoptac is rebuilt from the corpus
-//! (the corpus is the source of truth); without a corpus folder the existing index is served as is.
+//! walk and a hash per file. The server keeps the index's one writer for its lifetime, shared by the
+//! folder watcher and POST/DELETE (another `hoptac index` on the same index is refused meanwhile).
+//! An index written by an incompatible hoptac is rebuilt from the corpus (the corpus is the source
+//! of truth) in the background, while searches are answered from the old one if it can still be
+//! read; without a corpus folder the existing index is served as is, read-only.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,8 +18,9 @@ use std::time::Duration;
 use anyhow::Context;
 
 use hoptac_indexer::write::index_corpus;
-use hoptac_indexer::{IndexOptions, IndexerError};
-use hoptac_search::http::{AppState, Server, ServerConfig, StartError};
+use hoptac_indexer::{IndexOptions, IndexerError, LiveIndex};
+use hoptac_search::http::state::WriterState;
+use hoptac_search::http::{watch, AppState, Server, ServerConfig, StartError};
 use hoptac_search::Engine;
 
 use crate::commands::index::load_config;
@@ -35,6 +40,12 @@ pub struct Args {
     /// Serve the index as it is, without indexing the corpus first.
     #[arg(long)]
     pub no_index: bool,
+    /// Watch the corpus folder and index what changes in it (the default).
+    #[arg(long, overrides_with = "no_watch")]
+    pub watch: bool,
+    /// Do not watch the corpus folder (POST and DELETE still work).
+    #[arg(long)]
+    pub no_watch: bool,
     /// Token that guards the write endpoints; required to listen beyond loopback (at least 16
     /// characters).
     #[arg(long, env = "HOPTAC_ADMIN_TOKEN", hide_env_values = true)]
@@ -44,33 +55,11 @@ pub struct Args {
     pub timeout: u64,
 }
 
-/// Brings the index up to date: incremental, or a rebuild when the index is from an incompatible
-/// version. Returns a one-line account of what was done.
-fn update_index(cli: &Cli, args: &Args) -> anyhow::Result<String> {
-    let config = load_config(args.config.as_deref())?;
-    let mut opts = IndexOptions::new(&args.corpus, &cli.index, config);
-    let summary = match index_corpus(&opts, &()) {
-        Err(IndexerError::Incompatible { .. }) => {
-            eprintln!(
-                "hoptac: the index at {} was built by an incompatible version; rebuilding it from {}",
-                cli.index.display(),
-                args.corpus.display()
-            );
-            opts.rebuild = true;
-            index_corpus(&opts, &())
-        }
-        Err(IndexerError::Locked(path)) => {
-            return Ok(format!(
-                "another hoptac process is writing {path}; serving the index as it is"
-            ))
-        }
-        other => other,
-    }
-    .with_context(|| format!("indexing {}", args.corpus.display()))?;
+fn summary_line(cli: &Cli, summary: &hoptac_indexer::Summary) -> String {
     for s in &summary.skipped {
         eprintln!("skipped {}: {}", s.path, s.reason);
     }
-    Ok(format!(
+    format!(
         "index {}: {} documents (added {}, updated {}, removed {}, unchanged {}, skipped {})",
         cli.index.display(),
         summary.documents,
@@ -79,7 +68,108 @@ fn update_index(cli: &Cli, args: &Args) -> anyhow::Result<String> {
         summary.removed,
         summary.unchanged,
         summary.skipped.len()
-    ))
+    )
+}
+
+/// How the server will hold its index.
+enum Start {
+    /// The writer, the index up to date (or as it was, with `--no-index`).
+    Writer(Box<LiveIndex>),
+    /// No writer (another process holds it, or there is no corpus folder).
+    ReadOnly,
+    /// An incompatible index, served while its replacement is built.
+    Rebuild(Box<IndexOptions>),
+}
+
+/// Takes the index's writer and brings the index up to date with the corpus.
+fn take_index(cli: &Cli, args: &Args) -> anyhow::Result<Start> {
+    let config = load_config(args.config.as_deref())?;
+    let opts = IndexOptions::new(&args.corpus, &cli.index, config);
+    if args.no_index && !cli.index.join("meta.json").exists() {
+        anyhow::bail!(
+            "no index at {}: run without --no-index",
+            cli.index.display()
+        );
+    }
+    match LiveIndex::open(&opts) {
+        Ok(mut live) => {
+            if args.no_index {
+                eprintln!("hoptac: serving {} as it is", cli.index.display());
+            } else {
+                let summary = live
+                    .sync(&())
+                    .with_context(|| format!("indexing {}", args.corpus.display()))?;
+                eprintln!("hoptac: {}", summary_line(cli, &summary));
+            }
+            Ok(Start::Writer(Box::new(live)))
+        }
+        Err(IndexerError::Incompatible { .. }) => {
+            if hoptac_search::Engine::open_stale(&cli.index).is_ok() {
+                eprintln!(
+                    "hoptac: the index at {} was built by an incompatible version; rebuilding it from {} in the background (searches answer from the old index meanwhile)",
+                    cli.index.display(),
+                    args.corpus.display()
+                );
+                return Ok(Start::Rebuild(Box::new(opts)));
+            }
+            eprintln!(
+                "hoptac: the index at {} was built by an incompatible version; rebuilding it from {}",
+                cli.index.display(),
+                args.corpus.display()
+            );
+            let mut rebuild = opts.clone();
+            rebuild.rebuild = true;
+            let summary = index_corpus(&rebuild, &())
+                .with_context(|| format!("indexing {}", args.corpus.display()))?;
+            eprintln!("hoptac: {}", summary_line(cli, &summary));
+            Ok(Start::Writer(Box::new(LiveIndex::open(&opts)?)))
+        }
+        Err(IndexerError::Locked(path)) => {
+            eprintln!(
+                "hoptac: another hoptac process is writing {path}; serving the index as it is, read-only"
+            );
+            Ok(Start::ReadOnly)
+        }
+        Err(e) => Err(e).with_context(|| format!("indexing {}", args.corpus.display())),
+    }
+}
+
+/// Rebuilds an incompatible index beside the one being served, then swaps both the engine and the
+/// writer over to it.
+fn rebuild_in_background(state: AppState, opts: IndexOptions) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("hoptac-rebuild".into())
+        .spawn(move || {
+            let mut rebuild = opts.clone();
+            rebuild.rebuild = true;
+            let result = index_corpus(&rebuild, &()).and_then(|summary| {
+                let mut live = LiveIndex::open(&opts)?;
+                // Catch up with what changed in the corpus during the rebuild.
+                live.sync(&())?;
+                Ok((summary, live))
+            });
+            match result
+                .map_err(anyhow::Error::from)
+                .and_then(|(summary, live)| {
+                    let engine = hoptac_search::Engine::open(&opts.index)?;
+                    Ok((summary, live, engine))
+                }) {
+                Ok((summary, live, engine)) => {
+                    state.swap_engine(engine);
+                    state.set_writer(live);
+                    eprintln!(
+                        "hoptac: rebuilt: {} documents (skipped {})",
+                        summary.documents,
+                        summary.skipped.len()
+                    );
+                }
+                Err(e) => {
+                    state.take_writer(WriterState::ReadOnly);
+                    eprintln!("hoptac: error: rebuilding {}: {e:#}", opts.index.display());
+                }
+            }
+        })
+        .map(|_| ())
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -95,26 +185,46 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("hoptac: error: {e}");
         return Ok(ExitCode::from(2));
     }
-    if args.no_index {
-        eprintln!("hoptac: serving {} as it is", cli.index.display());
-    } else if args.corpus.is_dir() {
-        eprintln!("hoptac: {}", update_index(cli, args)?);
+    let start = if args.corpus.is_dir() {
+        take_index(cli, args)?
     } else if cli.index.join("meta.json").exists() {
         eprintln!(
-            "hoptac: no corpus folder at {}; serving {} as it is",
+            "hoptac: no corpus folder at {}; serving {} as it is, read-only",
             args.corpus.display(),
             cli.index.display()
         );
+        Start::ReadOnly
     } else {
         anyhow::bail!(
             "no corpus folder at {} and no index at {}: give --corpus DIR",
             args.corpus.display(),
             cli.index.display()
         );
-    }
-    let engine = Engine::open(&cli.index)?;
+    };
+    let engine = match &start {
+        Start::Rebuild(_) => Engine::open_stale(&cli.index)?,
+        _ => Engine::open(&cli.index)?,
+    };
     let docs = engine.num_docs();
     let state = AppState::new(engine)?;
+    let watching = !args.no_watch && args.corpus.is_dir();
+    match start {
+        Start::Writer(live) => state.set_writer(*live),
+        Start::ReadOnly => {}
+        Start::Rebuild(opts) => {
+            state.take_writer(WriterState::Rebuilding);
+            rebuild_in_background(state.clone(), *opts)?;
+        }
+    }
+    // Kept until the server stops: dropping it stops watching.
+    let _watcher = if watching {
+        let w = watch::watch(state.clone(), &args.corpus)
+            .map_err(|e| anyhow::anyhow!("watching {}: {e}", args.corpus.display()))?;
+        eprintln!("hoptac: watching {} for changes", args.corpus.display());
+        Some(w)
+    } else {
+        None
+    };
     let server = match Server::bind(args.addr, config) {
         Ok(s) => s,
         Err(e @ (StartError::Exposed(_) | StartError::WeakToken)) => {
