@@ -79,7 +79,7 @@ impl LiveIndex {
     /// ([`IndexerError::Locked`] when another process holds it).
     pub fn open(opts: &IndexOptions) -> Result<LiveIndex, IndexerError> {
         let (index, fields, same_config) = open_for_writing(&opts.index, &opts.config)?;
-        let writer = writer(&index, &opts.index, opts.writer_memory)?;
+        let writer = writer(&index, &opts.index, opts.writer_memory, opts.writer_threads)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -68,6 +68,9 @@ pub struct IndexOptions {
     pub commit_every: usize,
     /// Memory budget of the tantivy writer.
     pub writer_memory: usize,
+    /// Indexing threads (0: one per core, at most 4). A server rebuilding in the background uses
+    /// fewer, so that searches keep a core.
+    pub writer_threads: usize,
 }
 
 impl IndexOptions {
@@ -81,6 +84,7 @@ impl IndexOptions {
             rebuild: false,
             commit_every: 10_000,
             writer_memory: 200 * 1024 * 1024,
+            writer_threads: 0,
         }
     }
 }
@@ -382,11 +386,15 @@ pub(crate) fn writer(
     index: &Index,
     path: &Path,
     memory: usize,
+    threads: usize,
 ) -> Result<IndexWriter, IndexerError> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4);
+    let threads = match threads {
+        0 => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4),
+        n => n,
+    };
     index
         .writer_with_num_threads(threads, memory.max(threads * 20 * 1024 * 1024))
         .map_err(|e| match e {

@@ -142,6 +142,8 @@ fn rebuild_in_background(state: AppState, opts: IndexOptions) -> std::io::Result
         .spawn(move || {
             let mut rebuild = opts.clone();
             rebuild.rebuild = true;
+            // One indexing thread: searches keep the other cores meanwhile.
+            rebuild.writer_threads = 1;
             let result = index_corpus(&rebuild, &()).and_then(|summary| {
                 let mut live = LiveIndex::open(&opts)?;
                 // Catch up with what changed in the corpus during the rebuild.
