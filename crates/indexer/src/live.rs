@@ -147,6 +147,29 @@ impl LiveIndex {
         ))
     }
 
+    /// Records a file that cannot be indexed; a stale version of it must not stay searchable, so it
+    /// is deleted. Returns the number of index changes made (0 or 1).
+    fn skip(
+        &mut self,
+        id: &str,
+        indexed: bool,
+        reason: String,
+        summary: &mut Summary,
+        skipped: &mut Vec<Skipped>,
+    ) -> usize {
+        skipped.push(Skipped {
+            path: id.to_string(),
+            reason,
+        });
+        if !indexed {
+            return 0;
+        }
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        summary.removed += 1;
+        1
+    }
+
     fn commit(&mut self) -> Result<(), IndexerError> {
         commit(&mut self.writer, &self.version)?;
         self.reader.reload()?;
@@ -325,16 +348,7 @@ impl LiveIndex {
             let bytes = match read_limited(path, self.max_file_bytes) {
                 Ok(b) => b,
                 Err(reason) => {
-                    if old.is_some() {
-                        // As for a file that no longer loads: the stale version must go.
-                        delete(&mut self.writer, &self.fields, id);
-                        summary.removed += 1;
-                        pending += 1;
-                    }
-                    skipped.push(Skipped {
-                        path: id.clone(),
-                        reason,
-                    });
+                    pending += self.skip(id, old.is_some(), reason, &mut summary, &mut skipped);
                     continue;
                 }
             };
@@ -355,15 +369,8 @@ impl LiveIndex {
                     pending += 1;
                 }
                 Err(e) => {
-                    if old.is_some() {
-                        delete(&mut self.writer, &self.fields, id);
-                        summary.removed += 1;
-                        pending += 1;
-                    }
-                    skipped.push(Skipped {
-                        path: id.clone(),
-                        reason: e.to_string(),
-                    });
+                    pending +=
+                        self.skip(id, old.is_some(), e.to_string(), &mut summary, &mut skipped);
                 }
             }
             if pending >= self.commit_every {

@@ -11,8 +11,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 
 use crate::clean::Cleaner;
 use crate::document::RawDoc;
-use crate::extract::date::parse_date_line;
-use crate::load::txt::{join, source_url};
+use crate::load::txt::{join, take_meta_line};
 
 const SKIP: [&str; 10] = [
     "script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "iframe",
@@ -150,14 +149,7 @@ pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
             skipped_title = true;
             continue;
         }
-        if doc.date.is_none() {
-            if let Some(d) = parse_date_line(t) {
-                doc.date = Some(d);
-                continue;
-            }
-        }
-        if let Some(u) = source_url(t) {
-            doc.url.get_or_insert(u);
+        if take_meta_line(&mut doc, t, true) {
             continue;
         }
         lines.push(t);

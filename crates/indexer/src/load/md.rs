@@ -5,22 +5,18 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use crate::clean::Cleaner;
 use crate::document::RawDoc;
-use crate::extract::date::parse_date_line;
-use crate::load::txt::{join, source_url};
+use crate::load::txt::{join, take_meta_line};
 
 /// Parses the text of a `.md` file.
 pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
     let mut blocks: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut heading_title: Option<String> = None;
-    let mut in_heading = false;
     let mut links: Vec<String> = Vec::new();
     for event in Parser::new(text) {
         match event {
-            Event::Start(Tag::Heading { .. }) => in_heading = true,
             Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
             Event::End(TagEnd::Heading(_)) => {
-                in_heading = false;
                 if heading_title.is_none() {
                     heading_title = Some(current.trim().to_string());
                     current.clear();
@@ -37,7 +33,6 @@ pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
             Event::SoftBreak | Event::HardBreak => current.push('\n'),
             _ => {}
         }
-        let _ = in_heading;
     }
     if !current.trim().is_empty() {
         blocks.push(current);
@@ -46,15 +41,7 @@ pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
     let mut lines: Vec<&str> = Vec::new();
     for b in &blocks {
         for l in b.lines() {
-            let t = l.trim();
-            if doc.date.is_none() {
-                if let Some(d) = parse_date_line(t) {
-                    doc.date = Some(d);
-                    continue;
-                }
-            }
-            if let Some(u) = source_url(t) {
-                doc.url.get_or_insert(u);
+            if take_meta_line(&mut doc, l, true) {
                 continue;
             }
             lines.push(l);

@@ -21,6 +21,23 @@ pub fn source_url(line: &str) -> Option<String> {
     .then(|| rest.to_string())
 }
 
+/// Takes a metadata line into `doc`: the first date line (when `date_allowed`) or a source line.
+/// Returns true when the line was metadata, not text. Every format shares this rule.
+pub fn take_meta_line(doc: &mut RawDoc, line: &str, date_allowed: bool) -> bool {
+    let t = line.trim();
+    if date_allowed && doc.date.is_none() {
+        if let Some(d) = parse_date_line(t) {
+            doc.date = Some(d);
+            return true;
+        }
+    }
+    if let Some(url) = source_url(t) {
+        doc.url.get_or_insert(url);
+        return true;
+    }
+    false
+}
+
 /// Parses the text of a `.txt` file.
 pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
     let lines: Vec<&str> = text.lines().collect();
@@ -33,16 +50,7 @@ pub fn parse(text: &str, cleaner: &Cleaner) -> RawDoc {
             body_lines.push(*line);
             continue;
         }
-        if i < 12 && doc.date.is_none() {
-            if let Some(d) = parse_date_line(t) {
-                doc.date = Some(d);
-                continue;
-            }
-        }
-        if let Some(url) = source_url(t) {
-            if doc.url.is_none() {
-                doc.url = Some(url);
-            }
+        if take_meta_line(&mut doc, t, i < 12) {
             continue;
         }
         if !title_found {
