@@ -20,8 +20,7 @@ impl TokenRule for Lower {
 /// Writes `input` lower-cased into `out`.
 pub fn lower_into(input: &str, out: &mut String) {
     if input.is_ascii() {
-        out.push_str(input);
-        out.make_ascii_lowercase();
+        out.extend(input.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {
         for c in input.chars() {
             out.extend(c.to_lowercase());
