@@ -17,6 +17,7 @@ pub mod bigram;
 pub mod decode;
 pub mod filter;
 pub mod fold;
+pub mod letters;
 pub mod lower;
 pub mod nfc;
 pub mod orthography;
@@ -75,11 +76,21 @@ pub fn register(manager: &TokenizerManager) {
 
 /// Writes the exact-view form of one token (NFC, lower case, canonical tone) into `out`.
 pub fn normalize_into(token: &str, out: &mut String) {
-    let mut a = String::with_capacity(token.len());
-    nfc::nfc_into(token, &mut a);
-    let mut b = String::with_capacity(a.len());
-    lower::lower_into(&a, &mut b);
-    tone::canonical_tone_into(&b, out);
+    if token.is_ascii() {
+        // Nothing to compose and no tone to move: lower case is the whole rule.
+        out.extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        return;
+    }
+    let start = out.len();
+    if nfc::is_nfc(token) {
+        lower::lower_into(token, out);
+    } else {
+        lower::lower_into(&nfc::nfc(token), out);
+    }
+    if tone::may_move(&out[start..]) {
+        let lowered = out.split_off(start);
+        tone::canonical_tone_into(&lowered, out);
+    }
 }
 
 /// The exact-view form of a token or a text (NFC, lower case, canonical tone).

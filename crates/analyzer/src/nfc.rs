@@ -21,11 +21,16 @@ impl TokenRule for Nfc {
 
 /// Writes `input` in NFC into `out`, cheaply when it already is.
 pub fn nfc_into(input: &str, out: &mut String) {
-    if is_nfc_quick(input.chars()) == IsNormalized::Yes {
+    if is_nfc(input) {
         out.push_str(input);
     } else {
         out.extend(input.nfc());
     }
+}
+
+/// True when `input` is certainly NFC already (the quick check: no table of compositions needed).
+pub fn is_nfc(input: &str) -> bool {
+    input.is_ascii() || is_nfc_quick(input.chars()) == IsNormalized::Yes
 }
 
 /// `input` in NFC.

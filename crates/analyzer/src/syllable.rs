@@ -12,8 +12,8 @@
 //! After: `Bộ`, `TT&TT` (+ `TT`, `TT`), `ký`, `MoU`, `về`, `CNTT-TT` (+ `CNTT`, `TT`), `5G`, `và`,
 //! `I-Korea` (+ `I`, `Korea`), `4.0`, `ngày`, `14/5/2010`.
 
+use crate::letters::{is_alphanumeric, is_combining_mark};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use unicode_normalization::char::is_combining_mark;
 
 /// What a syllable token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,14 +43,14 @@ pub struct Syllable {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    is_alphanumeric(c) || is_combining_mark(c)
 }
 
 /// A combining mark continues a word but never starts one: a mark after a space or a symbol
 /// belongs to no letter. (NFD writes some symbols as a symbol plus a mark — `῝` is `῾` + U+0300 —
 /// so a mark that started a word would make NFD text yield a token its NFC form does not.)
 fn starts_word(c: char) -> bool {
-    c.is_alphanumeric()
+    is_alphanumeric(c)
 }
 
 /// Splits `text` into syllable tokens.

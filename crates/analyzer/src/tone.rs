@@ -28,6 +28,31 @@ impl TokenRule for CanonicalTone {
 
 const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
+/// The letters a syllable whose tone may need moving ends in (precomposed `a`, `e`, `y` with a tone).
+const TONED_FINALS: &str = "áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ";
+
+/// True when canonical placement might change `input`: some syllable ends in a toned `a`, `e` or `y`
+/// or carries a separate tone mark. False for almost all text, which can then be left alone.
+pub fn may_move(input: &str) -> bool {
+    if input.is_ascii() {
+        return false;
+    }
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        if TONE_MARKS.contains(&c) {
+            return true;
+        }
+        if TONED_FINALS.contains(c)
+            && chars.peek().is_none_or(|&n| {
+                !crate::letters::is_alphabetic(n) && !crate::letters::is_combining_mark(n)
+            })
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// `input` with the tone marks of every syllable in canonical position.
 pub fn canonical_tone(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
@@ -37,13 +62,13 @@ pub fn canonical_tone(input: &str) -> String {
 
 /// Writes `input` with canonical tone placement into `out`; letter runs are treated as syllables.
 pub fn canonical_tone_into(input: &str, out: &mut String) {
-    if input.is_ascii() {
+    if !may_move(input) {
         out.push_str(input);
         return;
     }
     let mut start = None;
     for (i, c) in input.char_indices() {
-        let letter = c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c);
+        let letter = crate::letters::is_alphabetic(c) || crate::letters::is_combining_mark(c);
         match (letter, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -76,7 +101,11 @@ fn syllable_into(syllable: &str, out: &mut String) {
 
 /// The syllable with its tone moved, or `None` when it is already canonical (the common case).
 fn retoned(syllable: &str) -> Option<String> {
-    if syllable.chars().count() > 8 {
+    // Only a syllable ending in a toned `a`, `e` or `y` (or in a bare tone mark, NFD) can have its
+    // tone on the wrong vowel; most syllables are rejected here without decomposing anything.
+    let last = syllable.chars().next_back()?;
+    if !(TONE_MARKS.contains(&last) || TONED_FINALS.contains(last)) || syllable.chars().count() > 8
+    {
         return None;
     }
     let mut letters: Vec<Letter> = Vec::with_capacity(8);
@@ -206,6 +235,12 @@ mod tests {
             canonical_tone("hoa\u{301}").nfc().collect::<String>(),
             "hóa"
         );
+    }
+
+    #[test]
+    fn only_toned_finals_or_bare_marks_may_move() {
+        assert!(may_move("hoá") && may_move("thuỷ") && may_move("hoa\u{301}"));
+        assert!(!may_move("hóa") && !may_move("Hàn Quốc") && !may_move("hợp tác"));
     }
 
     #[test]

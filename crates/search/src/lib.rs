@@ -1,6 +1,7 @@
 //! Index in, answers out: query understanding, ranking, facet counts, snippets and documents over a
 //! hoptac index. The CLI and the HTTP server both call [`Engine`]; neither builds queries itself.
 
+pub mod coverage;
 pub mod eval;
 pub mod facets;
 pub mod http;
@@ -178,6 +179,11 @@ impl Engine {
         self.version.as_ref()
     }
 
+    /// The ranker that turns plans into queries.
+    pub fn ranker(&self) -> &Ranker {
+        &self.ranker
+    }
+
     /// The query understanding in use.
     pub fn context(&self) -> &QueryContext {
         &self.context
@@ -236,15 +242,19 @@ impl Engine {
             }
             (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), count)
         } else {
-            let (count, counts) = searcher.search(&query, &(Count, facet_collector))?;
+            // One pass over the matches: the candidates for re-scoring, the total and the facets.
+            let wanted = req.offset + limit;
+            let top = TopDocs::with_limit(wanted.max(RERANK_DEPTH)).order_by_score();
+            let (candidates, count, counts) =
+                searcher.search(&query, &(top, Count, facet_collector))?;
             for d in &unfiltered {
                 *facet_counts.get_mut(*d) = facets::values(&counts, *d, req.facet_limit);
             }
-            let docs = self.ranked(&searcher, &plan, &*query, req.offset + limit)?;
+            let docs = self.rescore(&searcher, &plan, candidates, wanted)?;
             (docs.into_iter().skip(req.offset).collect(), count)
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
-            let q = self.ranker.build(&plan, &filters, Some(d));
+            let q = self.ranker.matcher(&plan, &filters, Some(d));
             let counts = searcher.search(&q, &facets::collector("facets", &[d]))?;
             *facet_counts.get_mut(d) = facets::values(&counts, d, req.facet_limit);
         }
@@ -276,73 +286,28 @@ impl Engine {
         })
     }
 
-    /// The top documents for a plan: BM25 evidence first, then each of the best candidates' scores
-    /// scaled by how much of the query it covers — the IDF-weighted share of concepts it contains
-    /// as a whole. A document saying one word of the query a hundred times does not beat one that
-    /// says all of it.
-    fn ranked(
+    /// The best candidates re-scored by query coverage (see [`coverage`]).
+    fn rescore(
         &self,
         searcher: &tantivy::Searcher,
         plan: &Plan,
-        query: &dyn tantivy::query::Query,
+        docs: Vec<(f32, DocAddress)>,
         wanted: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let candidates = wanted.max(RERANK_DEPTH);
-        let mut docs = searcher.search(query, &TopDocs::with_limit(candidates).order_by_score())?;
         let concepts: Vec<&query::Concept> = plan
             .runs
             .iter()
             .flatten()
             .filter(|c| !c.is_stop())
             .collect();
-        if concepts.len() < 2 || docs.is_empty() {
-            docs.truncate(wanted);
-            return Ok(docs);
-        }
-        let n = searcher.num_docs().max(1) as f32;
-        let mut weights = Vec::with_capacity(concepts.len());
-        let mut present = Vec::with_capacity(concepts.len());
-        let w = &self.ranker.weights;
-        // Per concept: documents containing it, and (for a country) documents about it.
-        let mut about = Vec::with_capacity(concepts.len());
-        for c in &concepts {
-            let set = searcher.search(
-                &*self.ranker.presence(c),
-                &tantivy::collector::DocSetCollector,
-            )?;
-            let df = set.len() as f32;
-            weights.push(((n - df + 0.5) / (df + 0.5) + 1.0).ln().max(0.1));
-            present.push(set);
-            about.push(match &c.country {
-                Some(country) => Some(searcher.search(
-                    &tantivy::query::TermQuery::new(
-                        Term::from_field_text(self.fields.country, country),
-                        tantivy::schema::IndexRecordOption::Basic,
-                    ),
-                    &tantivy::collector::DocSetCollector,
-                )?),
-                None => None,
-            });
-        }
-        let total: f32 = weights.iter().sum();
-        for (score, addr) in docs.iter_mut() {
-            let mut covered = 0.0;
-            for ((set, weight), about) in present.iter().zip(&weights).zip(&about) {
-                let credit = match about {
-                    Some(a) if a.contains(addr) => 1.0,
-                    Some(_) if set.contains(addr) => w.country_mention,
-                    Some(_) => 0.0,
-                    None if set.contains(addr) => 1.0,
-                    None => 0.0,
-                };
-                covered += credit * weight;
-            }
-            let coverage = covered / total;
-            *score *= w.coverage_floor + (1.0 - w.coverage_floor) * coverage.powf(w.coverage_power);
-        }
-        docs.sort_by(|a, b| b.0.total_cmp(&a.0));
-        docs.truncate(wanted);
-        Ok(docs)
+        Ok(coverage::rescore(
+            searcher,
+            &self.fields,
+            &self.ranker.weights,
+            &concepts,
+            docs,
+            wanted,
+        )?)
     }
 
     /// Ids of the top `limit` documents for a query (evaluation; no snippets, no facets).
@@ -353,7 +318,10 @@ impl Engine {
             return Ok(Vec::new());
         }
         let q = self.ranker.build(&plan, &Filters::default(), None);
-        let docs = self.ranked(&searcher, &plan, &*q, limit.max(1))?;
+        let wanted = limit.max(1);
+        let top = TopDocs::with_limit(wanted.max(RERANK_DEPTH)).order_by_score();
+        let candidates = searcher.search(&*q, &top)?;
+        let docs = self.rescore(&searcher, &plan, candidates, wanted)?;
         let mut out = Vec::with_capacity(docs.len());
         for (_, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;

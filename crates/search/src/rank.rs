@@ -346,26 +346,9 @@ impl Ranker {
         should(qs)
     }
 
-    /// Matches documents that contain a concept as a whole — as typed (all its syllables in a row) or
-    /// as any alternative — in title or body: the unit of query coverage.
-    pub fn presence(&self, c: &Concept) -> Box<dyn Query> {
-        let f = &self.fields;
-        let mut ways: Vec<Box<dyn Query>> = Vec::new();
-        let typed: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
-        for form in std::iter::once(&typed).chain(c.alternatives.iter().map(|a| &a.folded)) {
-            if form.is_empty() {
-                continue;
-            }
-            ways.push(phrase(f.body_f, form));
-            ways.push(phrase(f.title_f, form));
-        }
-        should(ways)
-    }
-
     /// The full query: evidence as SHOULD clauses, phrases as MUST, exclusions as MUST NOT, filters.
     pub fn build(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
         let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let concepts: Vec<&Concept> = plan
             .runs
             .iter()
@@ -418,6 +401,83 @@ impl Ranker {
                 ));
             }
         }
+        self.assemble(plan, filters, except, evidence)
+    }
+
+    /// A query matching exactly the documents [`Ranker::build`]'s query matches, without its
+    /// scoring evidence: the union of the terms and phrases that can make a document match at all
+    /// (syllables, bigrams, alternatives, a country's facet). Counting facets with it skips the
+    /// phrase, coordination and scoring work that only orders the matches.
+    pub fn matcher(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut evidence: Vec<Box<dyn Query>> = Vec::new();
+        let bigram_terms = |a: &QTerm, b: &QTerm, out: &mut Vec<Box<dyn Query>>| {
+            let key = format!("{} {}", a.folded, b.folded);
+            out.push(term(f.body_bi, &key));
+            out.push(term(f.title_bi, &key));
+        };
+        let phrase_terms = |folded: Vec<String>, out: &mut Vec<Box<dyn Query>>| {
+            out.push(phrase(f.body_f, &folded));
+            out.push(phrase(f.title_f, &folded));
+        };
+        for c in plan.runs.iter().flatten().filter(|c| !c.is_stop()) {
+            let mut content = false;
+            for t in c.terms.iter().filter(|t| !t.stop) {
+                content = true;
+                evidence.push(term(f.body_f, &t.folded));
+                evidence.push(term(f.title_f, &t.folded));
+            }
+            for pair in c.terms.windows(2) {
+                bigram_terms(&pair[0], &pair[1], &mut evidence);
+            }
+            // A phrase of function words matches where no single syllable clause does.
+            if c.terms.len() > 2 && !content {
+                phrase_terms(
+                    c.terms.iter().map(|t| t.folded.clone()).collect(),
+                    &mut evidence,
+                );
+            }
+            for a in &c.alternatives {
+                phrase_terms(a.folded.clone(), &mut evidence);
+            }
+            if let Some(country) = &c.country {
+                evidence.push(Box::new(TermQuery::new(
+                    Term::from_field_text(f.country, country),
+                    IndexRecordOption::Basic,
+                )));
+            }
+        }
+        for run in &plan.runs {
+            for pair in run.windows(2) {
+                if let (Some(a), Some(b)) = (pair[0].terms.last(), pair[1].terms.first()) {
+                    bigram_terms(a, b, &mut evidence);
+                }
+            }
+            let terms: Vec<&QTerm> = run.iter().flat_map(|c| c.terms.iter()).collect();
+            let content = run
+                .iter()
+                .any(|c| !c.is_stop() && c.terms.iter().any(|t| !t.stop));
+            if terms.len() > 2 && run.len() > 1 && !content {
+                phrase_terms(
+                    terms.iter().map(|t| t.folded.clone()).collect(),
+                    &mut evidence,
+                );
+            }
+        }
+        self.assemble(plan, filters, except, evidence)
+    }
+
+    /// The clauses around the evidence: at least one piece of it, quoted phrases, exclusions and
+    /// filters.
+    fn assemble(
+        &self,
+        plan: &Plan,
+        filters: &Filters,
+        except: Option<Dim>,
+        evidence: Vec<Box<dyn Query>>,
+    ) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let has_text = !evidence.is_empty() || !plan.phrases.is_empty();
         if !evidence.is_empty() {
             // At least one piece of evidence must match, also when filters are MUST clauses too.

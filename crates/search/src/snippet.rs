@@ -9,7 +9,8 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use hoptac_analyzer::{analyze, Kind};
+use hoptac_analyzer::fold::fold_into;
+use hoptac_analyzer::{normalize_into, syllables, Kind};
 
 use crate::query::QTerm;
 
@@ -92,26 +93,37 @@ impl Highlighter {
 
     /// Byte ranges of `text` to highlight, adjacent words merged into one range.
     pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
-        let toks: Vec<_> = analyze(text)
+        let toks: Vec<_> = syllables(text)
             .into_iter()
-            .filter(|a| a.syllable.kind != Kind::Part)
+            .filter(|s| s.kind != Kind::Part)
             .collect();
+        // Both views of every token, written one after another into two buffers (a snippet is
+        // computed for every hit, so no allocation per token).
+        let mut exact = String::with_capacity(text.len() + 16);
+        let mut folded = String::with_capacity(text.len());
+        let mut bounds = Vec::with_capacity(toks.len());
+        for s in &toks {
+            let (e, f) = (exact.len(), folded.len());
+            normalize_into(&text[s.from..s.to], &mut exact);
+            fold_into(&exact[e..], &mut folded);
+            bounds.push((e..exact.len(), f..folded.len()));
+        }
+        let forms = |k: usize| (&exact[bounds[k].0.clone()], &folded[bounds[k].1.clone()]);
         let mut out: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
         while i < toks.len() {
             let hit = self.sequences.iter().find(|seq| {
                 i + seq.len() <= toks.len()
                     && seq.iter().enumerate().all(|(k, t)| {
-                        let tok = &toks[i + k];
-                        (k == 0 || !tok.syllable.boundary_before)
-                            && matches(t, &tok.exact, &tok.folded)
+                        let (e, f) = forms(i + k);
+                        (k == 0 || !toks[i + k].boundary_before) && matches(t, e, f)
                     })
             });
             let Some(seq) = hit else {
                 i += 1;
                 continue;
             };
-            let (from, to) = (toks[i].syllable.from, toks[i + seq.len() - 1].syllable.to);
+            let (from, to) = (toks[i].from, toks[i + seq.len() - 1].to);
             match out.last_mut() {
                 Some(last) if text[last.end..from].chars().all(|c| c == ' ') => last.end = to,
                 _ => out.push(from..to),

@@ -1,0 +1,211 @@
+//! Coverage re-scoring: the best BM25 candidates, each scaled by how much of the query it covers.
+//!
+//! BM25 adds up evidence, so a document saying one word of the query a hundred times can beat one
+//! that says all of it. Here each candidate's score is multiplied by a factor that grows with the
+//! IDF-weighted share of the query's concepts the document contains as a whole (`an toàn thông tin`
+//! as a run, or one of its alternatives such as `ATTT`); a country counts in full only when it is
+//! among the document's countries, and partly when it is only named in the text.
+//!
+//! Only the candidates are examined: each concept's postings are sought to them in index order and
+//! positions compared for multi-syllable forms, so the cost grows with the candidates, never with
+//! the index. A concept's document frequency is estimated from term and bigram document frequencies
+//! (a phrase occurs at most as often as its rarest adjacent pair) instead of being counted.
+
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term};
+
+use hoptac_indexer::schema::Fields;
+
+use crate::query::Concept;
+use crate::rank::Weights;
+
+/// Re-scores `docs` (best first by BM25) by concept coverage and returns the best `wanted`.
+pub fn rescore(
+    searcher: &Searcher,
+    fields: &Fields,
+    weights: &Weights,
+    concepts: &[&Concept],
+    mut docs: Vec<(f32, DocAddress)>,
+    wanted: usize,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    if concepts.len() < 2 || docs.is_empty() {
+        docs.truncate(wanted);
+        return Ok(docs);
+    }
+    let n = searcher.num_docs().max(1) as f32;
+    let idf: Vec<f32> = concepts
+        .iter()
+        .map(|c| {
+            let df = concept_df(searcher, fields, c) as f32;
+            ((n - df + 0.5) / (df + 0.5) + 1.0).ln().max(0.1)
+        })
+        .collect();
+    let total: f32 = idf.iter().sum();
+    // Candidates in index order, so that every postings list only moves forward.
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| docs[i].1);
+    let mut covered = vec![0.0f32; docs.len()];
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let in_segment: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| docs[i].1.segment_ord as usize == ord)
+            .collect();
+        if in_segment.is_empty() {
+            continue;
+        }
+        let doc_ids: Vec<DocId> = in_segment.iter().map(|&i| docs[i].1.doc_id).collect();
+        for (c, weight) in concepts.iter().zip(&idf) {
+            let present = concept_present(reader, fields, c, &doc_ids)?;
+            let about = match &c.country {
+                Some(country) => Some(term_present(
+                    reader,
+                    &Term::from_field_text(fields.country, country),
+                    &doc_ids,
+                )?),
+                None => None,
+            };
+            for (k, &i) in in_segment.iter().enumerate() {
+                let credit = match &about {
+                    Some(a) if a[k] => 1.0,
+                    Some(_) if present[k] => weights.country_mention,
+                    _ if present[k] => 1.0,
+                    _ => 0.0,
+                };
+                covered[i] += credit * weight;
+            }
+        }
+    }
+    for ((score, _), covered) in docs.iter_mut().zip(&covered) {
+        let coverage = covered / total;
+        *score *= weights.coverage_floor
+            + (1.0 - weights.coverage_floor) * coverage.powf(weights.coverage_power);
+    }
+    docs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    docs.truncate(wanted);
+    Ok(docs)
+}
+
+/// The folded forms of a concept: as typed, and each alternative.
+fn forms(c: &Concept) -> impl Iterator<Item = Vec<&str>> {
+    std::iter::once(
+        c.terms
+            .iter()
+            .map(|t| t.folded.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .chain(
+        c.alternatives
+            .iter()
+            .map(|a| a.folded.iter().map(String::as_str).collect()),
+    )
+    .filter(|f: &Vec<&str>| !f.is_empty())
+}
+
+/// Estimated number of documents containing the concept: per form, the document frequency of a
+/// single syllable, or of the rarest adjacent pair (bigram fields) of a longer form — in title or
+/// body, whichever is larger; summed over forms, at most the whole index.
+fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u64 {
+    let df = |field: Field, text: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, text))
+            .unwrap_or(0)
+    };
+    let sum: u64 = forms(c)
+        .map(|form| match form.as_slice() {
+            [one] => df(fields.body_f, one).max(df(fields.title_f, one)),
+            many => many
+                .windows(2)
+                .map(|p| {
+                    let key = format!("{} {}", p[0], p[1]);
+                    df(fields.body_bi, &key).max(df(fields.title_bi, &key))
+                })
+                .min()
+                .unwrap_or(0),
+        })
+        .sum();
+    sum.min(searcher.num_docs())
+}
+
+/// For each of `docs` (ascending), whether the concept occurs in it as a whole, in title or body.
+fn concept_present(
+    reader: &SegmentReader,
+    fields: &Fields,
+    c: &Concept,
+    docs: &[DocId],
+) -> tantivy::Result<Vec<bool>> {
+    let mut out = vec![false; docs.len()];
+    for form in forms(c) {
+        for field in [fields.body_f, fields.title_f] {
+            let terms: Vec<Term> = form
+                .iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect();
+            for (slot, found) in out.iter_mut().zip(phrase_present(reader, &terms, docs)?) {
+                *slot |= found;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// For each of `docs` (ascending), whether it contains the term.
+fn term_present(reader: &SegmentReader, term: &Term, docs: &[DocId]) -> tantivy::Result<Vec<bool>> {
+    let index = reader.inverted_index(term.field())?;
+    let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? else {
+        return Ok(vec![false; docs.len()]);
+    };
+    Ok(docs.iter().map(|&d| seek(&mut postings, d)).collect())
+}
+
+/// For each of `docs` (ascending), whether the terms occur at consecutive positions in it (a
+/// phrase with no slop, as tantivy's `PhraseQuery` matches it; one term: anywhere).
+fn phrase_present(
+    reader: &SegmentReader,
+    terms: &[Term],
+    docs: &[DocId],
+) -> tantivy::Result<Vec<bool>> {
+    let mut out = vec![false; docs.len()];
+    let Some(first) = terms.first() else {
+        return Ok(out);
+    };
+    if terms.len() == 1 {
+        return term_present(reader, first, docs);
+    }
+    let index = reader.inverted_index(first.field())?;
+    let mut postings = Vec::with_capacity(terms.len());
+    for t in terms {
+        match index.read_postings(t, IndexRecordOption::WithFreqsAndPositions)? {
+            Some(p) => postings.push(p),
+            None => return Ok(out),
+        }
+    }
+    let mut starts = Vec::new();
+    let mut positions = Vec::new();
+    for (slot, &d) in out.iter_mut().zip(docs) {
+        if !postings.iter_mut().all(|p| seek(p, d)) {
+            continue;
+        }
+        postings[0].positions(&mut starts);
+        for (k, p) in postings.iter_mut().enumerate().skip(1) {
+            if starts.is_empty() {
+                break;
+            }
+            p.positions(&mut positions);
+            starts.retain(|s| positions.binary_search(&(s + k as u32)).is_ok());
+        }
+        *slot = !starts.is_empty();
+    }
+    Ok(out)
+}
+
+/// Moves a postings list to `doc` (never backwards) and says whether `doc` is in it.
+fn seek(postings: &mut impl DocSet, doc: DocId) -> bool {
+    let at = if postings.doc() < doc {
+        postings.seek(doc)
+    } else {
+        postings.doc()
+    };
+    at == doc
+}
