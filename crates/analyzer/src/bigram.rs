@@ -10,73 +10,95 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::syllable::{syllables, Kind};
+use crate::syllable::{syllables, Kind, Syllable};
 use crate::{fold::fold_into, normalize_into};
 
 /// Emits the folded bigrams of a text.
 #[derive(Clone, Debug, Default)]
 pub struct BigramTokenizer;
 
-/// Token stream of [`BigramTokenizer`].
-pub struct BigramStream {
-    tokens: std::vec::IntoIter<Token>,
+/// Token stream of [`BigramTokenizer`]: pairs are made as the stream advances, in reused buffers
+/// (this runs over every document body at indexing time).
+pub struct BigramStream<'a> {
+    text: &'a str,
+    syllables: std::vec::IntoIter<Syllable>,
+    /// The previous syllable: where it starts, and its folded form.
+    prev: Option<usize>,
+    prev_folded: String,
+    folded: String,
+    exact: String,
+    /// Pairs emitted so far: the next pair's position.
+    emitted: usize,
     token: Token,
 }
 
-/// The folded bigrams of `text` as `(from, to, "a b")`.
-pub fn bigrams(text: &str) -> Vec<(usize, usize, String)> {
-    let mut out = Vec::new();
-    let mut prev: Option<(usize, String)> = None;
-    let mut exact = String::new();
-    for s in syllables(text) {
-        if s.kind == Kind::Joined {
-            continue;
-        }
-        exact.clear();
-        normalize_into(&text[s.from..s.to], &mut exact);
-        let mut folded = String::with_capacity(exact.len());
-        fold_into(&exact, &mut folded);
-        if let Some((from, p)) = prev.take() {
-            if !s.boundary_before {
-                out.push((from, s.to, format!("{p} {folded}")));
-            }
-        }
-        prev = Some((s.from, folded));
-    }
-    out
-}
-
-impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = BigramStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream {
-        let tokens: Vec<Token> = bigrams(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, (offset_from, offset_to, text))| Token {
-                offset_from,
-                offset_to,
-                position,
-                text,
-                position_length: 1,
-            })
-            .collect();
+impl<'a> BigramStream<'a> {
+    fn new(text: &'a str) -> Self {
         BigramStream {
-            tokens: tokens.into_iter(),
+            text,
+            syllables: syllables(text).into_iter(),
+            prev: None,
+            prev_folded: String::new(),
+            folded: String::new(),
+            exact: String::new(),
+            emitted: 0,
             token: Token::default(),
         }
     }
 }
 
-impl TokenStream for BigramStream {
+/// The folded bigrams of `text` as `(from, to, "a b")`.
+pub fn bigrams(text: &str) -> Vec<(usize, usize, String)> {
+    let mut stream = BigramStream::new(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.offset_from, t.offset_to, t.text.clone()));
+    }
+    out
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BigramStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream<'a> {
+        BigramStream::new(text)
+    }
+}
+
+impl TokenStream for BigramStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(t) => {
-                self.token = t;
-                true
+        for s in self.syllables.by_ref() {
+            if s.kind == Kind::Joined {
+                continue;
             }
-            None => false,
+            self.exact.clear();
+            normalize_into(&self.text[s.from..s.to], &mut self.exact);
+            self.folded.clear();
+            fold_into(&self.exact, &mut self.folded);
+            let pair = match self.prev {
+                Some(from) if !s.boundary_before => {
+                    let t = &mut self.token;
+                    t.offset_from = from;
+                    t.offset_to = s.to;
+                    t.position = self.emitted;
+                    t.position_length = 1;
+                    t.text.clear();
+                    t.text.push_str(&self.prev_folded);
+                    t.text.push(' ');
+                    t.text.push_str(&self.folded);
+                    self.emitted += 1;
+                    true
+                }
+                _ => false,
+            };
+            self.prev = Some(s.from);
+            std::mem::swap(&mut self.prev_folded, &mut self.folded);
+            if pair {
+                return true;
+            }
         }
+        false
     }
 
     fn token(&self) -> &Token {
@@ -112,6 +134,17 @@ mod tests {
     #[test]
     fn joined_tokens_contribute_their_parts() {
         assert_eq!(texts("Bộ TT&TT"), ["bo tt", "tt tt"]);
+    }
+
+    #[test]
+    fn pairs_take_consecutive_positions() {
+        let mut tokenizer = BigramTokenizer;
+        let mut stream = tokenizer.token_stream("Hà Nội, Việt Nam hợp tác");
+        let mut positions = Vec::new();
+        while stream.advance() {
+            positions.push(stream.token().position);
+        }
+        assert_eq!(positions, [0, 1, 2, 3]);
     }
 
     #[test]

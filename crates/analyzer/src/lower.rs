@@ -23,9 +23,30 @@ pub fn lower_into(input: &str, out: &mut String) {
         out.extend(input.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {
         for c in input.chars() {
-            out.extend(c.to_lowercase());
+            match lower_latin(c) {
+                Some(l) => out.push(l),
+                None => out.extend(c.to_lowercase()),
+            }
         }
     }
+}
+
+/// The lower case of a Vietnamese letter by arithmetic, without the Unicode case tables: Latin-1
+/// capitals are 0x20 below their small letters, and in Latin Extended Additional (`Ạ`…`Ỹ`) and for
+/// `Ă Đ Ĩ Ũ Ơ Ư` capital and small letter are an even/odd pair. `None`: ask the tables.
+#[inline]
+fn lower_latin(c: char) -> Option<char> {
+    let u = c as u32;
+    let l = match u {
+        0xC0..=0xDE if u != 0xD7 => u + 0x20,
+        0xDF..=0xFF => u,
+        0x1EA0..=0x1EF9 => u | 1,
+        0x102 | 0x103 | 0x110 | 0x111 | 0x128 | 0x129 | 0x168 | 0x169 | 0x1A0 | 0x1A1 => u | 1,
+        0x1AF => 0x1B0,
+        0x1B0 => 0x1B0,
+        _ => return None,
+    };
+    char::from_u32(l)
 }
 
 /// `input` lower-cased.
@@ -38,6 +59,16 @@ pub fn lower(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_fast_path_agrees_with_the_unicode_tables() {
+        for c in (0..=0x1FFF).filter_map(char::from_u32) {
+            if let Some(l) = lower_latin(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), l.to_string(), "{c:?}");
+            }
+        }
+        assert_eq!(lower("ĐƯỜNG ƠN ĂN ỸỶ"), "đường ơn ăn ỹỷ");
+    }
 
     #[test]
     fn capitals_with_diacritics_lower_case() {

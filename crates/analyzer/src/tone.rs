@@ -28,29 +28,58 @@ impl TokenRule for CanonicalTone {
 
 const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
-/// The letters a syllable whose tone may need moving ends in (precomposed `a`, `e`, `y` with a tone).
-const TONED_FINALS: &str = "áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ";
-
 /// True when canonical placement might change `input`: some syllable ends in a toned `a`, `e` or `y`
 /// or carries a separate tone mark. False for almost all text, which can then be left alone.
 pub fn may_move(input: &str) -> bool {
     if input.is_ascii() {
         return false;
     }
-    let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
-        if TONE_MARKS.contains(&c) {
+    let toned_final = |c: char| {
+        matches!(
+            c,
+            'á' | 'à'
+                | 'ả'
+                | 'ã'
+                | 'ạ'
+                | 'é'
+                | 'è'
+                | 'ẻ'
+                | 'ẽ'
+                | 'ẹ'
+                | 'ý'
+                | 'ỳ'
+                | 'ỷ'
+                | 'ỹ'
+                | 'ỵ'
+                | 'Á'
+                | 'À'
+                | 'Ả'
+                | 'Ã'
+                | 'Ạ'
+                | 'É'
+                | 'È'
+                | 'Ẻ'
+                | 'Ẽ'
+                | 'Ẹ'
+                | 'Ý'
+                | 'Ỳ'
+                | 'Ỷ'
+                | 'Ỹ'
+                | 'Ỵ'
+        )
+    };
+    let mut prev: Option<char> = None;
+    for c in input.chars() {
+        if matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}') {
             return true;
         }
-        if TONED_FINALS.contains(c)
-            && chars.peek().is_none_or(|&n| {
-                !crate::letters::is_alphabetic(n) && !crate::letters::is_combining_mark(n)
-            })
-        {
+        let letter = crate::letters::is_alphabetic(c);
+        if !letter && prev.is_some_and(toned_final) {
             return true;
         }
+        prev = Some(c);
     }
-    false
+    prev.is_some_and(toned_final)
 }
 
 /// `input` with the tone marks of every syllable in canonical position.
@@ -103,9 +132,7 @@ fn syllable_into(syllable: &str, out: &mut String) {
 fn retoned(syllable: &str) -> Option<String> {
     // Only a syllable ending in a toned `a`, `e` or `y` (or in a bare tone mark, NFD) can have its
     // tone on the wrong vowel; most syllables are rejected here without decomposing anything.
-    let last = syllable.chars().next_back()?;
-    if !(TONE_MARKS.contains(&last) || TONED_FINALS.contains(last)) || syllable.chars().count() > 8
-    {
+    if !may_move(syllable) || syllable.chars().count() > 8 {
         return None;
     }
     let mut letters: Vec<Letter> = Vec::with_capacity(8);
