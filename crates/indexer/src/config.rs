@@ -44,6 +44,10 @@ pub struct Countries {
     /// Words after which a single body mention makes a country a facet value (`Tổng thống Pháp`).
     #[serde(default)]
     pub actor_cues: Vec<String>,
+    /// The corpus's own country (`Việt Nam` for the Vietnamese press): one side of nearly every
+    /// story, so a query naming it says little about which documents it wants.
+    #[serde(default)]
+    pub home: String,
     /// The countries.
     #[serde(default, rename = "country")]
     pub countries: Vec<Country>,

@@ -4,7 +4,9 @@
 //! that says all of it. Here each candidate's score is multiplied by a factor that grows with the
 //! IDF-weighted share of the query's concepts the document contains as a whole (`an toàn thông tin`
 //! as a run, or one of its alternatives such as `ATTT`); a country counts in full only when it is
-//! among the document's countries, and partly when it is only named in the text.
+//! among the document's countries, and partly when it is only named in the text. A query naming a
+//! foreign country (`Hàn Quốc đầu tư vào Việt Nam`) wants documents about it: the others keep only a
+//! share of their score, so a story on Russia's strategic partnership does not outrank Japan's.
 //!
 //! Only the candidates are examined: each concept's postings are sought to them in index order and
 //! positions compared for multi-syllable forms, so the cost grows with the candidates, never with
@@ -21,15 +23,20 @@ use crate::query::Concept;
 use crate::rank::Weights;
 
 /// Re-scores `docs` (best first by BM25) by concept coverage and returns the best `wanted`.
+/// `home` is the corpus's own country, which the query may name without demanding it.
 pub fn rescore(
     searcher: &Searcher,
     fields: &Fields,
     weights: &Weights,
     concepts: &[&Concept],
+    home: &str,
     mut docs: Vec<(f32, DocAddress)>,
     wanted: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    if concepts.len() < 2 || docs.is_empty() {
+    let foreign = concepts
+        .iter()
+        .any(|c| c.country.as_deref().is_some_and(|c| c != home));
+    if (concepts.len() < 2 && !foreign) || docs.is_empty() {
         docs.truncate(wanted);
         return Ok(docs);
     }
@@ -46,6 +53,7 @@ pub fn rescore(
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by_key(|&i| docs[i].1);
     let mut covered = vec![0.0f32; docs.len()];
+    let mut factor = vec![1.0f32; docs.len()];
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let in_segment: Vec<usize> = order
             .iter()
@@ -66,7 +74,11 @@ pub fn rescore(
                 )?),
                 None => None,
             };
+            let demanded = c.country.as_deref().is_some_and(|c| c != home);
             for (k, &i) in in_segment.iter().enumerate() {
+                if demanded && about.as_ref().is_some_and(|a| !a[k]) {
+                    factor[i] *= weights.country_absent;
+                }
                 let credit = match &about {
                     Some(a) if a[k] => 1.0,
                     Some(_) if present[k] => weights.country_mention,
@@ -77,8 +89,12 @@ pub fn rescore(
             }
         }
     }
-    for ((score, _), covered) in docs.iter_mut().zip(&covered) {
+    for (((score, _), covered), factor) in docs.iter_mut().zip(&covered).zip(&factor) {
         let coverage = covered / total;
+        *score *= factor;
+        if concepts.len() < 2 {
+            continue; // one concept: nothing to cover but the country
+        }
         *score *= weights.coverage_floor
             + (1.0 - weights.coverage_floor) * coverage.powf(weights.coverage_power);
     }

@@ -305,6 +305,7 @@ impl Engine {
             &self.fields,
             &self.ranker.weights,
             &concepts,
+            self.context.home_country(),
             docs,
             wanted,
         )?)

@@ -112,6 +112,8 @@ pub struct QueryContext {
     stopwords_folded: HashSet<String>,
     /// folded alias → (country index, is the canonical name)
     country_alias: HashMap<String, usize>,
+    /// The corpus's own country.
+    home: String,
     countries: Vec<(String, Vec<Vec<String>>)>,
     /// folded English phrase → Vietnamese folded phrases
     glossary: HashMap<String, Vec<Vec<String>>>,
@@ -218,10 +220,16 @@ impl QueryContext {
             stopwords_folded,
             country_alias,
             countries,
+            home: config.countries.home.clone(),
             glossary,
             synonyms,
             longest,
         }
+    }
+
+    /// The corpus's own country (`countries.toml`'s `home`), empty when none is set.
+    pub fn home_country(&self) -> &str {
+        &self.home
     }
 
     /// The canonical country name for a user's spelling of it (`han quoc`, `Korea` → `Hàn Quốc`).

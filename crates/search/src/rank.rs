@@ -52,6 +52,9 @@ pub struct Weights {
     /// Coverage credit for a country named in the text but not among the document's country facets
     /// (a passing mention), as a share of a full match.
     pub country_mention: f32,
+    /// Score factor for a document not about a (foreign) country the query names: a query naming a
+    /// country wants documents about it, and a passing mention is not that.
+    pub country_absent: f32,
 }
 
 impl Weights {
@@ -77,6 +80,7 @@ impl Weights {
                 "coverage_floor" => &mut self.coverage_floor,
                 "coverage_power" => &mut self.coverage_power,
                 "country_mention" => &mut self.country_mention,
+                "country_absent" => &mut self.country_absent,
                 other => return Err(format!("unknown weight {other:?}")),
             };
             *slot = v;
@@ -93,12 +97,13 @@ impl Default for Weights {
             bigram: 1.5,
             alternative: 1.0,
             country_facet: 1.5,
-            all_concepts: 1.0,
+            all_concepts: 0.5,
             phrase: 2.0,
             word_parts: 0.3,
             coverage_floor: 0.3,
             coverage_power: 2.0,
             country_mention: 0.5,
+            country_absent: 0.5,
         }
     }
 }
@@ -317,7 +322,17 @@ impl Ranker {
         // by the best of them (plus a little for the others), never by their sum, so a concept with
         // many aliases does not outweigh the rest of the query.
         let mut ways: Vec<Box<dyn Query>> = vec![should(typed)];
-        let typed_len = c.terms.iter().filter(|t| !t.stop).count().max(1) as f32;
+        // An acronym stands for its expansion: the concept weighs what the expansion weighs, so
+        // `TTXVN` counts in a query as much as `Thông tấn xã Việt Nam` does.
+        let typed_len = c
+            .alternatives
+            .iter()
+            .filter(|a| a.kind == "expansion")
+            .map(|a| a.folded.len())
+            .chain(std::iter::once(c.terms.iter().filter(|t| !t.stop).count()))
+            .max()
+            .unwrap_or(1)
+            .max(1) as f32;
         for a in &c.alternatives {
             // A phrase's BM25 weight sums its syllables' IDFs: scale it to the typed length.
             let weight = w.alternative * typed_len / a.folded.len().max(1) as f32;
