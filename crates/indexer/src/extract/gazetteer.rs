@@ -55,6 +55,9 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 struct Entry<T> {
     keys: Vec<String>,
+    /// Per key: the entry itself has punctuation before it (`Bộ Văn hóa, Thể thao và Du lịch`), so the
+    /// text may have it there too.
+    breaks: Vec<bool>,
     value: T,
     capitalised: bool,
     written: Option<String>,
@@ -104,7 +107,9 @@ impl<T: Clone> Gazetteer<T> {
     }
 
     fn insert(&mut self, phrase: &str, value: T, capitalised: bool, written: Option<String>) {
-        let keys: Vec<String> = tokens(phrase)
+        let toks = tokens(phrase);
+        let breaks: Vec<bool> = toks.iter().map(|t| t.boundary_before).collect();
+        let keys: Vec<String> = toks
             .into_iter()
             .map(|t| match self.mode {
                 Mode::Exact => t.exact,
@@ -119,6 +124,7 @@ impl<T: Clone> Gazetteer<T> {
             .or_default()
             .push(Entry {
                 keys,
+                breaks,
                 value,
                 capitalised,
                 written,
@@ -145,7 +151,8 @@ impl<T: Clone> Gazetteer<T> {
                         continue;
                     }
                     let fits = (1..n).all(|k| {
-                        !toks[i + k].boundary_before && self.key(&toks[i + k]) == e.keys[k]
+                        (!toks[i + k].boundary_before || e.breaks[k])
+                            && self.key(&toks[i + k]) == e.keys[k]
                     });
                     let case_ok = !e.capitalised || toks[i].capitalised();
                     let written_ok = e.written.as_deref().is_none_or(|w| toks[i].original == w);
@@ -218,6 +225,15 @@ mod tests {
         let mut g = Gazetteer::new(Mode::Exact);
         g.add("Hàn Quốc", 1);
         assert!(g.find(&tokens("Hàn, Quốc")).is_empty());
+    }
+
+    #[test]
+    fn punctuation_inside_an_entry_may_be_in_the_text() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Bộ Văn hóa, Thể thao và Du lịch", 1);
+        let text = "Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch Nguyễn Ngọc Thiện";
+        assert_eq!(g.find(&tokens(text)).len(), 1);
+        assert_eq!(g.find(&tokens("Bộ Văn hóa Thể thao và Du lịch")).len(), 1);
     }
 
     #[test]
