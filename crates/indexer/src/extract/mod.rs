@@ -60,9 +60,13 @@ impl Extractor {
         let country = self
             .countries
             .extract(&title_toks, &body_toks, &self.lexicon);
-        let ministry =
-            self.ministries
-                .extract(&title_toks, &body_toks, &self.countries, &self.lexicon);
+        let ministry = self.ministries.extract(
+            &title_toks,
+            &body_toks,
+            &self.countries,
+            &country,
+            &self.lexicon,
+        );
         let topic = self.topics.extract(&title_toks, &body_toks);
         let date = raw.date.or_else(|| {
             date::latest_mentioned(&raw.title, self.this_year)
