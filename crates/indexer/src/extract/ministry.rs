@@ -31,6 +31,14 @@ pub struct MinistryExtractor {
 
 const HOME: &str = "Việt Nam";
 
+/// Whether a ministry name is one every government has (`Bộ Y tế`, `Bộ Quốc phòng`): one portfolio of
+/// at most two words. Compound names (`Bộ Thông tin và Truyền thông`, `Bộ Văn hóa, Thể thao và Du
+/// lịch`) are Việt Nam's own, whatever the article is about.
+fn generic(name: &str) -> bool {
+    name.strip_prefix("Bộ ")
+        .is_some_and(|p| p.split_whitespace().count() <= 2 && !p.contains([',', '-', '–', '&']))
+}
+
 /// Words before `Bộ trưởng` that make it the name of a ministerial meeting.
 const MEETINGS: [&str; 4] = ["hội nghị", "cuộc họp", "diễn đàn", "đối thoại"];
 
@@ -208,7 +216,7 @@ impl MinistryExtractor {
                 let (name, home) = &self.names[m.value];
                 let country = match foreign_at(m.end) {
                     Some(c) if home == HOME || home.is_empty() => c,
-                    None if home == HOME => default_country.clone(),
+                    None if home == HOME && generic(name) => default_country.clone(),
                     _ => home.clone(),
                 };
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
@@ -227,8 +235,9 @@ impl MinistryExtractor {
                         },
                     };
                     let own = known
-                        .map(|k| self.names[k].1.clone())
-                        .filter(|c| !c.is_empty() && c != HOME);
+                        .map(|k| &self.names[k])
+                        .filter(|(name, c)| !c.is_empty() && (c != HOME || !generic(name)))
+                        .map(|(_, c)| c.clone());
                     let country = foreign_at(end)
                         .or(own)
                         .unwrap_or_else(|| default_country.clone());
@@ -344,6 +353,20 @@ mod tests {
         assert_eq!(
             extract_in("Thứ trưởng Bộ Y tế tiếp đoàn.", &["Venezuela", "Việt Nam"]),
             ["Bộ Y tế"]
+        );
+    }
+
+    #[test]
+    fn a_vietnamese_ministrys_own_name_stays_vietnamese() {
+        let text =
+            "Tham dự có Bộ trưởng Bộ Thông tin và Truyền thông Trương Minh Tuấn; Bộ trưởng Bộ \
+                    Văn hóa, Thể thao và Du lịch Nguyễn Ngọc Thiện.";
+        assert_eq!(
+            extract_in(text, &["Hoa Kỳ"]),
+            [
+                "Bộ Thông tin và Truyền thông",
+                "Bộ Văn hóa, Thể thao và Du lịch"
+            ]
         );
     }
 
