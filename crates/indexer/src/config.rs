@@ -44,6 +44,9 @@ pub struct Countries {
     /// Words after which a single body mention makes a country a facet value (`Tổng thống Pháp`).
     #[serde(default)]
     pub actor_cues: Vec<String>,
+    /// Names that contain a country's name but are something else (`Ấn Độ Dương`, the Indian Ocean).
+    #[serde(default)]
+    pub not_countries: Vec<String>,
     /// The countries.
     #[serde(default, rename = "country")]
     pub countries: Vec<Country>,

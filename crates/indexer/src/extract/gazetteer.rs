@@ -20,6 +20,8 @@ pub struct Tok<'a> {
     pub folded: String,
     /// Punctuation or a line break separates it from the previous token.
     pub boundary_before: bool,
+    /// The text between the previous token and this one (`, ` in a list, `. ` after a sentence).
+    pub gap: &'a str,
 }
 
 impl Tok<'_> {
@@ -31,14 +33,20 @@ impl Tok<'_> {
 
 /// Tokens of `text` for matching (joined tokens whole, parts skipped).
 pub fn tokens(text: &str) -> Vec<Tok<'_>> {
+    let mut prev_end = 0;
     analyze(text)
         .into_iter()
         .filter(|a| a.syllable.kind != Kind::Part)
-        .map(|a| Tok {
-            original: &text[a.syllable.from..a.syllable.to],
-            exact: a.exact,
-            folded: a.folded,
-            boundary_before: a.syllable.boundary_before,
+        .map(|a| {
+            let gap = text.get(prev_end.min(a.syllable.from)..a.syllable.from);
+            prev_end = prev_end.max(a.syllable.to);
+            Tok {
+                original: &text[a.syllable.from..a.syllable.to],
+                exact: a.exact,
+                folded: a.folded,
+                boundary_before: a.syllable.boundary_before,
+                gap: gap.unwrap_or(""),
+            }
         })
         .collect()
 }
