@@ -53,7 +53,7 @@ HISTORICAL = [
     ("Tiệp Khắc", "CS", ["Czechoslovakia"]),
     ("Đông Đức", "DD", ["Cộng hòa Dân chủ Đức", "East Germany"]),
 ]
-EXTRA_ALIASES = {"LY": ["Li-bi"], "ML": ["Ma-li"], "SY": ["Xy-ri", "Xi-ri"], "JO": ["Gioóc-đa-ni"], "YE": ["Y-ê-men"]}
+EXTRA_ALIASES = {"LY": ["Li-bi"], "ML": ["Ma-li"], "SY": ["Xy-ri", "Xi-ri"], "JO": ["Gioóc-đa-ni"], "YE": ["Y-ê-men"], "LB": ["Liban"]}
 with open(os.path.join(OUT, "countries.toml"), "w", encoding="utf-8") as f:
     f.write("""# Countries: the canonical Vietnamese name and every alias that names the country in text or queries.
 # Source: ../lexicon/curated/countries.merged.tsv (i18n-iso-countries MIT + CLDR Unicode-3.0 + CC0 aliases);
@@ -65,11 +65,11 @@ with open(os.path.join(OUT, "countries.toml"), "w", encoding="utf-8") as f:
 # in `needs_cue` count only after one of the `cues` (`nước Anh`, not `anh Tuấn`).
 # `acronym_aliases` are matched only as whole upper-case tokens (`USA`, `UAE`).
 
-cues = ["nước", "Vương quốc", "Chính phủ", "Thủ tướng", "Đại sứ", "Đại sứ quán", "Nữ hoàng", "Hoàng gia", "phía", "thăm", "sang", "tại", "với", "và", "của", "người", "Bộ Ngoại giao", "Tổng thống"]
+cues = ["nước", "Vương quốc", "Chính phủ", "Thủ tướng", "Đại sứ", "Đại sứ quán", "Nữ hoàng", "Hoàng gia", "phía", "thăm", "sang", "tại", "với", "và", "của", "người", "Bộ Ngoại giao", "Tổng thống", "giới chức", "cảnh sát"]
 needs_cue = ["Anh", "Ý", "Nhật", "Mã Lai", "Nam Dương", "Trung Hoa"]
 # A country mentioned once in the body still counts when an `actor_cues` word comes right before it
 # (`Tổng thống Ai Cập`, `người đồng cấp Pháp`): it acts in the story rather than being listed.
-actor_cues = ["Tổng thống", "Thủ tướng", "Chủ tịch", "Chủ tịch nước", "Quốc vương", "Nhà vua", "Nữ hoàng", "đồng cấp", "Chính phủ", "Bộ Ngoại giao", "Ngoại trưởng", "Bộ trưởng Ngoại giao", "Bộ trưởng Quốc phòng", "Đại sứ", "Đại sứ quán", "phía", "đoàn", "lãnh đạo", "quân đội", "Quốc hội"]
+actor_cues = ["Tổng thống", "Thủ tướng", "Chủ tịch", "Chủ tịch nước", "Quốc vương", "Nhà vua", "Nữ hoàng", "đồng cấp", "Chính phủ", "Bộ Ngoại giao", "Ngoại trưởng", "Bộ trưởng Ngoại giao", "Bộ trưởng Quốc phòng", "Đại sứ", "Đại sứ quán", "phía", "đoàn", "lãnh đạo", "quân đội", "Quốc hội", "giới chức", "cảnh sát"]
 # Names that contain a country's name but are something else: an ocean, a region.
 not_countries = ["Ấn Độ Dương", "Ấn Độ Dương-Thái Bình Dương", "Ấn Độ-Thái Bình Dương", "Ấn Độ - Thái Bình Dương", "Mỹ Latinh", "Mỹ La-tinh"]
 

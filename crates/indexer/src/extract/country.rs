@@ -333,6 +333,17 @@ mod tests {
     }
 
     #[test]
+    fn a_countrys_police_and_officials_act_for_it() {
+        assert_eq!(
+            extract(
+                "Điểm tin",
+                "Cảnh sát Anh cho biết đã bắt giữ một nghi phạm. Giới chức Li-băng cho biết."
+            ),
+            ["Anh", "Lebanon"]
+        );
+    }
+
+    #[test]
     fn one_passing_mention_is_not_enough() {
         assert!(extract("Hội thảo", "các nước như Hoa Kỳ").is_empty());
     }
