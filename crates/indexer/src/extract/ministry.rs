@@ -27,6 +27,7 @@ pub struct MinistryExtractor {
     portfolios: Gazetteer<usize>,
     names: Vec<(String, String)>,
     foreign_office: Option<usize>,
+    vietnamese_context: Gazetteer<()>,
 }
 
 const HOME: &str = "Việt Nam";
@@ -38,6 +39,26 @@ fn generic(name: &str) -> bool {
     name.strip_prefix("Bộ ")
         .is_some_and(|p| p.split_whitespace().count() <= 2 && !p.contains([',', '-', '–', '&']))
 }
+
+/// Institutions only Vietnamese public life has. A document naming one is about Việt Nam, whatever
+/// foreign country it also names (a Japanese engine in a Bình Định fishing story), so its unqualified
+/// ministries stay Việt Nam's.
+const VIETNAMESE_CONTEXT: [&str; 14] = [
+    "UBND",
+    "HĐND",
+    "Ủy ban nhân dân",
+    "Uỷ ban nhân dân",
+    "Hội đồng nhân dân",
+    "Tỉnh ủy",
+    "Tỉnh uỷ",
+    "Thành ủy",
+    "Thành uỷ",
+    "Huyện ủy",
+    "Mặt trận Tổ quốc",
+    "Thủ tướng Chính phủ",
+    "Công an tỉnh",
+    "Công an huyện",
+];
 
 /// Words before `Bộ trưởng` that make it the name of a ministerial meeting.
 const MEETINGS: [&str; 4] = ["hội nghị", "cuộc họp", "diễn đàn", "đối thoại"];
@@ -79,11 +100,16 @@ impl MinistryExtractor {
         let foreign_office = names
             .iter()
             .position(|(n, c)| n == "Bộ Ngoại giao" && c == HOME);
+        let mut vietnamese_context = Gazetteer::new(Mode::Exact);
+        for m in VIETNAMESE_CONTEXT {
+            vietnamese_context.add(m, ());
+        }
         MinistryExtractor {
             gazetteer,
             portfolios,
             names,
             foreign_office,
+            vietnamese_context,
         }
     }
 
@@ -189,8 +215,11 @@ impl MinistryExtractor {
         doc_countries: &[String],
         lexicon: &Lexicon,
     ) -> Vec<String> {
+        let vietnamese = [title, body]
+            .iter()
+            .any(|t| !self.vietnamese_context.find(t).is_empty());
         let default_country = match doc_countries.first() {
-            Some(c) if !doc_countries.iter().any(|c| c == HOME) => c.clone(),
+            Some(c) if !vietnamese && !doc_countries.iter().any(|c| c == HOME) => c.clone(),
             _ => HOME.to_string(),
         };
         let mut found: Vec<(String, usize)> = Vec::new();
@@ -348,6 +377,14 @@ mod tests {
         assert_eq!(
             extract_in("Ông Lopez từng là Thứ trưởng Bộ Y tế.", &["Venezuela"]),
             ["Bộ Y tế (Venezuela)"]
+        );
+        // A Vietnamese story that names a foreign product stays Vietnamese.
+        assert_eq!(
+            extract_in(
+                "UBND tỉnh Bình Định yêu cầu báo cáo Bộ Công an về động cơ.",
+                &["Nhật Bản"]
+            ),
+            ["Bộ Công an"]
         );
         // When Việt Nam is a party, an unqualified ministry is Việt Nam's.
         assert_eq!(
