@@ -47,7 +47,13 @@ def uniq(xs):
 # Countries: merged ISO/CLDR names + curated aliases.
 aliases = {r[0]: (split(r[1]), split(r[2]) if len(r) > 2 else []) for r in rows("curated/countries-aliases.tsv")}
 # Official transliterations the press uses (Nhân Dân, QĐND style) that the curated list lacks.
-EXTRA_ALIASES = {"LY": ["Li-bi"], "ML": ["Ma-li"], "SY": ["Xy-ri", "Xi-ri"], "JO": ["Gioóc-đa-ni"], "YE": ["Y-ê-men"]}
+HISTORICAL = [
+    ("Liên Xô", "SU", ["Liên bang Xô viết", "Liên bang Xô-viết", "Soviet Union", "USSR"]),
+    ("Nam Tư", "YU", ["Yugoslavia"]),
+    ("Tiệp Khắc", "CS", ["Czechoslovakia"]),
+    ("Đông Đức", "DD", ["Cộng hòa Dân chủ Đức", "East Germany"]),
+]
+EXTRA_ALIASES = {"LY": ["Li-bi"], "ML": ["Ma-li"], "SY": ["Xy-ri", "Xi-ri"], "JO": ["Gioóc-đa-ni"], "YE": ["Y-ê-men"], "LB": ["Liban"]}
 with open(os.path.join(OUT, "countries.toml"), "w", encoding="utf-8") as f:
     f.write("""# Countries: the canonical Vietnamese name and every alias that names the country in text or queries.
 # Source: ../lexicon/curated/countries.merged.tsv (i18n-iso-countries MIT + CLDR Unicode-3.0 + CC0 aliases);
@@ -59,14 +65,16 @@ with open(os.path.join(OUT, "countries.toml"), "w", encoding="utf-8") as f:
 # in `needs_cue` count only after one of the `cues` (`nước Anh`, not `anh Tuấn`).
 # `acronym_aliases` are matched only as whole upper-case tokens (`USA`, `UAE`).
 
-cues = ["nước", "Vương quốc", "Chính phủ", "Thủ tướng", "Đại sứ", "Đại sứ quán", "Nữ hoàng", "Hoàng gia", "phía", "thăm", "sang", "tại", "với", "và", "của", "người", "Bộ Ngoại giao", "Tổng thống"]
+cues = ["nước", "Vương quốc", "Chính phủ", "Thủ tướng", "Đại sứ", "Đại sứ quán", "Nữ hoàng", "Hoàng gia", "phía", "thăm", "sang", "tại", "với", "và", "của", "người", "Bộ Ngoại giao", "Tổng thống", "giới chức", "cảnh sát"]
 needs_cue = ["Anh", "Ý", "Nhật", "Mã Lai", "Nam Dương", "Trung Hoa"]
 # The corpus's own country: one side of nearly every story, so search does not demand it (see
 # crates/search/src/coverage.rs).
 home = "Việt Nam"
 # A country mentioned once in the body still counts when an `actor_cues` word comes right before it
 # (`Tổng thống Ai Cập`, `người đồng cấp Pháp`): it acts in the story rather than being listed.
-actor_cues = ["Tổng thống", "Thủ tướng", "Chủ tịch", "Chủ tịch nước", "Quốc vương", "Nhà vua", "Nữ hoàng", "đồng cấp", "Chính phủ", "Bộ Ngoại giao", "Ngoại trưởng", "Bộ trưởng Ngoại giao", "Bộ trưởng Quốc phòng", "Đại sứ", "Đại sứ quán", "phía", "đoàn", "lãnh đạo", "quân đội", "Quốc hội"]
+actor_cues = ["Tổng thống", "Thủ tướng", "Chủ tịch", "Chủ tịch nước", "Quốc vương", "Nhà vua", "Nữ hoàng", "đồng cấp", "Chính phủ", "Bộ Ngoại giao", "Ngoại trưởng", "Bộ trưởng Ngoại giao", "Bộ trưởng Quốc phòng", "Đại sứ", "Đại sứ quán", "phía", "đoàn", "lãnh đạo", "quân đội", "Quốc hội", "giới chức", "cảnh sát"]
+# Names that contain a country's name but are something else: an ocean, a region.
+not_countries = ["Ấn Độ Dương", "Ấn Độ Dương-Thái Bình Dương", "Ấn Độ-Thái Bình Dương", "Ấn Độ - Thái Bình Dương", "Mỹ Latinh", "Mỹ La-tinh"]
 
 """)
     for r in rows("curated/countries.merged.tsv"):
@@ -88,8 +96,14 @@ actor_cues = ["Tổng thống", "Thủ tướng", "Chủ tịch", "Chủ tịch 
         if acr:
             f.write(f"acronym_aliases = {lst(acr)}\n")
         f.write("\n")
+    # Former states that history articles name as actors; ISO 3166-1 lists current countries only.
+    f.write("# Former states (ISO 3166-3), for history articles.\n\n")
+    for name, code, al in HISTORICAL:
+        f.write(f"[[country]]\nname = {q(name)}\ncode = {q(code)}\naliases = {lst(al)}\n\n")
 
 # Ministries.
+# Spellings the press uses that the curated list lacks (each seen dozens of times in the corpus).
+EXTRA_MINISTRY_ALIASES = {"Bộ Văn hóa, Thể thao và Du lịch": ["Bộ VHTT&DL", "Bộ VH-TT-DL", "Bộ VH,TT&DL"]}
 SKIP_ACRONYMS = {"MOD", "MOT", "MOC", "GI", "GO", "MND", "OOG", "MAE"}
 with open(os.path.join(OUT, "ministries.toml"), "w", encoding="utf-8") as f:
     f.write("""# Ministries and ministerial-level agencies: canonical name, aliases, and acronyms.
@@ -105,7 +119,7 @@ with open(os.path.join(OUT, "ministries.toml"), "w", encoding="utf-8") as f:
     for r in rows("curated/ministries.tsv"):
         name, short, en, en_acr = r[0], split(r[1]), r[2], split(r[3])
         al = [s for s in short if " " in s or s.startswith("Bộ")]
-        al = uniq(al + [en])
+        al = uniq(al + [en] + EXTRA_MINISTRY_ALIASES.get(name, []))
         acr = [a for a in en_acr if a not in SKIP_ACRONYMS and len(a) >= 3]
         acr += [s for s in short if " " not in s and not s.startswith("Bộ") and s.isupper() and len(s) >= 4]
         f.write("[[ministry]]\n")

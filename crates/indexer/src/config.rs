@@ -14,7 +14,7 @@ use crate::IndexerError;
 
 /// Changes whenever an extraction rule (dates, countries, ministries, topics, cleaning) changes what
 /// it extracts from the same text and configuration.
-pub const EXTRACTION_VERSION: &str = "extract-2";
+pub const EXTRACTION_VERSION: &str = "extract-3";
 
 /// One country: canonical Vietnamese name and aliases.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -48,6 +48,9 @@ pub struct Countries {
     /// story, so a query naming it says little about which documents it wants.
     #[serde(default)]
     pub home: String,
+    /// Names that contain a country's name but are something else (`Ấn Độ Dương`, the Indian Ocean).
+    #[serde(default)]
+    pub not_countries: Vec<String>,
     /// The countries.
     #[serde(default, rename = "country")]
     pub countries: Vec<Country>,

@@ -337,10 +337,70 @@ pub struct FacetDoc {
     pub year: Option<u64>,
     /// Gold year.
     pub gold_year: Option<u64>,
+    /// Extracted countries that are not gold (false positives).
+    pub country_extra: Vec<String>,
+    /// Gold countries not extracted (misses).
+    pub country_missed: Vec<String>,
+    /// Extracted ministries that are not gold.
+    pub ministry_extra: Vec<String>,
+    /// Gold ministries not extracted.
+    pub ministry_missed: Vec<String>,
 }
 
+impl FacetDoc {
+    /// True when anything differs from gold (a year only when gold has one).
+    pub fn has_misses(&self) -> bool {
+        !(self.country_extra.is_empty()
+            && self.country_missed.is_empty()
+            && self.ministry_extra.is_empty()
+            && self.ministry_missed.is_empty())
+            || self.gold_year.is_some_and(|y| self.year != Some(y))
+    }
+}
+
+/// Comparison key of a facet value: the analyzer's normal form (case, NFC, tone placement), with dash
+/// variants as one (`Lao động – Thương binh` = `Lao động - Thương binh`) and spaces around
+/// punctuation ignored, so that only a different name counts as a miss.
 fn key(s: &str) -> String {
-    hoptac_analyzer::normalize(s.trim())
+    let n = hoptac_analyzer::normalize(s.trim());
+    let mut out = String::with_capacity(n.len());
+    let mut space = false;
+    for c in n.chars() {
+        let c = match c {
+            '–' | '—' | '‐' | '‑' | '−' => '-',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        let punct = matches!(c, '-' | ',' | '(' | ')' | '&' | '/');
+        let last_punct = out
+            .chars()
+            .last()
+            .is_some_and(|l| matches!(l, '-' | ',' | '(' | ')' | '&' | '/'));
+        if space && !out.is_empty() && !punct && !last_punct {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// A ministry's key with the country in parentheses under its canonical name (`Bộ Quốc phòng (Mỹ)` =
+/// `Bộ Quốc phòng (Hoa Kỳ)`).
+fn ministry_key(s: &str, canonical: &dyn Fn(&str) -> String) -> String {
+    let s = s.trim();
+    match s.strip_suffix(')').and_then(|r| r.rsplit_once('(')) {
+        Some((name, country)) => key(&format!("{} ({})", name.trim(), canonical(country))),
+        None => key(s),
+    }
+}
+
+/// Values of `a` whose key is not among `b`'s keys, as written in `a`.
+fn minus(a: &[String], b: &HashSet<String>, k: &dyn Fn(&str) -> String) -> Vec<String> {
+    a.iter().filter(|v| !b.contains(&k(v))).cloned().collect()
 }
 
 /// Scores the index's facets against `facets.tsv` (`doc countries ministries organisations year`).
@@ -355,6 +415,14 @@ pub fn evaluate_facets(engine: &Engine, path: &Path) -> Result<FacetReport, Eval
                 .collect()
         })
         .unwrap_or_default()
+    };
+    // Gold may spell a country any way the index knows (`Mỹ`, `Korea`): compare canonical names.
+    let canonical = |c: &str| -> String {
+        engine
+            .context()
+            .canonical_country(c)
+            .map(String::from)
+            .unwrap_or_else(|| c.trim().to_string())
     };
     let (mut c_tp, mut c_ex, mut c_gold) = (0, 0, 0);
     let (mut m_tp, mut m_ex, mut m_gold) = (0, 0, 0);
@@ -373,16 +441,22 @@ pub fn evaluate_facets(engine: &Engine, path: &Path) -> Result<FacetReport, Eval
         let gold_country = split(c.get(1));
         let gold_ministry = split(c.get(2));
         let gold_year: Option<u64> = c.get(4).and_then(|y| y.trim().parse().ok());
-        let g: HashSet<String> = gold_country.iter().map(|s| key(s)).collect();
-        let e: HashSet<String> = doc.country.iter().map(|s| key(s)).collect();
-        c_tp += e.intersection(&g).count();
-        c_ex += e.len();
-        c_gold += g.len();
-        let g: HashSet<String> = gold_ministry.iter().map(|s| key(s)).collect();
-        let e: HashSet<String> = doc.ministry.iter().map(|s| key(s)).collect();
-        m_tp += e.intersection(&g).count();
-        m_ex += e.len();
-        m_gold += g.len();
+        let ck = |s: &str| key(&canonical(s));
+        let mk = |s: &str| ministry_key(s, &canonical);
+        let cg: HashSet<String> = gold_country.iter().map(|s| ck(s)).collect();
+        let ce: HashSet<String> = doc.country.iter().map(|s| ck(s)).collect();
+        c_tp += ce.intersection(&cg).count();
+        c_ex += ce.len();
+        c_gold += cg.len();
+        let mg: HashSet<String> = gold_ministry.iter().map(|s| mk(s)).collect();
+        let me: HashSet<String> = doc.ministry.iter().map(|s| mk(s)).collect();
+        m_tp += me.intersection(&mg).count();
+        m_ex += me.len();
+        m_gold += mg.len();
+        let country_extra = minus(&doc.country, &cg, &ck);
+        let country_missed = minus(&gold_country, &ce, &ck);
+        let ministry_extra = minus(&doc.ministry, &mg, &mk);
+        let ministry_missed = minus(&gold_ministry, &me, &mk);
         if let Some(y) = gold_year {
             y_n += 1;
             if doc.year == Some(y) {
@@ -397,6 +471,10 @@ pub fn evaluate_facets(engine: &Engine, path: &Path) -> Result<FacetReport, Eval
             gold_ministry,
             year: doc.year,
             gold_year,
+            country_extra,
+            country_missed,
+            ministry_extra,
+            ministry_missed,
         });
     }
     Ok(FacetReport {
@@ -491,6 +569,35 @@ mod tests {
 
     fn ranking(ids: &[&str]) -> Vec<String> {
         ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn facet_keys_ignore_dash_and_spacing_variants() {
+        assert_eq!(
+            key("Bộ Lao động – Thương binh và Xã hội"),
+            key("Bộ Lao động-Thương binh và  Xã hội")
+        );
+        assert_eq!(key("Bộ Giao thông Vận tải"), key("Bộ Giao thông vận tải"));
+        assert_ne!(key("Bộ Y tế"), key("Bộ Tài chính"));
+    }
+
+    #[test]
+    fn a_foreign_ministrys_country_is_compared_by_its_canonical_name() {
+        let canonical = |c: &str| {
+            if c == "Mỹ" {
+                "Hoa Kỳ".to_string()
+            } else {
+                c.to_string()
+            }
+        };
+        assert_eq!(
+            ministry_key("Bộ Quốc phòng (Mỹ)", &canonical),
+            ministry_key("Bộ Quốc phòng (Hoa Kỳ)", &canonical)
+        );
+        assert_ne!(
+            ministry_key("Bộ Quốc phòng (Nhật Bản)", &canonical),
+            ministry_key("Bộ Quốc phòng", &canonical)
+        );
     }
 
     #[test]

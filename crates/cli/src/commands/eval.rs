@@ -191,6 +191,34 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                 "year      accuracy {:.3} on {} documents with a year",
                 report.year_accuracy, report.years
             );
+            // Each document that differs from gold: what to look at when a rule is changed.
+            let misses: Vec<_> = report
+                .per_document
+                .iter()
+                .filter(|d| d.has_misses())
+                .collect();
+            if !misses.is_empty() {
+                println!();
+                println!("differences from gold (+ extracted, not gold; - gold, not extracted)");
+            }
+            for d in misses {
+                println!("{}", d.doc);
+                let list = |sign: char, vs: &[String]| -> String {
+                    vs.iter().map(|v| format!(" {sign}{v}")).collect()
+                };
+                if !d.country_extra.is_empty() || !d.country_missed.is_empty() {
+                    let both = list('+', &d.country_extra) + &list('-', &d.country_missed);
+                    println!("  country {}", both.trim_start());
+                }
+                if !d.ministry_extra.is_empty() || !d.ministry_missed.is_empty() {
+                    let both = list('+', &d.ministry_extra) + &list('-', &d.ministry_missed);
+                    println!("  ministry {}", both.trim_start());
+                }
+                if let Some(y) = d.gold_year.filter(|y| d.year != Some(*y)) {
+                    let got = d.year.map_or("none".to_string(), |y| y.to_string());
+                    println!("  year {got}, gold {y}");
+                }
+            }
         }
     }
     if args.json {

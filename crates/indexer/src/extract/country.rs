@@ -5,12 +5,15 @@
 //! - a name that is the first or last syllable of a longer dictionary word is not a country
 //!   (`Chủ nhật` is Sunday, `mỹ phẩm` cosmetics, `Pháp luật` law at the start of a sentence);
 //! - a one-syllable name right after another capitalised word is part of a name (`Mạnh Đức`, a
-//!   photographer; `Nam Mỹ`, a continent);
-//! - an alias listed in `needs_cue` counts only after a cue (`nước Anh`, `Thủ tướng Anh`, not `anh Tuấn`).
+//!   photographer; `Nam Mỹ`, a continent), and so is one right before a last capitalised syllable
+//!   (`ca sĩ Mỹ Linh, Mỹ Tâm`, `Lào Cai`) unless a cue or title precedes it (`Tổng thống Nga Putin`);
+//! - an alias listed in `needs_cue` counts only after a cue (`nước Anh`, `Thủ tướng Anh`, not `anh Tuấn`);
+//! - `not_countries` hide the country inside another name (`Ấn Độ Dương`, the Indian Ocean).
 //!
 //! A country is a facet value when the title names it or the body names it at least twice (one
-//! passing mention in a list is not what the document is about); Việt Nam only when another country is
-//! a facet value too (a domestic article has no partner country).
+//! passing mention is not what the document is about); countries given as examples (`các nước như
+//! Hoa Kỳ, Nhật Bản…`) are not counted. Việt Nam needs the same evidence, and only when another
+//! country is a facet value too (a domestic article has no partner country).
 
 use std::collections::HashMap;
 
@@ -18,6 +21,40 @@ use hoptac_analyzer::Lexicon;
 
 use super::gazetteer::{Gazetteer, Match, Mode, Tok};
 use crate::config::Countries;
+
+/// Marks a `not_countries` entry in the gazetteer: the longest match wins, so `Ấn Độ Dương` hides the
+/// `Ấn Độ` inside it.
+const NOT_A_COUNTRY: usize = usize::MAX;
+
+/// Words that introduce examples (`các nước như Hoa Kỳ, Nhật Bản`): the countries listed after them
+/// illustrate a point, they are not what the document reports on.
+const EXAMPLES: [&str; 3] = ["như", "chẳng hạn", "ví dụ"];
+
+/// Words after which a capitalised pair is a person's or a place's name (`chị Mỹ Linh`, `tỉnh Lào
+/// Cai`), not a country and a name.
+const NAME_CONTEXT: [&str; 18] = [
+    "ông",
+    "bà",
+    "anh",
+    "chị",
+    "em",
+    "cô",
+    "chú",
+    "bác",
+    "cháu",
+    "bé",
+    "sĩ",
+    "sỹ",
+    "tỉnh",
+    "huyện",
+    "xã",
+    "phường",
+    "quận",
+    "phố",
+];
+
+/// Words joining the items of a list.
+const LIST_JOINS: [&str; 3] = ["và", "hay", "hoặc"];
 
 /// Finds countries in text.
 #[derive(Clone, Debug)]
@@ -51,6 +88,9 @@ impl CountryExtractor {
                 gazetteer.add_acronym(a, (i, false));
             }
         }
+        for n in &config.not_countries {
+            gazetteer.add(n, (NOT_A_COUNTRY, false));
+        }
         let mut cues = Gazetteer::new(Mode::Exact);
         for c in &config.cues {
             cues.add_any_case(c, ());
@@ -77,11 +117,21 @@ impl CountryExtractor {
     /// Country mentions that pass the rules, as country indexes with their token spans.
     pub fn mentions(&self, toks: &[Tok], lexicon: &Lexicon) -> Vec<Match<usize>> {
         let cue_ends: Vec<usize> = self.cues.find(toks).into_iter().map(|m| m.end).collect();
-        self.gazetteer
+        let title_ends: Vec<usize> = self
+            .actor_cues
             .find(toks)
             .into_iter()
+            .map(|m| m.end)
+            .collect();
+        let found = self.gazetteer.find(toks);
+        let starts: Vec<usize> = found.iter().map(|m| m.start).collect();
+        found
+            .iter()
             .filter(|m| {
-                let (_, needs_cue) = m.value;
+                let (country, needs_cue) = m.value;
+                if country == NOT_A_COUNTRY {
+                    return false;
+                }
                 let prev =
                     (m.start > 0 && !toks[m.start].boundary_before).then(|| &toks[m.start - 1]);
                 let next = toks.get(m.end).filter(|t| !t.boundary_before);
@@ -98,6 +148,27 @@ impl CountryExtractor {
                 if m.end - m.start == 1 {
                     if let Some(p) = prev {
                         if p.capitalised() && !cue_ends.contains(&m.start) {
+                            return false;
+                        }
+                    }
+                    // A one-syllable name before one more capitalised syllable that ends the name, at
+                    // the start of a clause or after a word for a person or a place, is a Vietnamese
+                    // name (`nghệ sĩ: Mỹ Linh, Mỹ Tâm`, `ca sĩ Đức Tuấn`, `tỉnh Lào Cai`), unless a
+                    // title or cue puts a country there (`Tổng thống Nga Putin`). After other words
+                    // it stays a country (`Bộ trưởng Y tế Pháp Véran`).
+                    if let Some(n) = next {
+                        let name_ends = toks
+                            .get(m.end + 1)
+                            .is_none_or(|t| t.boundary_before || !t.capitalised());
+                        let name_context =
+                            prev.is_none_or(|p| NAME_CONTEXT.contains(&p.exact.as_str()));
+                        if n.capitalised()
+                            && name_ends
+                            && name_context
+                            && !starts.contains(&m.end)
+                            && !cue_ends.contains(&m.start)
+                            && !title_ends.contains(&m.start)
+                        {
                             return false;
                         }
                     }
@@ -125,7 +196,12 @@ impl CountryExtractor {
             .into_iter()
             .map(|m| m.end)
             .collect();
-        for (order, m) in self.mentions(body, lexicon).into_iter().enumerate() {
+        let body_mentions = self.mentions(body, lexicon);
+        let listed = examples(body, &body_mentions);
+        for (order, m) in body_mentions.into_iter().enumerate() {
+            if listed.contains(&m.start) {
+                continue;
+            }
             let e = counts.entry(m.value).or_insert((0, 0, 1000 + order));
             e.1 += 1;
             // A mention right after an actor cue weighs as much as two passing ones.
@@ -133,17 +209,15 @@ impl CountryExtractor {
                 e.1 += 1;
             }
         }
+        // Việt Nam needs the same evidence as a partner: one passing mention (a source credit such
+        // as `Theo Thế giới & Việt Nam`) does not make it a party.
         let mut chosen: Vec<(usize, usize, usize)> = counts
             .iter()
-            .filter(|(c, (t, b, _))| Some(**c) != self.home && (*t > 0 || *b >= 2))
+            .filter(|(_, (t, b, _))| *t > 0 || *b >= 2)
             .map(|(c, (t, b, o))| (*c, t * 3 + b, *o))
             .collect();
-        if !chosen.is_empty() {
-            if let Some(home) = self.home {
-                if let Some((t, b, o)) = counts.get(&home) {
-                    chosen.push((home, t * 3 + b, *o));
-                }
-            }
+        if chosen.iter().all(|c| Some(c.0) == self.home) {
+            chosen.clear();
         }
         // Partners first, most mentioned first; Việt Nam, when present, last.
         chosen.sort_by(|a, b| {
@@ -157,6 +231,43 @@ impl CountryExtractor {
             .map(|(c, _, _)| self.names[c].clone())
             .collect()
     }
+}
+
+/// Starts of the mentions that are examples in a list (`các nước như Mỹ, Trung Quốc hay Nhật Bản`):
+/// the first right after `như` (not `cũng như`, "as well as"), the next ones joined to it by a comma
+/// or `và`/`hay`/`hoặc`.
+fn examples(toks: &[Tok], mentions: &[Match<usize>]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut list_end: Option<usize> = None;
+    for m in mentions {
+        let introduced = EXAMPLES.iter().any(|w| {
+            let n = w.split(' ').count();
+            m.start >= n
+                && !toks[m.start].boundary_before
+                && toks[m.start - n..m.start]
+                    .iter()
+                    .map(|t| t.exact.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    == *w
+                && !(m.start > n && toks[m.start - n - 1].exact == "cũng")
+        });
+        let continues = list_end.is_some_and(|e| {
+            let comma = e == m.start && toks[m.start].gap.trim() == ",";
+            let joined = e + 1 == m.start
+                && LIST_JOINS.contains(&toks[e].exact.as_str())
+                && toks[e].gap.trim().is_empty()
+                && !toks[m.start].boundary_before;
+            comma || joined
+        });
+        if introduced || continues {
+            out.push(m.start);
+            list_end = Some(m.end);
+        } else {
+            list_end = None;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -175,7 +286,10 @@ mod tests {
     #[test]
     fn my_and_hoa_ky_are_one_country() {
         assert_eq!(
-            extract("Thủ tướng thăm Mỹ", "Hoa Kỳ và Việt Nam."),
+            extract(
+                "Thủ tướng thăm Mỹ",
+                "Hoa Kỳ và Việt Nam ký kết. Việt Nam hoan nghênh."
+            ),
             ["Hoa Kỳ", "Việt Nam"]
         );
     }
@@ -219,8 +333,71 @@ mod tests {
     }
 
     #[test]
+    fn a_countrys_police_and_officials_act_for_it() {
+        assert_eq!(
+            extract(
+                "Điểm tin",
+                "Cảnh sát Anh cho biết đã bắt giữ một nghi phạm. Giới chức Li-băng cho biết."
+            ),
+            ["Anh", "Lebanon"]
+        );
+    }
+
+    #[test]
     fn one_passing_mention_is_not_enough() {
         assert!(extract("Hội thảo", "các nước như Hoa Kỳ").is_empty());
+    }
+
+    #[test]
+    fn countries_given_as_examples_do_not_count() {
+        let text =
+            "Tuy nhiên, các quốc gia lớn như Mỹ, Trung Quốc hay Nhật Bản, Ấn Độ đều quan tâm. \
+                    Nhật Bản cũng vậy.";
+        assert!(extract("Hội thảo", text).is_empty());
+        // `cũng như` is "as well as": both countries act.
+        assert_eq!(
+            extract(
+                "Hội đàm",
+                "Nhật Bản cũng như Ấn Độ. Nhật Bản và Ấn Độ ký kết."
+            ),
+            ["Nhật Bản", "Ấn Độ"]
+        );
+    }
+
+    #[test]
+    fn a_given_name_is_not_a_country() {
+        let text =
+            "các nghệ sỹ nổi tiếng: Mỹ Linh, Mỹ Tâm, Anh Thơ, Trọng Tấn, Đức Tuấn và Mỹ Linh.";
+        assert!(extract("Lễ hội hang động", text).is_empty());
+        assert!(extract("", "Tỉnh Lào Cai và tỉnh Lào Cai.").is_empty());
+        assert_eq!(
+            extract("", "Tổng thống Nga Putin nói. Ngoại trưởng Nga Lavrov nói."),
+            ["Nga"]
+        );
+        assert_eq!(
+            extract(
+                "",
+                "Bộ trưởng Y tế Pháp Véran nói. Bộ trưởng Y tế Pháp Véran nói."
+            ),
+            ["Pháp"]
+        );
+    }
+
+    #[test]
+    fn the_indian_ocean_is_not_india() {
+        let text = "Bộ chỉ huy Mỹ tại Ấn Độ Dương-Thái Bình Dương. Hạm đội ở Ấn Độ Dương.";
+        assert!(extract("Tư lệnh mới", text).is_empty());
+    }
+
+    #[test]
+    fn a_passing_mention_does_not_make_viet_nam_a_party() {
+        assert_eq!(
+            extract(
+                "Mỹ và Trung Quốc",
+                "Mỹ và Trung Quốc đối thoại. Theo Thế giới & Việt Nam"
+            ),
+            ["Hoa Kỳ", "Trung Quốc"]
+        );
     }
 
     #[test]

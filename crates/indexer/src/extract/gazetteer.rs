@@ -20,6 +20,8 @@ pub struct Tok<'a> {
     pub folded: String,
     /// Punctuation or a line break separates it from the previous token.
     pub boundary_before: bool,
+    /// The text between the previous token and this one (`, ` in a list, `. ` after a sentence).
+    pub gap: &'a str,
 }
 
 impl Tok<'_> {
@@ -31,14 +33,20 @@ impl Tok<'_> {
 
 /// Tokens of `text` for matching (joined tokens whole, parts skipped).
 pub fn tokens(text: &str) -> Vec<Tok<'_>> {
+    let mut prev_end = 0;
     analyze(text)
         .into_iter()
         .filter(|a| a.syllable.kind != Kind::Part)
-        .map(|a| Tok {
-            original: &text[a.syllable.from..a.syllable.to],
-            exact: a.exact,
-            folded: a.folded,
-            boundary_before: a.syllable.boundary_before,
+        .map(|a| {
+            let gap = text.get(prev_end.min(a.syllable.from)..a.syllable.from);
+            prev_end = prev_end.max(a.syllable.to);
+            Tok {
+                original: &text[a.syllable.from..a.syllable.to],
+                exact: a.exact,
+                folded: a.folded,
+                boundary_before: a.syllable.boundary_before,
+                gap: gap.unwrap_or(""),
+            }
         })
         .collect()
 }
@@ -55,6 +63,9 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 struct Entry<T> {
     keys: Vec<String>,
+    /// Per key: the entry itself has punctuation before it (`Bộ Văn hóa, Thể thao và Du lịch`), so the
+    /// text may have it there too.
+    breaks: Vec<bool>,
     value: T,
     capitalised: bool,
     written: Option<String>,
@@ -104,7 +115,9 @@ impl<T: Clone> Gazetteer<T> {
     }
 
     fn insert(&mut self, phrase: &str, value: T, capitalised: bool, written: Option<String>) {
-        let keys: Vec<String> = tokens(phrase)
+        let toks = tokens(phrase);
+        let breaks: Vec<bool> = toks.iter().map(|t| t.boundary_before).collect();
+        let keys: Vec<String> = toks
             .into_iter()
             .map(|t| match self.mode {
                 Mode::Exact => t.exact,
@@ -119,6 +132,7 @@ impl<T: Clone> Gazetteer<T> {
             .or_default()
             .push(Entry {
                 keys,
+                breaks,
                 value,
                 capitalised,
                 written,
@@ -145,7 +159,8 @@ impl<T: Clone> Gazetteer<T> {
                         continue;
                     }
                     let fits = (1..n).all(|k| {
-                        !toks[i + k].boundary_before && self.key(&toks[i + k]) == e.keys[k]
+                        (!toks[i + k].boundary_before || e.breaks[k])
+                            && self.key(&toks[i + k]) == e.keys[k]
                     });
                     let case_ok = !e.capitalised || toks[i].capitalised();
                     let written_ok = e.written.as_deref().is_none_or(|w| toks[i].original == w);
@@ -218,6 +233,15 @@ mod tests {
         let mut g = Gazetteer::new(Mode::Exact);
         g.add("Hàn Quốc", 1);
         assert!(g.find(&tokens("Hàn, Quốc")).is_empty());
+    }
+
+    #[test]
+    fn punctuation_inside_an_entry_may_be_in_the_text() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Bộ Văn hóa, Thể thao và Du lịch", 1);
+        let text = "Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch Nguyễn Ngọc Thiện";
+        assert_eq!(g.find(&tokens(text)).len(), 1);
+        assert_eq!(g.find(&tokens("Bộ Văn hóa Thể thao và Du lịch")).len(), 1);
     }
 
     #[test]

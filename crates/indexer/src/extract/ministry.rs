@@ -2,9 +2,15 @@
 //!
 //! Names, aliases (`Bộ TT&TT`, `Bộ TTTT`) and acronyms written as such (`MIC`, `MOPAS`) come from
 //! ministries.toml. A ministry name directly followed by a foreign country is that country's ministry
-//! (`Bộ Ngoại giao Nhật Bản` → `Bộ Ngoại giao (Nhật Bản)`), and so is any `Bộ …`/`Bộ trưởng …` with
-//! capitalised words ending in a country (`Bộ Quốc phòng Mỹ` → `Bộ Quốc phòng (Hoa Kỳ)`): foreign
-//! ministries are too many to list.
+//! (`Bộ Ngoại giao Nhật Bản` → `Bộ Ngoại giao (Nhật Bản)`), and so is any `Bộ …` with capitalised
+//! words ending in a country (`Bộ Quốc phòng Mỹ` → `Bộ Quốc phòng (Hoa Kỳ)`): foreign ministries are
+//! too many to list.
+//!
+//! News names a ministry by its minister as often as by its name: `Bộ trưởng Tài chính Taro Aso`,
+//! `Thứ trưởng Quốc phòng Philippines`, `Ngoại trưởng Fumio Kishida`. The title and its portfolio name
+//! the ministry. Without a country after it, the ministry belongs to the country the news is about
+//! when Việt Nam is not a party (a Japanese article's `Bộ trưởng Tài chính` is Japan's), else to Việt
+//! Nam. `Hội nghị Bộ trưởng Quốc phòng NATO` is a meeting, not a ministry.
 
 use hoptac_analyzer::Lexicon;
 
@@ -16,15 +22,60 @@ use crate::config::Ministries;
 #[derive(Clone, Debug)]
 pub struct MinistryExtractor {
     gazetteer: Gazetteer<usize>,
+    /// Known portfolios, the names without `Bộ` (`Tài chính`, `Văn hóa, Thể thao và Du lịch`), for
+    /// titles that name a ministry without saying `Bộ` (`Bộ trưởng Tài chính`).
+    portfolios: Gazetteer<usize>,
     names: Vec<(String, String)>,
+    foreign_office: Option<usize>,
+    vietnamese_context: Gazetteer<()>,
 }
 
 const HOME: &str = "Việt Nam";
+
+/// Whether a ministry name is one every government has (`Bộ Y tế`, `Bộ Quốc phòng`): one portfolio of
+/// at most two words. Compound names (`Bộ Thông tin và Truyền thông`, `Bộ Văn hóa, Thể thao và Du
+/// lịch`) are Việt Nam's own, whatever the article is about.
+fn generic(name: &str) -> bool {
+    name.strip_prefix("Bộ ")
+        .is_some_and(|p| p.split_whitespace().count() <= 2 && !p.contains([',', '-', '–', '&']))
+}
+
+/// Institutions only Vietnamese public life has. A document naming one is about Việt Nam, whatever
+/// foreign country it also names (a Japanese engine in a Bình Định fishing story), so its unqualified
+/// ministries stay Việt Nam's.
+const VIETNAMESE_CONTEXT: [&str; 14] = [
+    "UBND",
+    "HĐND",
+    "Ủy ban nhân dân",
+    "Uỷ ban nhân dân",
+    "Hội đồng nhân dân",
+    "Tỉnh ủy",
+    "Tỉnh uỷ",
+    "Thành ủy",
+    "Thành uỷ",
+    "Huyện ủy",
+    "Mặt trận Tổ quốc",
+    "Thủ tướng Chính phủ",
+    "Công an tỉnh",
+    "Công an huyện",
+];
+
+/// Words before `Bộ trưởng` that make it the name of a ministerial meeting.
+const MEETINGS: [&str; 4] = ["hội nghị", "cuộc họp", "diễn đàn", "đối thoại"];
+
+/// Where a minister's title starts and where the portfolio after it starts.
+struct Title {
+    /// Index of the portfolio's first token, or `None` for `Ngoại trưởng` (the portfolio is in the title).
+    portfolio: Option<usize>,
+    /// One past the title.
+    end: usize,
+}
 
 impl MinistryExtractor {
     /// Compiles the gazetteer.
     pub fn new(config: &Ministries) -> Self {
         let mut gazetteer = Gazetteer::new(Mode::Exact);
+        let mut portfolios = Gazetteer::new(Mode::Exact);
         let mut names = Vec::new();
         for (i, m) in config.ministries.iter().enumerate() {
             names.push((m.name.clone(), m.country.clone()));
@@ -37,8 +88,29 @@ impl MinistryExtractor {
                     gazetteer.add_acronym(a, i);
                 }
             }
+            if let Some(p) = m.name.strip_prefix("Bộ ") {
+                portfolios.add(p, i);
+            }
+            for a in &m.aliases {
+                if let Some(p) = a.strip_prefix("Bộ ") {
+                    portfolios.add(p, i);
+                }
+            }
         }
-        MinistryExtractor { gazetteer, names }
+        let foreign_office = names
+            .iter()
+            .position(|(n, c)| n == "Bộ Ngoại giao" && c == HOME);
+        let mut vietnamese_context = Gazetteer::new(Mode::Exact);
+        for m in VIETNAMESE_CONTEXT {
+            vietnamese_context.add(m, ());
+        }
+        MinistryExtractor {
+            gazetteer,
+            portfolios,
+            names,
+            foreign_office,
+            vietnamese_context,
+        }
     }
 
     fn display(name: &str, country: &str) -> String {
@@ -49,14 +121,107 @@ impl MinistryExtractor {
         }
     }
 
-    /// The ministry facet values of a document, most mentioned first.
+    /// A minister's title at `i`: `Bộ trưởng`, `Thứ trưởng` (the deputy acts for the ministry too) or
+    /// `Ngoại trưởng` (the foreign minister), written with a capital as titles are.
+    fn title_at(toks: &[Tok], i: usize) -> Option<Title> {
+        let first = &toks[i];
+        let second = toks.get(i + 1).filter(|t| !t.boundary_before)?;
+        if !first.capitalised() || second.exact != "trưởng" {
+            return None;
+        }
+        // `Hội nghị Bộ trưởng Quốc phòng NATO` is a meeting of ministers, not a ministry acting.
+        let before: Vec<&str> = toks[i.saturating_sub(2)..i]
+            .iter()
+            .map(|t| t.exact.as_str())
+            .collect();
+        if i >= 2
+            && !first.boundary_before
+            && !toks[i - 1].boundary_before
+            && MEETINGS.contains(&before.join(" ").as_str())
+        {
+            return None;
+        }
+        match first.exact.as_str() {
+            "bộ" | "thứ" => Some(Title {
+                portfolio: Some(i + 2),
+                end: i + 2,
+            }),
+            "ngoại" => Some(Title {
+                portfolio: None,
+                end: i + 2,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The portfolio after a title: a known one (`Tài chính` → `Bộ Tài chính`), else one capitalised
+    /// dictionary word (`Quốc phòng`, `Giáo dục`) and at most one lower-case word before a name
+    /// (`Kinh tế thương mại Hiroshige Seko`). A capitalised word that is no dictionary word starts a
+    /// person's name (`Thứ trưởng Nguyễn Minh Hồng`): no portfolio. Returns (known ministry, end).
+    fn portfolio(
+        &self,
+        toks: &[Tok],
+        j: usize,
+        lexicon: &Lexicon,
+    ) -> Option<(Option<usize>, usize)> {
+        toks.get(j)
+            .filter(|t| !t.boundary_before && t.capitalised() && t.exact != "bộ")?;
+        let window = &toks[j..(j + 12).min(toks.len())];
+        if let Some(m) = self.portfolios.find(window).into_iter().next() {
+            if m.start == 0 {
+                return Some((Some(m.value), j + m.end));
+            }
+        }
+        let word_end = |from: usize| -> Option<usize> {
+            (from + 2..=(from + 4).min(toks.len())).rev().find(|&e| {
+                toks[from + 1..e]
+                    .iter()
+                    .all(|t| !t.boundary_before && !t.capitalised())
+                    && lexicon.contains(
+                        &toks[from..e]
+                            .iter()
+                            .map(|t| t.exact.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    )
+            })
+        };
+        let mut end = word_end(j)?;
+        if toks
+            .get(end)
+            .is_some_and(|t| !t.boundary_before && !t.capitalised())
+        {
+            if let Some(e) = word_end(end) {
+                if toks
+                    .get(e)
+                    .is_some_and(|t| !t.boundary_before && t.capitalised())
+                {
+                    end = e;
+                }
+            }
+        }
+        Some((None, end))
+    }
+
+    /// The ministry facet values of a document, most mentioned first. `doc_countries` are the
+    /// document's country facet values: in news about foreign countries only (Việt Nam not a party),
+    /// a ministry named without its country (`Bộ trưởng Y tế`, `Bộ Y tế`) is the main country's, as
+    /// the reader understands it; otherwise it is Việt Nam's.
     pub fn extract(
         &self,
         title: &[Tok],
         body: &[Tok],
         countries: &CountryExtractor,
+        doc_countries: &[String],
         lexicon: &Lexicon,
     ) -> Vec<String> {
+        let vietnamese = [title, body]
+            .iter()
+            .any(|t| !self.vietnamese_context.find(t).is_empty());
+        let default_country = match doc_countries.first() {
+            Some(c) if !vietnamese && !doc_countries.iter().any(|c| c == HOME) => c.clone(),
+            _ => HOME.to_string(),
+        };
         let mut found: Vec<(String, usize)> = Vec::new();
         let mut add = |name: String| match found.iter_mut().find(|(n, _)| *n == name) {
             Some(e) => e.1 += 1,
@@ -69,6 +234,7 @@ impl MinistryExtractor {
                 .map(|m| (m.start, m.value))
                 .collect();
             let foreign_at = |pos: usize| {
+                toks.get(pos).filter(|t| !t.boundary_before)?;
                 country_at
                     .iter()
                     .find(|(s, c)| *s == pos && countries.name(*c) != HOME)
@@ -77,29 +243,52 @@ impl MinistryExtractor {
             let mut covered = vec![false; toks.len()];
             for m in self.gazetteer.find(toks) {
                 let (name, home) = &self.names[m.value];
-                let follows = toks
-                    .get(m.end)
-                    .filter(|t| !t.boundary_before)
-                    .and_then(|_| foreign_at(m.end));
-                let country = match follows {
+                let country = match foreign_at(m.end) {
                     Some(c) if home == HOME || home.is_empty() => c,
+                    None if home == HOME && generic(name) => default_country.clone(),
                     _ => home.clone(),
                 };
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
                 add(Self::display(name, &country));
             }
-            // `Bộ X Y <country>` and `Bộ trưởng X Y <country>` not in the gazetteer.
             for i in 0..toks.len() {
-                if covered[i] || toks[i].exact != "bộ" || !toks[i].capitalised() {
+                if covered[i] {
                     continue;
                 }
-                let mut j = i + 1;
-                if toks
-                    .get(j)
-                    .is_some_and(|t| t.exact == "trưởng" && !t.boundary_before)
-                {
-                    j += 1;
+                if let Some(t) = Self::title_at(toks, i) {
+                    let (known, end) = match t.portfolio {
+                        None => (self.foreign_office, t.end),
+                        Some(j) => match self.portfolio(toks, j, lexicon) {
+                            Some(p) => p,
+                            None => continue,
+                        },
+                    };
+                    let own = known
+                        .map(|k| &self.names[k])
+                        .filter(|(name, c)| !c.is_empty() && (c != HOME || !generic(name)))
+                        .map(|(_, c)| c.clone());
+                    let country = foreign_at(end)
+                        .or(own)
+                        .unwrap_or_else(|| default_country.clone());
+                    let name = match known {
+                        Some(k) => self.names[k].0.clone(),
+                        None if country == HOME => continue,
+                        None => {
+                            let j = t.portfolio.unwrap_or(t.end);
+                            let words: Vec<&str> =
+                                toks[j..end].iter().map(|t| t.original).collect();
+                            format!("Bộ {}", words.join(" "))
+                        }
+                    };
+                    covered[i..end].iter_mut().for_each(|c| *c = true);
+                    add(Self::display(&name, &country));
+                    continue;
                 }
+                // `Bộ X Y <country>` not in the gazetteer.
+                if toks[i].exact != "bộ" || !toks[i].capitalised() {
+                    continue;
+                }
+                let j = i + 1;
                 let Some(first) = toks.get(j) else { continue };
                 if first.boundary_before
                     || !first.capitalised()
@@ -140,11 +329,104 @@ mod tests {
     use crate::extract::gazetteer::tokens;
 
     fn extract(body: &str) -> Vec<String> {
+        extract_in(body, &[])
+    }
+
+    fn extract_in(body: &str, doc_countries: &[&str]) -> Vec<String> {
         let config = Config::builtin();
         let lexicon = Lexicon::new(config.words.iter().map(String::as_str));
         let c = CountryExtractor::new(&config.countries);
         let m = MinistryExtractor::new(&config.ministries);
-        m.extract(&[], &tokens(body), &c, &lexicon)
+        let doc_countries: Vec<String> = doc_countries.iter().map(|c| c.to_string()).collect();
+        let mut found = m.extract(&[], &tokens(body), &c, &doc_countries, &lexicon);
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_ministry_name_with_a_comma_is_one_ministry() {
+        assert_eq!(
+            extract("Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch Nguyễn Ngọc Thiện; Bộ VH,TT&DL"),
+            ["Bộ Văn hóa, Thể thao và Du lịch"]
+        );
+    }
+
+    #[test]
+    fn a_ministers_title_names_the_ministry() {
+        assert_eq!(
+            extract("Bộ trưởng Tài chính Đinh Tiến Dũng cho biết"),
+            ["Bộ Tài chính"]
+        );
+        // A portfolio Việt Nam does not have, with no country, cannot be placed.
+        assert!(extract("Bộ trưởng Kinh tế cho biết").is_empty());
+    }
+
+    #[test]
+    fn in_news_about_a_foreign_country_titles_are_its_ministers() {
+        let text =
+            "Tháp tùng Thủ tướng Shinzo Abe còn có Bộ trưởng Tài chính Taro Aso, Ngoại trưởng \
+                    Fumio Kishida và Bộ trưởng Kinh tế thương mại Hiroshige Seko.";
+        assert_eq!(
+            extract_in(text, &["Nhật Bản", "Hoa Kỳ"]),
+            [
+                "Bộ Kinh tế thương mại (Nhật Bản)",
+                "Bộ Ngoại giao (Nhật Bản)",
+                "Bộ Tài chính (Nhật Bản)"
+            ]
+        );
+        assert_eq!(
+            extract_in("Ông Lopez từng là Thứ trưởng Bộ Y tế.", &["Venezuela"]),
+            ["Bộ Y tế (Venezuela)"]
+        );
+        // A Vietnamese story that names a foreign product stays Vietnamese.
+        assert_eq!(
+            extract_in(
+                "UBND tỉnh Bình Định yêu cầu báo cáo Bộ Công an về động cơ.",
+                &["Nhật Bản"]
+            ),
+            ["Bộ Công an"]
+        );
+        // When Việt Nam is a party, an unqualified ministry is Việt Nam's.
+        assert_eq!(
+            extract_in("Thứ trưởng Bộ Y tế tiếp đoàn.", &["Venezuela", "Việt Nam"]),
+            ["Bộ Y tế"]
+        );
+    }
+
+    #[test]
+    fn a_vietnamese_ministrys_own_name_stays_vietnamese() {
+        let text =
+            "Tham dự có Bộ trưởng Bộ Thông tin và Truyền thông Trương Minh Tuấn; Bộ trưởng Bộ \
+                    Văn hóa, Thể thao và Du lịch Nguyễn Ngọc Thiện.";
+        assert_eq!(
+            extract_in(text, &["Hoa Kỳ"]),
+            [
+                "Bộ Thông tin và Truyền thông",
+                "Bộ Văn hóa, Thể thao và Du lịch"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deputy_ministers_title_with_a_country() {
+        assert_eq!(
+            extract("Theo Thứ trưởng Quốc phòng Philippines Ricardo David, hiện có"),
+            ["Bộ Quốc phòng (Philippines)"]
+        );
+        assert_eq!(
+            extract("Ngoại trưởng Nga Sergei Lavrov khẳng định"),
+            ["Bộ Ngoại giao (Nga)"]
+        );
+    }
+
+    #[test]
+    fn a_deputy_ministers_name_is_not_a_portfolio() {
+        assert!(extract("Thứ trưởng Nguyễn Minh Hồng nhấn mạnh").is_empty());
+    }
+
+    #[test]
+    fn a_ministerial_meeting_is_not_a_ministry() {
+        assert!(extract_in("Hội nghị Bộ trưởng Quốc phòng NATO tập trung", &["Iraq"]).is_empty());
     }
 
     #[test]

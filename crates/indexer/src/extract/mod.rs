@@ -56,13 +56,18 @@ impl Extractor {
     /// Turns a loaded file into a document: facets, year, and the given id and hash.
     pub fn document(&self, id: String, hash: String, raw: RawDoc) -> Document {
         let title_toks = gazetteer::tokens(&raw.title);
-        let body_toks = gazetteer::tokens(&raw.body);
+        let story = without_related_links(&raw.body);
+        let body_toks = gazetteer::tokens(&story);
         let country = self
             .countries
             .extract(&title_toks, &body_toks, &self.lexicon);
-        let ministry =
-            self.ministries
-                .extract(&title_toks, &body_toks, &self.countries, &self.lexicon);
+        let ministry = self.ministries.extract(
+            &title_toks,
+            &body_toks,
+            &self.countries,
+            &country,
+            &self.lexicon,
+        );
         let topic = self.topics.extract(&title_toks, &body_toks);
         let date = raw.date.or_else(|| {
             date::latest_mentioned(&raw.title, self.this_year)
@@ -87,6 +92,46 @@ impl Extractor {
     }
 }
 
+/// The body without the headlines of related articles that news sites put in square brackets inside
+/// the story (`[Bộ Ngoại giao Mỹ đang thay đổi "giọng điệu" đối với Qatar]`): they name other stories'
+/// countries and ministries. A bracketed span counts as a headline when it starts with a capital and
+/// has at least four words; shorter ones (`[1]`, `[Infographics]`, `[sic]`) are kept.
+pub fn without_related_links(body: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::new();
+    let mut kept = 0;
+    let mut from = 0;
+    while let Some(open) = body[from..].find('[').map(|i| from + i) {
+        let Some(close) = body[open + 1..]
+            .find([']', '\n', '['])
+            .map(|i| open + 1 + i)
+        else {
+            break;
+        };
+        from = close;
+        if !body[close..].starts_with(']') {
+            continue;
+        }
+        let inner = &body[open + 1..close];
+        let headline = inner
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+            && inner.split_whitespace().count() >= 4;
+        if headline {
+            out.push_str(&body[kept..open]);
+            out.push('\n');
+            kept = close + 1;
+        }
+        from = close + 1;
+    }
+    if kept == 0 {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    out.push_str(&body[kept..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The current calendar year (UTC).
 pub fn current_year() -> u16 {
     let secs = std::time::SystemTime::now()
@@ -108,6 +153,24 @@ pub fn current_year() -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn related_headlines_in_brackets_are_not_the_story() {
+        let body = "88 binh sĩ tại Qatar.  [Bộ Ngoại giao Mỹ đang thay đổi \"giọng điệu\" đối với \
+                    Qatar]  Trong khi đó [1], chuyến tàu [Infographics] đến Doha.";
+        assert_eq!(
+            without_related_links(body),
+            "88 binh sĩ tại Qatar.  \n  Trong khi đó [1], chuyến tàu [Infographics] đến Doha."
+        );
+        assert_eq!(
+            without_related_links("[Tin [lồng] nhau"),
+            "[Tin [lồng] nhau"
+        );
+        assert_eq!(
+            without_related_links("không có ngoặc ]["),
+            "không có ngoặc ]["
+        );
+    }
 
     #[test]
     fn current_year_is_plausible() {
