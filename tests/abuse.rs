@@ -572,3 +572,75 @@ fn a_body_that_trickles_in_is_cut_off_and_nothing_is_written() {
     assert_eq!(s.count(), before);
     still_answers(&s);
 }
+
+#[test]
+fn a_write_that_times_out_waiting_for_the_writer_is_never_made() {
+    // One second to answer, and rounds of many POSTs at once: they queue for the one writer, a
+    // commit each, so the last of a round wait past the deadline. Each answer must say what
+    // happened: a 201's document is there, a 503's is not, and the count adds up.
+    let s = guarded(&["--timeout", "1"]);
+    let before = s.count();
+    let (mut created, mut timed_out) = (Vec::new(), Vec::new());
+    for round in 0..6 {
+        let answers: Vec<_> = (0..48)
+            .map(|i| {
+                let url = s.url("/api/documents");
+                std::thread::spawn(move || {
+                    let id = format!("hang-doi-{round}-{i}");
+                    let doc = serde_json::json!({
+                        "id": id,
+                        "title": format!("Hợp tác xếp hàng {round} {i}"),
+                        "body": "Văn bản thử nghiệm hàng đợi của bộ ghi chỉ mục.",
+                    });
+                    let r = support::reply(
+                        support::agent()
+                            .post(&url)
+                            .header("Authorization", &format!("Bearer {TOKEN}"))
+                            .content_type("application/json")
+                            .send(doc.to_string()),
+                    );
+                    (id, r)
+                })
+            })
+            .collect();
+        for a in answers {
+            let (id, r) = a.join().unwrap();
+            match r.status {
+                201 => created.push(id),
+                503 => {
+                    assert_eq!(r.code(), "timeout", "{}", r.body);
+                    timed_out.push(id);
+                }
+                other => panic!("{id}: {other} {}", r.body),
+            }
+        }
+        if !timed_out.is_empty() {
+            break;
+        }
+    }
+    assert!(
+        !timed_out.is_empty(),
+        "no write waited past the deadline; the case was not exercised"
+    );
+    // Let anything still queued finish before looking.
+    std::thread::sleep(Duration::from_secs(2));
+    for id in &created {
+        let path = format!("incoming/{id}.json");
+        assert!(s.corpus().join(&path).is_file(), "{path} missing");
+        assert_eq!(s.get(&format!("/api/documents/{path}")).status, 200);
+    }
+    for id in &timed_out {
+        let path = format!("incoming/{id}.json");
+        assert!(
+            !s.corpus().join(&path).exists(),
+            "{path} written after its client was told 503"
+        );
+        assert_eq!(s.get(&format!("/api/documents/{path}")).status, 404);
+    }
+    assert_eq!(s.count(), before + created.len() as u64);
+    eprintln!(
+        "{} created, {} timed out unwritten",
+        created.len(),
+        timed_out.len()
+    );
+}
