@@ -99,12 +99,14 @@ class Client:
 
 
 def rss_kb(pid):
+    """VmRSS, VmHWM, and RSS split into anonymous memory (the heap: what a leak would grow) and
+    file-backed pages (the index's mmapped files, which the kernel can drop)."""
     out = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
+            if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
                 out[line.split(":")[0]] = int(line.split()[1])
-    return out.get("VmRSS", 0), out.get("VmHWM", 0)
+    return tuple(out.get(k, 0) for k in ("VmRSS", "VmHWM", "RssAnon", "RssFile"))
 
 
 class Sampler(threading.Thread):
@@ -119,12 +121,13 @@ class Sampler(threading.Thread):
         self.t0 = time.monotonic()
         self.f = open(path, "w", newline="")
         self.w = csv.writer(self.f)
-        self.w.writerow(["t_s", "phase", "rss_kb", "hwm_kb", "posted", "deleted", "write_errors"])
+        self.w.writerow(["t_s", "phase", "rss_kb", "hwm_kb", "posted", "deleted", "write_errors",
+                         "anon_kb", "file_kb"])
 
     def sample(self):
-        rss, hwm = rss_kb(self.pid)
+        rss, hwm, anon, file = rss_kb(self.pid)
         row = [round(time.monotonic() - self.t0, 1), self.phase, rss, hwm,
-               self.writes.posted, self.writes.deleted, len(self.writes.errors)]
+               self.writes.posted, self.writes.deleted, len(self.writes.errors), anon, file]
         self.rows.append(row)
         self.w.writerow(row)
         self.f.flush()
@@ -297,8 +300,11 @@ def run(a):
     rss = {"samples": len(sampler.rows), "warmup_until_s": round(warm, 1)}
     if after:
         v = [x for _, x in after]
+        anon = [(r[0], r[7]) for r in sampler.rows if r[1] == "mixed" and r[0] >= warm]
         rss.update(min_kb=min(v), max_kb=max(v), first_kb=v[0], last_kb=v[-1],
                    slope_kb_per_min=round(slope_per_min(after), 1),
+                   anon_first_kb=anon[0][1], anon_last_kb=anon[-1][1],
+                   anon_slope_kb_per_min=round(slope_per_min(anon), 1),
                    peak_hwm_kb=max(r[3] for r in sampler.rows))
     report["rss"] = rss
     report["failures"] = failures
@@ -326,12 +332,15 @@ def print_report(r, rows, t_mixed):
         print(f"RSS after warm-up (t >= {rss['warmup_until_s']} s): min {mib(rss['min_kb']):.0f} MiB, "
               f"max {mib(rss['max_kb']):.0f} MiB, first {mib(rss['first_kb']):.0f} → last {mib(rss['last_kb']):.0f} MiB, "
               f"slope {rss['slope_kb_per_min'] / 1024:+.2f} MiB/min; peak (VmHWM) {mib(rss['peak_hwm_kb']):.0f} MiB")
-    print("RSS every 30 s (t s, phase, RSS MiB, posted, deleted):")
+        print(f"  of which anonymous (heap): {mib(rss['anon_first_kb']):.0f} → {mib(rss['anon_last_kb']):.0f} MiB, "
+              f"slope {rss['anon_slope_kb_per_min'] / 1024:+.2f} MiB/min")
+    print("RSS every 30 s (t s, phase, RSS MiB, anonymous MiB, file-backed MiB, posted, deleted):")
     last = -30.0
     for row in rows:
         if row[0] - last >= 30 or row is rows[-1]:
             last = row[0]
-            print(f"  {row[0]:7.1f}  {row[1]:6}  {row[2] / 1024:7.1f}  {row[4]:6}  {row[5]:6}")
+            print(f"  {row[0]:7.1f}  {row[1]:6}  {row[2] / 1024:7.1f}  {row[7] / 1024:7.1f}  {row[8] / 1024:7.1f}"
+                  f"  {row[4]:6}  {row[5]:6}")
     for f in r["failures"]:
         print(f"FAIL: {f}")
     if not r["failures"]:
