@@ -151,7 +151,7 @@ class Writes:
 
     def error(self, what):
         with self.lock:
-            self.errors.append(what)
+            self.errors.append(f"{time.strftime('%H:%M:%S', time.gmtime())} {what}")
 
 
 def writer(base, token, n, until, writes, run_id):
@@ -284,7 +284,7 @@ def run(a):
         time.sleep(1)
         final = probe.count()
     report["writes"] = {"posted": writes.posted, "deleted": writes.deleted, "read_back": writes.read_back,
-                        "errors": len(writes.errors),
+                        "errors": len(writes.errors), "error_list": writes.errors,
                         "post_ms_p50": sorted(writes.post_ms)[len(writes.post_ms) // 2] if writes.post_ms else None,
                         "post_ms_max": max(writes.post_ms) if writes.post_ms else None}
     report["documents_expected"] = expected

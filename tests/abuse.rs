@@ -575,22 +575,25 @@ fn a_body_that_trickles_in_is_cut_off_and_nothing_is_written() {
 
 #[test]
 fn a_write_that_times_out_waiting_for_the_writer_is_never_made() {
-    // One second to answer, and rounds of many POSTs at once: they queue for the one writer, a
-    // commit each, so the last of a round wait past the deadline. Each answer must say what
-    // happened: a 201's document is there, a 503's is not, and the count adds up.
+    // One second to answer, and rounds of many POSTs at once of 100 KB each: they queue for the one
+    // writer, which analyses and commits them one at a time, so the last of a round wait past the
+    // deadline however fast the machine. Each answer must say what happened: a 201's document is
+    // there, a 503's is not, and the count adds up.
     let s = guarded(&["--timeout", "1"]);
     let before = s.count();
+    let body = "Văn bản thử nghiệm hàng đợi của bộ ghi chỉ mục. ".repeat(1800);
     let (mut created, mut timed_out) = (Vec::new(), Vec::new());
     for round in 0..6 {
-        let answers: Vec<_> = (0..48)
+        let answers: Vec<_> = (0..32)
             .map(|i| {
                 let url = s.url("/api/documents");
+                let body = body.clone();
                 std::thread::spawn(move || {
                     let id = format!("hang-doi-{round}-{i}");
                     let doc = serde_json::json!({
                         "id": id,
                         "title": format!("Hợp tác xếp hàng {round} {i}"),
-                        "body": "Văn bản thử nghiệm hàng đợi của bộ ghi chỉ mục.",
+                        "body": body,
                     });
                     let r = support::reply(
                         support::agent()
