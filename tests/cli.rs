@@ -1,33 +1,13 @@
 //! End-to-end tests of the `hoptac` binary: index a temporary copy of the bundled corpus, then search,
 //! filter, count facets and show documents through the command line, as a user would.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::path::PathBuf;
+use std::process::Output;
 
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hoptac(index: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--index")
-        .arg(index)
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("run hoptac")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "hoptac failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
+use support::{json, run_hoptac as hoptac};
 
 /// A temp folder with a copy of corpus/ and an index built from it.
 struct Fixture {
@@ -36,14 +16,9 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir_all(&corpus).unwrap();
-        for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), corpus.join(e.file_name())).unwrap();
+        Fixture {
+            dir: support::corpus_copy(),
         }
-        Fixture { dir }
     }
 
     fn corpus(&self) -> PathBuf {

@@ -11,16 +11,14 @@
 //! `HOPTAC_CRASH_CORPUS` names another corpus folder, `HOPTAC_CRASH_SEED` repeats a run's kill
 //! moments, `HOPTAC_CRASH_KILLS` changes the number of kills.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use support::{hoptac, repo, Server};
 
 fn corpus() -> PathBuf {
     let dir = std::env::var_os("HOPTAC_CRASH_CORPUS")
@@ -32,15 +30,6 @@ fn corpus() -> PathBuf {
         dir.display()
     );
     dir
-}
-
-fn hoptac(index: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hoptac"));
-    c.arg("--index")
-        .arg(index)
-        .current_dir(repo())
-        .env_remove("HOPTAC_ADMIN_TOKEN");
-    c
 }
 
 /// xorshift64*: enough randomness for kill moments, and repeatable from a seed.
@@ -196,30 +185,13 @@ fn searches_keep_answering_during_a_full_reindex() {
     meta["payload"] = payload.to_string().into();
     std::fs::write(&meta_path, meta.to_string()).unwrap();
 
-    let log = std::fs::File::create(tmp.path().join("serve.log")).unwrap();
-    let mut child = hoptac(&index)
+    let mut serve = hoptac(&index);
+    serve
         .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--corpus"])
-        .arg(&corpus)
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("serve did not start: {line}"))
-        .trim_end_matches('/')
-        .to_string();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
+        .arg(&corpus);
+    let server = Server::launch(tmp, serve);
+    let url = server.url("");
+    let agent = &server.agent;
     let queries = [
         "an toan thong tin han quoc",
         "Hàn Quốc",
@@ -267,8 +239,7 @@ fn searches_keep_answering_during_a_full_reindex() {
             }
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     latencies.sort();
     let median = latencies[latencies.len() / 2];
     println!(

@@ -1,30 +1,15 @@
 //! Malformed and hostile files in the corpus folder: each is reported in the summary with its
 //! reason, the run goes on, and every other file is indexed.
 
+mod support;
+
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn hoptac(index: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--index")
-        .arg(index)
-        .args(args)
-        .output()
-        .expect("run hoptac")
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "hoptac failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
+use support::{json, run_hoptac as hoptac};
 
 const GOOD: &str = "Việt Nam và Hàn Quốc hợp tác về an toàn thông tin\n\n\
     Thứ sáu, 14/05/2010 14:56\n\n\
@@ -297,7 +282,7 @@ fn a_file_without_read_permission_is_reported() {
                 "--inh-caps=-all",
                 "--bounding-set=-dac_override,-dac_read_search",
                 "--",
-                env!("CARGO_BIN_EXE_hoptac"),
+                support::bin(),
             ])
             .args(args)
             .output();
@@ -309,10 +294,7 @@ fn a_file_without_read_permission_is_reported() {
             }
         }
     } else {
-        Command::new(env!("CARGO_BIN_EXE_hoptac"))
-            .args(args)
-            .output()
-            .unwrap()
+        Command::new(support::bin()).args(args).output().unwrap()
     };
     let summary = json(&out);
     let r = reasons(&summary);

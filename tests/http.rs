@@ -3,40 +3,28 @@
 //! over real HTTP — through a small client, and through raw sockets where a client would be too
 //! polite (oversized bodies, slow headers, broken percent-escapes).
 
+mod support;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::{ids, Server};
 
 const KOREA_ATTT: &str = "001_ee5d0284acdd5462.txt";
 const KOREA_2010: &str = "000_98408a7511f8acb5.txt";
 const XSS: &str = "xss.txt";
 const NESTED: &str = "báo cáo/2023 #1.md";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A temp folder with a copy of corpus/, hostile extras, and `hoptac serve` running on it.
-struct Server {
-    dir: Option<tempfile::TempDir>,
-    child: Child,
-    addr: SocketAddr,
-    agent: ureq::Agent,
-}
-
+/// A temp folder with a copy of corpus/ and hostile extras: a document carrying `<script>`, and one
+/// in a sub-folder whose name has a space and diacritics.
 fn corpus_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::corpus_copy();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir_all(corpus.join("báo cáo")).unwrap();
-    for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), corpus.join(e.file_name())).unwrap();
-    }
     std::fs::write(
         corpus.join(XSS),
         "Thử nghiệm <script>alert(1)</script> hợp tác\n\n\
@@ -53,152 +41,7 @@ fn corpus_copy() -> tempfile::TempDir {
 }
 
 fn start(dir: tempfile::TempDir, extra: &[&str]) -> Server {
-    let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
-    // The index lives in the temp folder; the command runs from the repository so that its
-    // index-config/ is the one used, as for a user.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--index")
-        .arg(dir.path().join("index"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--corpus"])
-        .arg(dir.path().join("corpus"))
-        .args(extra)
-        .current_dir(repo())
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .expect("start hoptac serve");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
-        let _ = child.kill();
-        let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap_or_default();
-        panic!("hoptac serve did not start: {line:?}\n{log}");
-    };
-    let addr: SocketAddr = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
-    assert!(addr.ip().is_loopback());
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
-    Server {
-        dir: Some(dir),
-        child,
-        addr,
-        agent,
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Reply {
-    status: u16,
-    content_type: String,
-    csp: String,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        assert!(
-            self.content_type.starts_with("application/json"),
-            "{} {}",
-            self.content_type,
-            self.body
-        );
-        serde_json::from_str(&self.body).expect("JSON body")
-    }
-
-    /// Asserts the API's error shape and returns the code.
-    fn error_code(&self, status: u16) -> String {
-        assert_eq!(self.status, status, "{}", self.body);
-        let v = self.json();
-        assert!(v["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()));
-        v["error"]["code"].as_str().unwrap().to_string()
-    }
-}
-
-impl Server {
-    /// Stops the server process, keeping its folder.
-    fn stop(mut self) -> tempfile::TempDir {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.dir.take().unwrap()
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-
-    fn get_with(&self, path: &str, params: &[(&str, &str)]) -> Reply {
-        let mut req = self.agent.get(&self.url(path));
-        for (k, v) in params {
-            req = req.query(*k, *v);
-        }
-        let mut res = req.call().expect("HTTP request");
-        let header = |name: &str| {
-            res.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string()
-        };
-        let content_type = header("content-type");
-        let csp = header("content-security-policy");
-        Reply {
-            status: res.status().as_u16(),
-            content_type,
-            csp,
-            body: res.body_mut().read_to_string().unwrap(),
-        }
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        self.get_with(path, &[])
-    }
-
-    fn search(&self, params: &[(&str, &str)]) -> Value {
-        let r = self.get_with("/api/search", params);
-        assert_eq!(r.status, 200, "{params:?}: {}", r.body);
-        r.json()
-    }
-
-    fn ids(&self, params: &[(&str, &str)]) -> Vec<String> {
-        ids(&self.search(params))
-    }
-
-    /// Sends bytes as they are and reads the whole answer (status, body).
-    fn raw(&self, request: &[u8]) -> (u16, String) {
-        let mut s = TcpStream::connect(self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        s.write_all(request).unwrap();
-        let mut out = Vec::new();
-        let _ = s.read_to_end(&mut out);
-        let text = String::from_utf8_lossy(&out).into_owned();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
+    Server::start(dir, extra)
 }
 
 /// The HTML entities the templates write, decoded (to read links as a browser does).
@@ -209,15 +52,6 @@ fn unescape(html: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn counts(v: &Value, dim: &str) -> Vec<(String, u64)> {
@@ -637,14 +471,11 @@ fn serve_brings_the_index_up_to_date_at_start() {
 #[test]
 fn exposing_the_server_needs_an_admin_token() {
     let dir = corpus_copy();
-    let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--index")
-        .arg(dir.path().join("index"))
-        .args(["serve", "--addr", "0.0.0.0:0", "--corpus"])
-        .arg(dir.path().join("corpus"))
-        .env_remove("HOPTAC_ADMIN_TOKEN")
-        .output()
-        .unwrap();
+    let out = support::run(
+        support::hoptac(&dir.path().join("index"))
+            .args(["serve", "--addr", "0.0.0.0:0", "--corpus"])
+            .arg(dir.path().join("corpus")),
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("admin token"), "{err}");
@@ -652,7 +483,7 @@ fn exposing_the_server_needs_an_admin_token() {
         !dir.path().join("index").exists(),
         "indexed before refusing"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+    let out = Command::new(support::bin())
         .args(["serve", "--addr", "0.0.0.0:0", "--admin-token", "short"])
         .output()
         .unwrap();

@@ -4,238 +4,16 @@
 //! Changes become visible asynchronously (the watcher debounces), so the tests poll the server until
 //! a generous deadline; a wait is never an assertion by itself.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
 
 use serde_json::Value;
-
-const TOKEN: &str = "a-test-admin-token-0123456789";
-const DEADLINE: Duration = Duration::from_secs(30);
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hoptac(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hoptac"));
-    c.arg("--index")
-        .arg(dir.join("index"))
-        .current_dir(repo())
-        .env_remove("HOPTAC_ADMIN_TOKEN")
-        .env_remove("HOPTAC_INDEX");
-    c
-}
-
-fn corpus_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), corpus.join(e.file_name())).unwrap();
-    }
-    dir
-}
-
-struct Server {
-    dir: Option<tempfile::TempDir>,
-    child: Child,
-    addr: SocketAddr,
-    agent: ureq::Agent,
-}
-
-struct Reply {
-    status: u16,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
-    fn code(&self) -> String {
-        self.json()["error"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-}
+use support::{corpus_copy, hoptac, reply, repo, run, Server, TOKEN};
 
 fn start(dir: tempfile::TempDir, extra: &[&str]) -> Server {
-    let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
-    let mut child = hoptac(dir.path())
-        .args(["serve", "--addr", "127.0.0.1:0", "--corpus"])
-        .arg(dir.path().join("corpus"))
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .expect("start hoptac serve");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap_or_default();
-        panic!("hoptac serve did not start: {line:?}\n{log}");
-    };
-    let addr = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
-    Server {
-        dir: Some(dir),
-        child,
-        addr,
-        agent,
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut res = res.expect("HTTP request");
-    Reply {
-        status: res.status().as_u16(),
-        body: res.body_mut().read_to_string().unwrap_or_default(),
-    }
-}
-
-impl Server {
-    fn dir(&self) -> &Path {
-        self.dir.as_ref().unwrap().path()
-    }
-
-    fn corpus(&self) -> PathBuf {
-        self.dir().join("corpus")
-    }
-
-    fn stop(mut self) -> tempfile::TempDir {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        self.dir.take().unwrap()
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-
-    /// Ids of the hits for a query (all of them, up to 100).
-    fn ids(&self, q: &str) -> Vec<String> {
-        let r = reply(
-            self.agent
-                .get(&self.url("/api/search"))
-                .query("q", q)
-                .query("per_page", "100")
-                .call(),
-        );
-        assert_eq!(r.status, 200, "{}", r.body);
-        r.json()["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect()
-    }
-
-    fn count(&self) -> u64 {
-        let r = reply(self.agent.get(&self.url("/api/health")).call());
-        r.json()["documents"].as_u64().unwrap()
-    }
-
-    fn post_json(&self, body: &Value, token: Option<&str>) -> Reply {
-        let mut req = self
-            .agent
-            .post(&self.url("/api/documents"))
-            .content_type("application/json");
-        if let Some(t) = token {
-            req = req.header("Authorization", &format!("Bearer {t}"));
-        }
-        reply(req.send(body.to_string()))
-    }
-
-    fn upload(&self, file_name: &str, bytes: &[u8], token: Option<&str>) -> Reply {
-        let boundary = "hoptac-test-boundary-7d1f";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let mut req = self
-            .agent
-            .post(&self.url("/api/documents"))
-            .content_type(&format!("multipart/form-data; boundary={boundary}"));
-        if let Some(t) = token {
-            req = req.header("Authorization", &format!("Bearer {t}"));
-        }
-        reply(req.send(&body[..]))
-    }
-
-    fn delete(&self, id: &str, token: Option<&str>) -> Reply {
-        let mut req = self
-            .agent
-            .delete(&self.url(&format!("/api/documents/{id}")));
-        if let Some(t) = token {
-            req = req.header("Authorization", &format!("Bearer {t}"));
-        }
-        reply(req.call())
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir().join("serve.log")).unwrap_or_default()
-    }
-
-    /// Polls until `check` holds, or fails after [`DEADLINE`] with what was last seen.
-    fn eventually(&self, what: &str, mut check: impl FnMut() -> Result<(), String>) {
-        let started = Instant::now();
-        loop {
-            match check() {
-                Ok(()) => return,
-                Err(seen) if started.elapsed() > DEADLINE => {
-                    panic!(
-                        "{what}: not within {DEADLINE:?}; last seen: {seen}\n{}",
-                        self.log()
-                    )
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(50)),
-            }
-        }
-    }
-
-    fn eventually_hits(&self, q: &str, want: &[&str]) {
-        self.eventually(&format!("search {q:?} → {want:?}"), || {
-            let got = self.ids(q);
-            if got == want {
-                Ok(())
-            } else {
-                Err(format!("{got:?}"))
-            }
-        });
-    }
-}
-
-fn run(c: &mut Command) -> Output {
-    c.output().expect("run hoptac")
+    Server::start(dir, extra)
 }
 
 #[test]
@@ -261,7 +39,7 @@ fn dropped_edited_renamed_and_deleted_files_are_reflected() {
     )
     .unwrap();
     server.eventually_hits("wombatra", &["moi.txt"]);
-    assert!(server.ids("quokkavil").is_empty());
+    assert!(server.all_ids("quokkavil").is_empty());
     assert_eq!(server.count(), before + 1);
 
     // Rename into a new folder: one document, under the new id.
@@ -301,7 +79,7 @@ fn dropped_edited_renamed_and_deleted_files_are_reflected() {
     .unwrap();
     std::fs::rename(&outside, corpus.join("lo")).unwrap();
     server.eventually("a folder moved in is indexed", || {
-        match server.ids("kangarix").len() {
+        match server.all_ids("kangarix").len() {
             2 => Ok(()),
             n => Err(format!("{n} hits")),
         }
@@ -330,7 +108,7 @@ fn a_file_written_in_pieces_is_indexed_whole() {
     writeln!(f, "Kết thúc bằng platypora.").unwrap();
     drop(f);
     server.eventually_hits("platypora", &["dai.txt"]);
-    assert_eq!(server.ids("dingolia"), ["dai.txt"]);
+    assert_eq!(server.all_ids("dingolia"), ["dai.txt"]);
     let doc = reply(
         server
             .agent
@@ -364,15 +142,15 @@ fn posted_documents_replace_by_id_and_survive_a_rebuild() {
         serde_json::json!({"id": "incoming/thong-cao-1.json"})
     );
     // Searchable as soon as the answer arrives, and saved in the corpus folder.
-    assert_eq!(server.ids("echidnar"), ["incoming/thong-cao-1.json"]);
+    assert_eq!(server.all_ids("echidnar"), ["incoming/thong-cao-1.json"]);
     assert!(server.corpus().join("incoming/thong-cao-1.json").is_file());
 
     // The same id again replaces it.
     let r = server.post_json(&doc("Nội dung mới về numbatix."), None);
     assert_eq!(r.status, 201, "{}", r.body);
-    assert_eq!(server.ids("numbatix"), ["incoming/thong-cao-1.json"]);
+    assert_eq!(server.all_ids("numbatix"), ["incoming/thong-cao-1.json"]);
     assert_eq!(
-        server.ids("echidnar"),
+        server.all_ids("echidnar"),
         ["incoming/thong-cao-1.json"],
         "title"
     );
@@ -411,7 +189,7 @@ fn posted_documents_replace_by_id_and_survive_a_rebuild() {
     );
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["id"], "incoming/bao-cao.md");
-    assert_eq!(server.ids("potoroon"), ["incoming/bao-cao.md"]);
+    assert_eq!(server.all_ids("potoroon"), ["incoming/bao-cao.md"]);
 
     // Refused, and nothing written: bad ids, empty documents, binary uploads, other formats.
     let incoming = || {
@@ -451,7 +229,7 @@ fn posted_documents_replace_by_id_and_survive_a_rebuild() {
 
     // The corpus folder is the source of truth: a rebuild from it keeps every posted document.
     let dir = server.stop();
-    let out = run(hoptac(dir.path())
+    let out = run(hoptac(&dir.path().join("index"))
         .args(["index", "--rebuild", "--corpus"])
         .arg(dir.path().join("corpus")));
     assert!(out.status.success(), "{out:?}");
@@ -459,7 +237,7 @@ fn posted_documents_replace_by_id_and_survive_a_rebuild() {
         ("numbatix", "incoming/thong-cao-1.json"),
         ("potoroon", "incoming/bao-cao.md"),
     ] {
-        let out = run(hoptac(dir.path()).args(["search", q, "--json"]));
+        let out = run(hoptac(&dir.path().join("index")).args(["search", q, "--json"]));
         assert!(out.status.success(), "{out:?}");
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         let ids: Vec<&str> = v["hits"]
@@ -494,7 +272,7 @@ fn writes_need_the_admin_token_when_one_is_set() {
         let r = server.delete(id, token);
         assert_eq!(r.status, 401, "{token:?}: {}", r.body);
         assert!(server.corpus().join(id).is_file());
-        assert_eq!(server.ids("quollax"), [id]);
+        assert_eq!(server.all_ids("quollax"), [id]);
     }
     // Existing corpus files can be deleted too; reads stay open.
     let r = server.delete("000_98408a7511f8acb5.txt", Some(TOKEN));
@@ -503,7 +281,7 @@ fn writes_need_the_admin_token_when_one_is_set() {
     let r = server.delete(id, Some(TOKEN));
     assert_eq!(r.status, 204, "{}", r.body);
     assert!(!server.corpus().join(id).exists());
-    assert!(server.ids("quollax").is_empty());
+    assert!(server.all_ids("quollax").is_empty());
     assert_eq!(server.count(), before - 1);
     let r = server.delete(id, Some(TOKEN));
     assert_eq!(r.code(), "not_found", "{}", r.body);
@@ -515,7 +293,7 @@ fn writes_need_the_admin_token_when_one_is_set() {
 fn a_second_indexer_is_refused_while_the_server_holds_the_index() {
     let server = start(corpus_copy(), &[]);
     let dir = server.dir().to_path_buf();
-    let out = run(hoptac(&dir)
+    let out = run(hoptac(&dir.join("index"))
         .args(["index", "--corpus"])
         .arg(dir.join("corpus")));
     assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -525,7 +303,7 @@ fn a_second_indexer_is_refused_while_the_server_holds_the_index() {
         "unclear message: {err}"
     );
     // A rebuild would swap the folder under the server: refused too.
-    let out = run(hoptac(&dir)
+    let out = run(hoptac(&dir.join("index"))
         .args(["index", "--rebuild", "--corpus"])
         .arg(dir.join("corpus")));
     assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -538,7 +316,7 @@ fn a_second_indexer_is_refused_while_the_server_holds_the_index() {
     );
     assert_eq!(r.status, 201, "{}", r.body);
     let dir = server.stop();
-    let out = run(hoptac(dir.path())
+    let out = run(hoptac(&dir.path().join("index"))
         .args(["index", "--corpus"])
         .arg(dir.path().join("corpus")));
     assert!(out.status.success(), "{out:?}");
@@ -561,7 +339,7 @@ fn a_changed_gazetteer_re_extracts_on_the_next_index_run() {
         }
     }
     let index = |dir: &Path| {
-        let out = run(hoptac(dir)
+        let out = run(hoptac(&dir.join("index"))
             .args(["index", "--corpus"])
             .arg(dir.join("corpus"))
             .arg("--config")
@@ -570,7 +348,7 @@ fn a_changed_gazetteer_re_extracts_on_the_next_index_run() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let topics = |dir: &Path| -> Vec<String> {
-        let out = run(hoptac(dir).args(["facets", "--json"]));
+        let out = run(hoptac(&dir.join("index")).args(["facets", "--json"]));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         v["topic"]
             .as_array()
@@ -594,7 +372,7 @@ fn a_changed_gazetteer_re_extracts_on_the_next_index_run() {
 #[test]
 fn an_incompatible_index_is_rebuilt_in_the_background_while_serving() {
     let dir = corpus_copy();
-    let out = run(hoptac(dir.path())
+    let out = run(hoptac(&dir.path().join("index"))
         .args(["index", "--corpus"])
         .arg(dir.path().join("corpus")));
     assert!(out.status.success(), "{out:?}");
@@ -605,7 +383,7 @@ fn an_incompatible_index_is_rebuilt_in_the_background_while_serving() {
     payload["analyzer"] = "vi-0-old".into();
     meta["payload"] = payload.to_string().into();
     std::fs::write(&meta_path, meta.to_string()).unwrap();
-    let out = run(hoptac(dir.path()).args(["search", "Hàn Quốc"]));
+    let out = run(hoptac(&dir.path().join("index")).args(["search", "Hàn Quốc"]));
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("hoptac index --rebuild"));
 
@@ -643,5 +421,5 @@ fn an_incompatible_index_is_rebuilt_in_the_background_while_serving() {
             _ => Err(r.body),
         }
     });
-    assert_eq!(server.ids("dunnartix"), ["incoming/moi.json"]);
+    assert_eq!(server.all_ids("dunnartix"), ["incoming/moi.json"]);
 }

@@ -36,7 +36,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: `bad_parameter`, `unknown_parameter`, `not_found`, `method_not_allowed`,
-    /// `payload_too_large`, `timeout`, `internal`; for writes also `unauthorized`, `bad_document`,
+    /// `payload_too_large`, `head_too_large`, `timeout`, `internal`; for writes also `unauthorized`, `bad_document`,
     /// `unsupported_media_type`, `rebuilding`, `read_only`.
     pub code: String,
     /// Explanation.
@@ -121,6 +121,27 @@ impl AppError {
         )
     }
 
+    /// 431: a request head (request line and headers) over the limit.
+    pub fn head_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "head_too_large",
+            format!("the request line and headers are limited to {limit} bytes"),
+        )
+    }
+
+    /// A body an extractor (JSON, multipart) refused, by the status it chose: 413 over the body
+    /// limit (a chunked body has no length to refuse it by beforehand), 415 for a content type the
+    /// extractor does not take, 400 for anything it could not read. The extractor's own text says
+    /// what was wrong (a JSON syntax error with its line and column, an unknown field…).
+    pub fn rejected_body(status: StatusCode, text: String, limit: usize) -> Self {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::payload_too_large(limit),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::unsupported_media_type(text),
+            _ => Self::bad_document(text),
+        }
+    }
+
     /// 503: the request took longer than the server allows.
     pub fn timeout() -> Self {
         Self::new(
@@ -202,6 +223,23 @@ mod tests {
             body,
             serde_json::json!({"error": {"code": "bad_parameter", "message": "page must be at least 1"}})
         );
+    }
+
+    #[test]
+    fn rejected_bodies_keep_their_kind() {
+        let big = AppError::rejected_body(StatusCode::PAYLOAD_TOO_LARGE, "x".into(), 10);
+        assert_eq!(
+            (big.status, big.code),
+            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+        );
+        let ct = AppError::rejected_body(StatusCode::UNSUPPORTED_MEDIA_TYPE, "ct".into(), 10);
+        assert_eq!(ct.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let bad = AppError::rejected_body(StatusCode::UNPROCESSABLE_ENTITY, "line 1".into(), 10);
+        assert_eq!(
+            (bad.status, bad.code),
+            (StatusCode::BAD_REQUEST, "bad_document")
+        );
+        assert_eq!(bad.message, "line 1");
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //!
 //! Defences, because a search box is an open door: the server binds loopback unless an admin token
 //! is configured ([`check_exposure`]); request headers must arrive within a deadline and a request
-//! must be answered within another (slow clients cannot pin connections or threads); bodies and
+//! must be answered within another (slow clients cannot pin connections or threads; a write that
+//! has started is answered when done, one still queued for the writer is dropped unmade); bodies and
 //! header blocks are bounded (413, 431); connections are capped; every page carries a strict
 //! Content-Security-Policy on top of escaping everything a document says.
 
@@ -193,12 +194,36 @@ async fn limit_body(State(max): State<usize>, req: Request, next: Next) -> Respo
     next.run(req).await
 }
 
-/// 503 when a request takes longer than allowed.
+/// 431 for a request head over the limit. hyper refuses a head that overflows its read buffer, but
+/// only once a read fills it, so heads up to about twice the limit can get through depending on how
+/// the bytes arrive; counting here makes the limit the one configured, whatever the packets, and
+/// answers it as an API error rather than hyper's empty 431.
+async fn limit_head(State(max): State<usize>, req: Request, next: Next) -> Response {
+    // The request line (method, target, version) and each `name: value` line with its CRLF.
+    let line = req.method().as_str().len() + req.uri().to_string().len() + 12;
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if line + headers > max {
+        return for_path(AppError::head_too_large(max), req.uri()).into_response();
+    }
+    next.run(req).await
+}
+
+/// 503 when a request takes longer than allowed — unless it has started writing the index: a
+/// write, once begun, is answered with what it did, however late ([`state::WriteTicket`]); one
+/// still waiting for the writer is given up and never made.
 async fn deadline(State(limit): State<Duration>, req: Request, next: Next) -> Response {
     let uri = req.uri().clone();
-    match tokio::time::timeout(limit, next.run(req)).await {
+    let ticket = state::WriteTicket::default();
+    let answer = ticket.clone().scope(next.run(req));
+    tokio::pin!(answer);
+    match tokio::time::timeout(limit, &mut answer).await {
         Ok(r) => r,
-        Err(_) => for_path(AppError::timeout(), &uri).into_response(),
+        Err(_) if ticket.abandon() => for_path(AppError::timeout(), &uri).into_response(),
+        Err(_) => answer.await,
     }
 }
 
@@ -256,6 +281,10 @@ pub fn router(mut state: AppState, config: &ServerConfig) -> Router {
         .layer(middleware::from_fn_with_state(
             config.max_body_bytes,
             limit_body,
+        ))
+        .layer(middleware::from_fn_with_state(
+            config.max_head_bytes,
+            limit_head,
         ))
         .layer(middleware::from_fn(security_headers))
 }

@@ -7,6 +7,8 @@
 //! watcher and the POST/DELETE handlers; it is absent while the index is being rebuilt, or when
 //! another process holds the index's writer lock (the server is then read-only).
 
+use std::future::Future;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -35,6 +37,65 @@ pub enum WriterState {
 pub struct Writer {
     live: Mutex<Option<LiveIndex>>,
     state: RwLock<WriterState>,
+}
+
+/// What became of a write.
+enum Written<T> {
+    /// It ran, with this result.
+    Done(Result<T, IndexerError>),
+    /// There is no writer (rebuilding, read-only).
+    NoWriter,
+    /// Its request timed out while it waited for the writer; nothing was written.
+    Abandoned,
+}
+
+tokio::task_local! {
+    /// The ticket of the request being served (set by the deadline middleware).
+    static REQUEST_TICKET: WriteTicket;
+}
+
+/// A request's write against the request's deadline. The two race for one atomic, so either the
+/// request times out before its write starts — and nothing is written — or its write has started
+/// and the request is answered with its result, however long it takes. Without it, a write still
+/// waiting for the writer when the deadline passed would run anyway, after its client had been
+/// told 503: the load test saw DELETEs answered `timeout` whose documents were gone.
+#[derive(Clone, Debug, Default)]
+pub struct WriteTicket(Arc<AtomicU8>);
+
+impl WriteTicket {
+    const WAITING: u8 = 0;
+    const STARTED: u8 = 1;
+    const ABANDONED: u8 = 2;
+
+    /// Claims the right to write; false when the request has already timed out.
+    fn start(&self) -> bool {
+        self.0
+            .compare_exchange(
+                Self::WAITING,
+                Self::STARTED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    /// Gives the request up at its deadline; false when its write has started (its answer must
+    /// then be awaited).
+    pub fn abandon(&self) -> bool {
+        self.0
+            .compare_exchange(
+                Self::WAITING,
+                Self::ABANDONED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    /// Serves `request` with this ticket for the writes it makes.
+    pub async fn scope<F: Future>(self, request: F) -> F::Output {
+        REQUEST_TICKET.scope(self, request).await
+    }
 }
 
 /// The state of the server, cheap to clone (handlers get a copy each).
@@ -163,15 +224,33 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut LiveIndex) -> Result<T, IndexerError>,
     ) -> Option<Result<T, IndexerError>> {
+        match self.run_write(None, f) {
+            Written::Done(out) => Some(out),
+            Written::NoWriter | Written::Abandoned => None,
+        }
+    }
+
+    /// [`AppState::write_now`], unless the request behind `ticket` timed out while this write
+    /// waited for the writer.
+    fn run_write<T>(
+        &self,
+        ticket: Option<&WriteTicket>,
+        f: impl FnOnce(&mut LiveIndex) -> Result<T, IndexerError>,
+    ) -> Written<T> {
         let mut guard = self.writer.live.lock().unwrap_or_else(|e| e.into_inner());
-        let live = guard.as_mut()?;
+        let Some(live) = guard.as_mut() else {
+            return Written::NoWriter;
+        };
+        if ticket.is_some_and(|t| !t.start()) {
+            return Written::Abandoned;
+        }
         let out = f(live);
         drop(guard);
         if let Err(e) = self.engine().reload() {
             tracing::warn!("reader not reloaded: {e}");
         }
         let _ = self.refresh.send(());
-        Some(out)
+        Written::Done(out)
     }
 
     /// [`AppState::write_now`] on the blocking pool, with the refusals as HTTP errors: 503 while
@@ -182,12 +261,15 @@ impl AppState {
         F: FnOnce(&mut LiveIndex) -> Result<T, IndexerError> + Send + 'static,
     {
         let state = self.clone();
-        let out = tokio::task::spawn_blocking(move || state.write_now(f))
+        let ticket = REQUEST_TICKET.try_with(WriteTicket::clone).ok();
+        let out = tokio::task::spawn_blocking(move || state.run_write(ticket.as_ref(), f))
             .await
             .map_err(AppError::internal)?;
         match out {
-            Some(r) => r.map_err(AppError::internal),
-            None => Err(match self.writer_state() {
+            Written::Done(r) => r.map_err(AppError::internal),
+            // The deadline has answered already; this reaches no one.
+            Written::Abandoned => Err(AppError::timeout()),
+            Written::NoWriter => Err(match self.writer_state() {
                 WriterState::Rebuilding => AppError::unavailable(
                     "rebuilding",
                     "the index is being rebuilt; writes are accepted again when it is done",
