@@ -81,6 +81,18 @@ enum Start {
     Rebuild(Box<IndexOptions>),
 }
 
+/// The writer settings of a serving process: documents arrive one at a time (a POST, a file
+/// dropped in the corpus), so one indexing thread and a small buffer do; the 200 MB and a thread
+/// per core that suit a whole-corpus pass would sit in the server's memory for nothing (tantivy
+/// sizes its term table from the budget up front).
+fn serving(opts: &IndexOptions) -> IndexOptions {
+    IndexOptions {
+        writer_memory: 32 * 1024 * 1024,
+        writer_threads: 1,
+        ..opts.clone()
+    }
+}
+
 /// Takes the index's writer and brings the index up to date with the corpus.
 fn take_index(cli: &Cli, args: &Args) -> anyhow::Result<Start> {
     let config = load_config(args.config.as_deref())?;
@@ -91,7 +103,12 @@ fn take_index(cli: &Cli, args: &Args) -> anyhow::Result<Start> {
             cli.index.display()
         );
     }
-    match LiveIndex::open(&opts) {
+    let first = if args.no_index {
+        serving(&opts)
+    } else {
+        opts.clone()
+    };
+    match LiveIndex::open(&first) {
         Ok(mut live) => {
             if args.no_index {
                 eprintln!("hoptac: serving {} as it is", cli.index.display());
@@ -100,6 +117,10 @@ fn take_index(cli: &Cli, args: &Args) -> anyhow::Result<Start> {
                     .sync(&())
                     .with_context(|| format!("indexing {}", args.corpus.display()))?;
                 eprintln!("hoptac: {}", summary_line(cli, &summary));
+                // The catch-up pass may have indexed the whole corpus; from here on the writer
+                // takes one document at a time.
+                drop(live);
+                live = LiveIndex::open(&serving(&opts))?;
             }
             Ok(Start::Writer(Box::new(live)))
         }
@@ -122,7 +143,7 @@ fn take_index(cli: &Cli, args: &Args) -> anyhow::Result<Start> {
             let summary = index_corpus(&rebuild, &())
                 .with_context(|| format!("indexing {}", args.corpus.display()))?;
             eprintln!("hoptac: {}", summary_line(cli, &summary));
-            Ok(Start::Writer(Box::new(LiveIndex::open(&opts)?)))
+            Ok(Start::Writer(Box::new(LiveIndex::open(&serving(&opts))?)))
         }
         Err(IndexerError::Locked(path)) => {
             eprintln!(
@@ -145,7 +166,7 @@ fn rebuild_in_background(state: AppState, opts: IndexOptions) -> std::io::Result
             // One indexing thread: searches keep the other cores meanwhile.
             rebuild.writer_threads = 1;
             let result = index_corpus(&rebuild, &()).and_then(|summary| {
-                let mut live = LiveIndex::open(&opts)?;
+                let mut live = LiveIndex::open(&serving(&opts))?;
                 // Catch up with what changed in the corpus during the rebuild.
                 live.sync(&())?;
                 Ok((summary, live))

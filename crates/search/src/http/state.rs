@@ -107,6 +107,10 @@ pub struct AppState {
     refresh: mpsc::Sender<()>,
     admin_token: Option<Arc<str>>,
     max_body_bytes: usize,
+    /// One slot per core for engine work. A search is pure CPU: running fifty at once on two cores
+    /// makes each fifty times slower and starves the index writer, while queueing them keeps the
+    /// same throughput and lets a write through in its turn.
+    engine_slots: Arc<tokio::sync::Semaphore>,
 }
 
 fn build_suggester(engine: &Engine) -> Result<Suggester, SearchError> {
@@ -134,6 +138,9 @@ impl AppState {
             refresh,
             admin_token: None,
             max_body_bytes: 0,
+            engine_slots: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         };
         // Rebuilds the suggestions after commits; requests that pile up during a rebuild are
         // served by one more rebuild.
@@ -290,10 +297,17 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Engine) -> Result<T, SearchError> + Send + 'static,
     {
-        let engine = self.engine();
-        tokio::task::spawn_blocking(move || f(&engine))
+        let slot = Arc::clone(&self.engine_slots)
+            .acquire_owned()
             .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::from)
+            .map_err(AppError::internal)?;
+        let engine = self.engine();
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            f(&engine)
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::from)
     }
 }
