@@ -55,12 +55,7 @@ impl Fixture {
     }
 
     fn ids(&self, query: &str) -> Vec<String> {
-        self.search(&[query])["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect()
+        support::ids(&self.search(&[query]))
     }
 }
 

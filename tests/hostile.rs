@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use support::{json, run_hoptac as hoptac};
+use support::{ids, json, run_hoptac as hoptac};
 
 const GOOD: &str = "Việt Nam và Hàn Quốc hợp tác về an toàn thông tin\n\n\
     Thứ sáu, 14/05/2010 14:56\n\n\
@@ -60,13 +60,10 @@ impl Dir {
     }
 
     fn search_ids(&self, query: &str) -> Vec<String> {
-        let v = json(&hoptac(&self.index_path(), &["search", query, "--json"]));
-        v["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect()
+        ids(&json(&hoptac(
+            &self.index_path(),
+            &["search", query, "--json"],
+        )))
     }
 }
 

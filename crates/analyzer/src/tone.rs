@@ -28,49 +28,19 @@ impl TokenRule for CanonicalTone {
 
 const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
+/// Precomposed `a`, `e` and `y` with a tone: the letters a syllable whose tone may need moving ends in.
+const TONED_FINALS: &str = "áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ";
+
 /// True when canonical placement might change `input`: some syllable ends in a toned `a`, `e` or `y`
 /// or carries a separate tone mark. False for almost all text, which can then be left alone.
 pub fn may_move(input: &str) -> bool {
     if input.is_ascii() {
         return false;
     }
-    let toned_final = |c: char| {
-        matches!(
-            c,
-            'á' | 'à'
-                | 'ả'
-                | 'ã'
-                | 'ạ'
-                | 'é'
-                | 'è'
-                | 'ẻ'
-                | 'ẽ'
-                | 'ẹ'
-                | 'ý'
-                | 'ỳ'
-                | 'ỷ'
-                | 'ỹ'
-                | 'ỵ'
-                | 'Á'
-                | 'À'
-                | 'Ả'
-                | 'Ã'
-                | 'Ạ'
-                | 'É'
-                | 'È'
-                | 'Ẻ'
-                | 'Ẽ'
-                | 'Ẹ'
-                | 'Ý'
-                | 'Ỳ'
-                | 'Ỷ'
-                | 'Ỹ'
-                | 'Ỵ'
-        )
-    };
+    let toned_final = |c: char| TONED_FINALS.contains(c);
     let mut prev: Option<char> = None;
     for c in input.chars() {
-        if matches!(c, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}') {
+        if TONE_MARKS.contains(&c) {
             return true;
         }
         let letter = crate::letters::is_alphabetic(c);

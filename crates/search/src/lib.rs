@@ -294,12 +294,7 @@ impl Engine {
         docs: Vec<(f32, DocAddress)>,
         wanted: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let concepts: Vec<&query::Concept> = plan
-            .runs
-            .iter()
-            .flatten()
-            .filter(|c| !c.is_stop())
-            .collect();
+        let concepts: Vec<&query::Concept> = plan.concepts().collect();
         Ok(coverage::rescore(
             searcher,
             &self.fields,

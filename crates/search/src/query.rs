@@ -72,6 +72,12 @@ impl Plan {
         self.runs.iter().all(|r| r.iter().all(Concept::is_stop)) && self.phrases.is_empty()
     }
 
+    /// The concepts that carry meaning, in query order (function words alone are left out): the
+    /// units of scoring and of coverage.
+    pub fn concepts(&self) -> impl Iterator<Item = &Concept> {
+        self.runs.iter().flatten().filter(|c| !c.is_stop())
+    }
+
     /// The sequences of syllables to highlight: each concept as typed (without leading or trailing
     /// function words), each alternative, each quoted phrase.
     pub fn highlight_sequences(&self) -> Vec<Vec<QTerm>> {

@@ -364,12 +364,7 @@ impl Ranker {
     /// The full query: evidence as SHOULD clauses, phrases as MUST, exclusions as MUST NOT, filters.
     pub fn build(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
         let f = &self.fields;
-        let concepts: Vec<&Concept> = plan
-            .runs
-            .iter()
-            .flatten()
-            .filter(|c| !c.is_stop())
-            .collect();
+        let concepts: Vec<&Concept> = plan.concepts().collect();
         let mut evidence: Vec<Box<dyn Query>> = concepts.iter().map(|c| self.concept(c)).collect();
         // Bigrams across concept boundaries: proximity of consecutive concepts.
         for run in &plan.runs {
@@ -435,7 +430,7 @@ impl Ranker {
             out.push(phrase(f.body_f, &folded));
             out.push(phrase(f.title_f, &folded));
         };
-        for c in plan.runs.iter().flatten().filter(|c| !c.is_stop()) {
+        for c in plan.concepts() {
             let mut content = false;
             for t in c.terms.iter().filter(|t| !t.stop) {
                 content = true;
