@@ -22,7 +22,9 @@ fn date_line_re() -> &'static Regex {
 fn mention_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)(?:\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b)|(?:\b(\d{1,2})/((?:19|20)\d{2})\b)|(?:năm\s+((?:19|20)\d{2})\b)")
+        // ASCII word boundaries (`(?-u:\b)`): the boundaries here are beside digits, and a Unicode
+        // `\b` keeps the regex engine off its fast DFA on Vietnamese text (it was 14 % of indexing).
+        Regex::new(r"(?i)(?:(?-u:\b)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?-u:\b))|(?:(?-u:\b)(\d{1,2})/((?:19|20)\d{2})(?-u:\b))|(?:năm\s+((?:19|20)\d{2})(?-u:\b))")
             .expect("valid mention regex")
     })
 }

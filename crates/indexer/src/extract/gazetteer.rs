@@ -5,9 +5,10 @@
 //! entry can demand more than the syllables: a capitalised first letter as written (`Pháp`, France,
 //! is not `pháp luật`), or the exact written form of an acronym (`MIC`, not `mic`).
 
-use std::collections::HashMap;
-
 use hoptac_analyzer::{analyze, Kind};
+// Looked up once per token of every document per gazetteer: a fast hash, not SipHash (whose
+// resistance to flooding is not needed for keys that come from index-config).
+use rustc_hash::FxHashMap;
 
 /// A token of the text, as the matchers see it.
 #[derive(Clone, Debug)]
@@ -86,7 +87,7 @@ pub struct Match<T> {
 #[derive(Clone, Debug)]
 pub struct Gazetteer<T> {
     mode: Mode,
-    by_first: HashMap<String, Vec<Entry<T>>>,
+    by_first: FxHashMap<String, Vec<Entry<T>>>,
 }
 
 impl<T: Clone> Gazetteer<T> {
@@ -94,7 +95,7 @@ impl<T: Clone> Gazetteer<T> {
     pub fn new(mode: Mode) -> Self {
         Gazetteer {
             mode,
-            by_first: HashMap::new(),
+            by_first: FxHashMap::default(),
         }
     }
 
