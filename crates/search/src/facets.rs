@@ -3,9 +3,15 @@
 //! That is the usual faceted-search convention: choosing `Hàn Quốc` narrows the results, but the
 //! country list still shows Nhật Bản with its count, so the user can switch or add to the choice.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
-use tantivy::collector::{FacetCollector, FacetCounts};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fastfield::FacetReader;
+use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::rank::Dim;
 
@@ -43,27 +49,171 @@ impl FacetCountsByDim {
     }
 }
 
-/// A collector of the given dimensions.
-pub fn collector(field_name: &str, dims: &[Dim]) -> FacetCollector {
-    let mut c = FacetCollector::for_field(field_name);
-    for d in dims {
-        c.add_facet(Facet::from_path([d.name()]));
+/// The facet values of one segment by term ordinal: `(dimension, value)` for `/dim/value`, `None`
+/// for anything else (the `/dim` roots).
+type Labels = Vec<Option<(Dim, String)>>;
+
+/// Facet labels per segment, kept across searches. A segment never changes, so its labels are
+/// read once; tantivy's own `FacetCollector` streams the facet dictionary and looks up each counted
+/// ordinal's term on every search, which was a tenth of an average query's time.
+#[derive(Clone, Default)]
+pub struct LabelCache(Arc<Mutex<HashMap<SegmentId, Arc<Labels>>>>);
+
+impl LabelCache {
+    /// Forgets the segments a searcher no longer has (merged away, deleted).
+    pub fn retain(&self, searcher: &Searcher) {
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.lock().retain(|id, _| live.contains(id));
     }
-    c
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<Labels>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn labels(&self, segment: SegmentId, reader: &FacetReader) -> tantivy::Result<Arc<Labels>> {
+        if let Some(l) = self.lock().get(&segment) {
+            return Ok(Arc::clone(l));
+        }
+        let mut labels: Labels = vec![None; reader.num_facets()];
+        let mut terms = reader.facet_dict().stream()?;
+        while terms.advance() {
+            let ord = terms.term_ord() as usize;
+            let Ok(facet) = Facet::from_encoded(terms.key().to_vec()) else {
+                continue;
+            };
+            let path = facet.to_path();
+            if let ([root, value], Some(slot)) = (path.as_slice(), labels.get_mut(ord)) {
+                if let Some(dim) = Dim::ALL.into_iter().find(|d| d.name() == *root) {
+                    *slot = Some((dim, value.to_string()));
+                }
+            }
+        }
+        let labels = Arc::new(labels);
+        self.lock().insert(segment, Arc::clone(&labels));
+        Ok(labels)
+    }
+}
+
+/// Counts per value of each wanted dimension.
+#[derive(Clone, Debug, Default)]
+pub struct Tally([HashMap<String, u64>; 4]);
+
+fn slot(dim: Dim) -> usize {
+    match dim {
+        Dim::Country => 0,
+        Dim::Ministry => 1,
+        Dim::Year => 2,
+        Dim::Topic => 3,
+    }
+}
+
+/// Counts the facet values of the given dimensions among the matching documents.
+pub struct DimCounter {
+    field: String,
+    wanted: [bool; 4],
+    labels: LabelCache,
+}
+
+/// A collector of the given dimensions, with the engine's label cache.
+pub fn collector(field_name: &str, dims: &[Dim], labels: &LabelCache) -> DimCounter {
+    let mut wanted = [false; 4];
+    for d in dims {
+        wanted[slot(*d)] = true;
+    }
+    DimCounter {
+        field: field_name.to_string(),
+        wanted,
+        labels: labels.clone(),
+    }
+}
+
+/// [`DimCounter`] on one segment: a count per facet ordinal.
+pub struct DimSegmentCounter {
+    reader: FacetReader,
+    labels: Arc<Labels>,
+    wanted: [bool; 4],
+    counts: Vec<u32>,
+}
+
+impl Collector for DimCounter {
+    type Fruit = Tally;
+    type Child = DimSegmentCounter;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<DimSegmentCounter> {
+        let reader = segment.facet_reader(&self.field)?;
+        let labels = self.labels.labels(segment.segment_id(), &reader)?;
+        Ok(DimSegmentCounter {
+            counts: vec![0; labels.len()],
+            reader,
+            labels,
+            wanted: self.wanted,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
+        let mut out = Tally::default();
+        for fruit in fruits {
+            for (into, from) in out.0.iter_mut().zip(fruit.0) {
+                for (value, n) in from {
+                    *into.entry(value).or_default() += n;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for DimSegmentCounter {
+    type Fruit = Tally;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        // A document's ordinals are sorted; a value given twice counts once.
+        let mut previous = u64::MAX;
+        for ord in self.reader.facet_ords(doc) {
+            if ord != previous {
+                if let Some(c) = self.counts.get_mut(ord as usize) {
+                    *c += 1;
+                }
+                previous = ord;
+            }
+        }
+    }
+
+    fn harvest(self) -> Tally {
+        let mut out = Tally::default();
+        for (ord, &n) in self.counts.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            if let Some(Some((dim, value))) = self.labels.get(ord) {
+                if self.wanted[slot(*dim)] {
+                    *out.0[slot(*dim)].entry(value.clone()).or_default() += u64::from(n);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Reads one dimension's values out of collected counts: most frequent first (years: oldest first),
 /// at most `limit` (years: all).
-pub fn values(counts: &FacetCounts, dim: Dim, limit: usize) -> Vec<FacetValue> {
-    let root = Facet::from_path([dim.name()]);
-    let mut out: Vec<FacetValue> = counts
-        .get(root)
-        .map(|(facet, count)| FacetValue {
-            value: facet
-                .to_path()
-                .last()
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
+pub fn values(counts: &Tally, dim: Dim, limit: usize) -> Vec<FacetValue> {
+    let mut out: Vec<FacetValue> = counts.0[slot(dim)]
+        .iter()
+        .map(|(value, &count)| FacetValue {
+            value: value.clone(),
             count,
         })
         .collect();
@@ -74,4 +224,92 @@ pub fn values(counts: &FacetCounts, dim: Dim, limit: usize) -> Vec<FacetValue> {
         out.truncate(limit);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::FacetCollector;
+    use tantivy::query::{AllQuery, TermQuery};
+    use tantivy::schema::{FacetOptions, IndexRecordOption, Schema, TEXT};
+    use tantivy::{doc, Index, Term};
+
+    /// Counts what tantivy's own facet collector counts, over several segments, deletes included,
+    /// and keeps each dimension to itself.
+    #[test]
+    fn counts_as_tantivys_facet_collector() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let facets = b.add_facet_field("facets", FacetOptions::default());
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let docs: [(&str, &[&str]); 5] = [
+            (
+                "hợp tác",
+                &["/country/Hàn Quốc", "/country/Nhật Bản", "/year/2010"],
+            ),
+            (
+                "hợp tác xã",
+                &["/country/Hàn Quốc", "/ministry/Bộ Tài chính"],
+            ),
+            (
+                "hợp tác",
+                &["/country/Lào", "/year/2010", "/topic/giáo dục"],
+            ),
+            ("thời tiết", &["/country/Hàn Quốc"]),
+            ("hợp tác", &["/year/2011"]),
+        ];
+        for (i, (text, fs)) in docs.iter().enumerate() {
+            let mut d = doc!(body => *text);
+            for f in *fs {
+                d.add_facet(facets, Facet::from(*f));
+            }
+            w.add_document(d).unwrap();
+            if i == 2 {
+                w.commit().unwrap();
+            }
+        }
+        w.delete_term(Term::from_field_text(body, "xã"));
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() >= 2);
+        let cache = LabelCache::default();
+        let q = TermQuery::new(Term::from_field_text(body, "hợp"), IndexRecordOption::Basic);
+        for query in [&q as &dyn tantivy::query::Query, &AllQuery] {
+            let ours = searcher
+                .search(query, &collector("facets", &Dim::ALL, &cache))
+                .unwrap();
+            let mut theirs = FacetCollector::for_field("facets");
+            for d in Dim::ALL {
+                theirs.add_facet(Facet::from_path([d.name()]));
+            }
+            let theirs = searcher.search(query, &theirs).unwrap();
+            for d in Dim::ALL {
+                let mut expected: Vec<FacetValue> = theirs
+                    .get(Facet::from_path([d.name()]))
+                    .map(|(f, count)| FacetValue {
+                        value: f.to_path().last().unwrap().to_string(),
+                        count,
+                    })
+                    .collect();
+                expected.sort_by(|a, b| a.value.cmp(&b.value));
+                let mut got = values(&ours, d, 100);
+                got.sort_by(|a, b| a.value.cmp(&b.value));
+                assert_eq!(got, expected, "{d:?}");
+            }
+        }
+        let korea = values(
+            &searcher
+                .search(&q, &collector("facets", &[Dim::Country], &cache))
+                .unwrap(),
+            Dim::Country,
+            10,
+        );
+        assert_eq!(korea[0].value, "Hàn Quốc");
+        assert_eq!(korea[0].count, 1, "the deleted document is not counted");
+        let only_country = searcher
+            .search(&q, &collector("facets", &[Dim::Country], &cache))
+            .unwrap();
+        assert!(values(&only_country, Dim::Year, 10).is_empty());
+    }
 }

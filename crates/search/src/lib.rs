@@ -1,6 +1,7 @@
 //! Index in, answers out: query understanding, ranking, facet counts, snippets and documents over a
 //! hoptac index. The CLI and the HTTP server both call [`Engine`]; neither builds queries itself.
 
+pub mod coord;
 pub mod coverage;
 pub mod eval;
 pub mod facets;
@@ -127,6 +128,7 @@ pub struct Engine {
     ranker: Ranker,
     path: PathBuf,
     version: Option<IndexVersion>,
+    labels: facets::LabelCache,
 }
 
 impl Engine {
@@ -161,6 +163,7 @@ impl Engine {
             fields,
             path: path.to_path_buf(),
             version,
+            labels: facets::LabelCache::default(),
         })
     }
 
@@ -223,13 +226,14 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
+        self.labels.retain(&searcher);
         let plan = self.context.parse(&req.query);
         tracing::debug!(?plan, "query plan");
         let filters = self.resolve(&req.filters);
         let query = self.ranker.build(&plan, &filters, None);
         let limit = req.limit.max(1);
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
-        let facet_collector = facets::collector("facets", &unfiltered);
+        let facet_collector = facets::collector("facets", &unfiltered, &self.labels);
         let mut facet_counts = FacetCountsByDim::default();
         let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if plan.is_empty() {
             // Filters only: newest first.
@@ -255,7 +259,7 @@ impl Engine {
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
             let q = self.ranker.matcher(&plan, &filters, Some(d));
-            let counts = searcher.search(&q, &facets::collector("facets", &[d]))?;
+            let counts = searcher.search(&q, &facets::collector("facets", &[d], &self.labels))?;
             *facet_counts.get_mut(d) = facets::values(&counts, d, req.facet_limit);
         }
         let highlighter = Highlighter::new(plan.highlight_sequences());
@@ -354,7 +358,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let counts = searcher.search(
             &tantivy::query::AllQuery,
-            &facets::collector("facets", &Dim::ALL),
+            &facets::collector("facets", &Dim::ALL, &self.labels),
         )?;
         let mut out = FacetCountsByDim::default();
         for d in Dim::ALL {

@@ -24,6 +24,8 @@ use tantivy::Term;
 
 use hoptac_indexer::schema::Fields;
 
+use crate::coord::CoordinatedQuery;
+
 use crate::query::{Concept, Plan, QTerm};
 
 /// Weights of the evidence; rules, not per-query constants.
@@ -365,34 +367,26 @@ impl Ranker {
     pub fn build(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
         let f = &self.fields;
         let concepts: Vec<&Concept> = plan.concepts().collect();
-        let mut evidence: Vec<Box<dyn Query>> = concepts.iter().map(|c| self.concept(c)).collect();
+        // Coordination: documents matching all concepts (or all but one of four or more) gain a
+        // share of their score again — matching more of the query wins, without demanding all of it.
+        let n = concepts.len();
+        let tiers: Vec<(usize, f32)> = [
+            (n, self.weights.all_concepts),
+            (n.saturating_sub(1), self.weights.all_concepts / 2.0),
+        ]
+        .into_iter()
+        .filter(|&(need, _)| n > 1 && need >= 2 && (need == n || n >= 4))
+        .collect();
+        let mut evidence: Vec<Box<dyn Query>> = vec![Box::new(CoordinatedQuery::new(
+            concepts.iter().map(|c| self.concept(c)).collect(),
+            tiers,
+        ))];
         // Bigrams across concept boundaries: proximity of consecutive concepts.
         for run in &plan.runs {
             for pair in run.windows(2) {
                 if let (Some(a), Some(b)) = (pair[0].terms.last(), pair[1].terms.first()) {
                     evidence.push(boost(self.bigram(a, b), 0.5));
                 }
-            }
-        }
-        // Coordination: documents matching all concepts (or all but one of four or more) gain a
-        // share of their score again — matching more of the query wins, without demanding all of it.
-        let n = concepts.len();
-        if n > 1 {
-            for (need, weight) in [
-                (n, self.weights.all_concepts),
-                (n - 1, self.weights.all_concepts / 2.0),
-            ] {
-                if need < 2 || (need < n && n < 4) {
-                    continue;
-                }
-                let q = BooleanQuery::with_minimum_required_clauses(
-                    concepts
-                        .iter()
-                        .map(|c| (Occur::Should, self.concept(c)))
-                        .collect(),
-                    need,
-                );
-                evidence.push(boost(Box::new(q), weight));
             }
         }
         // The whole run as typed, as a phrase: the strongest evidence that the document says it.
