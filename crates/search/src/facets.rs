@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
@@ -49,36 +48,20 @@ impl FacetCountsByDim {
     }
 }
 
-/// The facet values of one segment by term ordinal: `(dimension, value)` for `/dim/value`, `None`
-/// for anything else (the `/dim` roots).
-type Labels = Vec<Option<(Dim, String)>>;
+/// The facets of one segment, read once: each document's facet ordinals (sorted, distinct) and
+/// each ordinal's `(dimension, value)` (`None` for the `/dim` roots). Counting then reads two flat
+/// arrays per document instead of tantivy's multi-valued column and its dictionary.
+struct SegmentFacets {
+    /// `ords[starts[d]..starts[d + 1]]` are document `d`'s ordinals.
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    labels: Vec<Option<(Dim, String)>>,
+}
 
-/// Facet labels per segment, kept across searches. A segment never changes, so its labels are
-/// read once; tantivy's own `FacetCollector` streams the facet dictionary and looks up each counted
-/// ordinal's term on every search, which was a tenth of an average query's time.
-#[derive(Clone, Default)]
-pub struct LabelCache(Arc<Mutex<HashMap<SegmentId, Arc<Labels>>>>);
-
-impl LabelCache {
-    /// Forgets the segments a searcher no longer has (merged away, deleted).
-    pub fn retain(&self, searcher: &Searcher) {
-        let live: Vec<SegmentId> = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| s.segment_id())
-            .collect();
-        self.lock().retain(|id, _| live.contains(id));
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<Labels>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn labels(&self, segment: SegmentId, reader: &FacetReader) -> tantivy::Result<Arc<Labels>> {
-        if let Some(l) = self.lock().get(&segment) {
-            return Ok(Arc::clone(l));
-        }
-        let mut labels: Labels = vec![None; reader.num_facets()];
+impl SegmentFacets {
+    fn read(segment: &SegmentReader, field: &str) -> tantivy::Result<SegmentFacets> {
+        let reader = segment.facet_reader(field)?;
+        let mut labels = vec![None; reader.num_facets()];
         let mut terms = reader.facet_dict().stream()?;
         while terms.advance() {
             let ord = terms.term_ord() as usize;
@@ -92,9 +75,57 @@ impl LabelCache {
                 }
             }
         }
-        let labels = Arc::new(labels);
-        self.lock().insert(segment, Arc::clone(&labels));
-        Ok(labels)
+        let max_doc = segment.max_doc();
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::new();
+        for doc in 0..max_doc {
+            starts.push(ords.len() as u32);
+            let from = ords.len();
+            for ord in reader.facet_ords(doc) {
+                if ords.len() == from || ords.last() != Some(&(ord as u32)) {
+                    ords.push(ord as u32);
+                }
+            }
+        }
+        starts.push(ords.len() as u32);
+        Ok(SegmentFacets {
+            starts,
+            ords,
+            labels,
+        })
+    }
+}
+
+/// Facets per segment, kept across searches: a segment never changes, so it is read once.
+/// tantivy's own `FacetCollector` streams the facet dictionary, reads the multi-valued column and
+/// looks up each counted ordinal's term on every search — a tenth of an average query's time.
+#[derive(Clone, Default)]
+pub struct LabelCache(Arc<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>>);
+
+impl LabelCache {
+    /// Forgets the segments a searcher no longer has (merged away, deleted).
+    pub fn retain(&self, searcher: &Searcher) {
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.lock().retain(|id, _| live.contains(id));
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<SegmentFacets>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn facets(&self, segment: &SegmentReader, field: &str) -> tantivy::Result<Arc<SegmentFacets>> {
+        if let Some(f) = self.lock().get(&segment.segment_id()) {
+            return Ok(Arc::clone(f));
+        }
+        // Read outside the lock: a large segment takes a moment, and other searches go on.
+        let facets = Arc::new(SegmentFacets::read(segment, field)?);
+        self.lock()
+            .insert(segment.segment_id(), Arc::clone(&facets));
+        Ok(facets)
     }
 }
 
@@ -133,8 +164,7 @@ pub fn collector(field_name: &str, dims: &[Dim], labels: &LabelCache) -> DimCoun
 
 /// [`DimCounter`] on one segment: a count per facet ordinal.
 pub struct DimSegmentCounter {
-    reader: FacetReader,
-    labels: Arc<Labels>,
+    facets: Arc<SegmentFacets>,
     wanted: [bool; 4],
     counts: Vec<u32>,
 }
@@ -148,12 +178,10 @@ impl Collector for DimCounter {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<DimSegmentCounter> {
-        let reader = segment.facet_reader(&self.field)?;
-        let labels = self.labels.labels(segment.segment_id(), &reader)?;
+        let facets = self.labels.facets(segment, &self.field)?;
         Ok(DimSegmentCounter {
-            counts: vec![0; labels.len()],
-            reader,
-            labels,
+            counts: vec![0; facets.labels.len()],
+            facets,
             wanted: self.wanted,
         })
     }
@@ -179,14 +207,14 @@ impl SegmentCollector for DimSegmentCounter {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        // A document's ordinals are sorted; a value given twice counts once.
-        let mut previous = u64::MAX;
-        for ord in self.reader.facet_ords(doc) {
-            if ord != previous {
-                if let Some(c) = self.counts.get_mut(ord as usize) {
-                    *c += 1;
-                }
-                previous = ord;
+        let f = &*self.facets;
+        let (Some(&from), Some(&to)) = (f.starts.get(doc as usize), f.starts.get(doc as usize + 1))
+        else {
+            return;
+        };
+        for &ord in &f.ords[from as usize..to as usize] {
+            if let Some(c) = self.counts.get_mut(ord as usize) {
+                *c += 1;
             }
         }
     }
@@ -197,7 +225,7 @@ impl SegmentCollector for DimSegmentCounter {
             if n == 0 {
                 continue;
             }
-            if let Some(Some((dim, value))) = self.labels.get(ord) {
+            if let Some(Some((dim, value))) = self.facets.labels.get(ord) {
                 if self.wanted[slot(*dim)] {
                     *out.0[slot(*dim)].entry(value.clone()).or_default() += u64::from(n);
                 }

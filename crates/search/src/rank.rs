@@ -252,15 +252,42 @@ fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-/// A folded phrase (one syllable → a term query) in a field with positions.
-fn phrase(field: Field, folded: &[String]) -> Box<dyn Query> {
+/// A folded phrase (one syllable → a term query) in a field with positions, `bigrams` being the
+/// same text's bigram field.
+///
+/// A phrase can only occur where each of its adjacent pairs does, and a pair's postings are far
+/// shorter than its syllables' (`nam hàn` against `nam` and `hàn`, both in most documents). So the
+/// phrase is intersected with its bigram terms, scored zero: the intersection is led by the rarest
+/// pair and positions are read only for the documents that have every pair, where the phrase on
+/// its own intersected its syllables and read positions across most of the index. A pair never
+/// spans punctuation, so neither does a phrase.
+fn phrase(field: Field, bigrams: Field, folded: &[String]) -> Box<dyn Query> {
     match folded {
         [one] => term(field, one),
-        many => Box::new(PhraseQuery::new(
-            many.iter()
-                .map(|s| Term::from_field_text(field, s))
-                .collect(),
-        )),
+        many => {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = many
+                .windows(2)
+                .map(|pair| {
+                    let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(bigrams, &format!("{} {}", pair[0], pair[1])),
+                            IndexRecordOption::Basic,
+                        )),
+                        0.0,
+                    ));
+                    (Occur::Must, q)
+                })
+                .collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(PhraseQuery::new(
+                    many.iter()
+                        .map(|s| Term::from_field_text(field, s))
+                        .collect(),
+                )),
+            ));
+            Box::new(BooleanQuery::new(clauses))
+        }
     }
 }
 
@@ -316,8 +343,8 @@ impl Ranker {
         if c.terms.len() > 2 {
             let folded: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
             typed.push(should(vec![
-                phrase(f.body_f, &folded),
-                boost(phrase(f.title_f, &folded), w.title),
+                phrase(f.body_f, f.body_bi, &folded),
+                boost(phrase(f.title_f, f.title_bi, &folded), w.title),
             ]));
         }
         // The concept as typed and each alternative are ways of saying one thing: a document scores
@@ -340,8 +367,8 @@ impl Ranker {
             let weight = w.alternative * typed_len / a.folded.len().max(1) as f32;
             ways.push(boost(
                 should(vec![
-                    phrase(f.body_f, &a.folded),
-                    boost(phrase(f.title_f, &a.folded), w.title),
+                    phrase(f.body_f, f.body_bi, &a.folded),
+                    boost(phrase(f.title_f, f.title_bi, &a.folded), w.title),
                 ]),
                 weight,
             ));
@@ -377,10 +404,13 @@ impl Ranker {
         .into_iter()
         .filter(|&(need, _)| n > 1 && need >= 2 && (need == n || n >= 4))
         .collect();
-        let mut evidence: Vec<Box<dyn Query>> = vec![Box::new(CoordinatedQuery::new(
-            concepts.iter().map(|c| self.concept(c)).collect(),
-            tiers,
-        ))];
+        let mut evidence: Vec<Box<dyn Query>> = Vec::new();
+        if n > 0 {
+            evidence.push(Box::new(CoordinatedQuery::new(
+                concepts.iter().map(|c| self.concept(c)).collect(),
+                tiers,
+            )));
+        }
         // Bigrams across concept boundaries: proximity of consecutive concepts.
         for run in &plan.runs {
             for pair in run.windows(2) {
@@ -398,8 +428,8 @@ impl Ranker {
             if folded.len() > 2 && run.len() > 1 {
                 evidence.push(boost(
                     should(vec![
-                        phrase(f.body_f, &folded),
-                        boost(phrase(f.title_f, &folded), self.weights.title),
+                        phrase(f.body_f, f.body_bi, &folded),
+                        boost(phrase(f.title_f, f.title_bi, &folded), self.weights.title),
                     ]),
                     self.weights.phrase,
                 ));
@@ -421,8 +451,8 @@ impl Ranker {
             out.push(term(f.title_bi, &key));
         };
         let phrase_terms = |folded: Vec<String>, out: &mut Vec<Box<dyn Query>>| {
-            out.push(phrase(f.body_f, &folded));
-            out.push(phrase(f.title_f, &folded));
+            out.push(phrase(f.body_f, f.body_bi, &folded));
+            out.push(phrase(f.title_f, f.title_bi, &folded));
         };
         for c in plan.concepts() {
             let mut content = false;
@@ -492,8 +522,8 @@ impl Ranker {
             clauses.push((
                 Occur::Must,
                 should(vec![
-                    phrase(f.body_f, &folded),
-                    boost(phrase(f.title_f, &folded), self.weights.title),
+                    phrase(f.body_f, f.body_bi, &folded),
+                    boost(phrase(f.title_f, f.title_bi, &folded), self.weights.title),
                 ]),
             ));
             for t in p.iter().filter(|t| t.diacritics) {
@@ -513,7 +543,10 @@ impl Ranker {
             let folded: Vec<String> = e.iter().map(|t| t.folded.clone()).collect();
             clauses.push((
                 Occur::MustNot,
-                should(vec![phrase(f.body_f, &folded), phrase(f.title_f, &folded)]),
+                should(vec![
+                    phrase(f.body_f, f.body_bi, &folded),
+                    phrase(f.title_f, f.title_bi, &folded),
+                ]),
             ));
         }
         for q in filters.clauses(f, except) {

@@ -6,7 +6,6 @@
 //! its folded form occurs. A stop word is marked only inside a marked run. The passage is the window of
 //! about `max_chars` characters with the most distinct matched words, cut at word boundaries.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use hoptac_analyzer::fold::fold_into;
@@ -156,6 +155,20 @@ impl Highlighter {
                 .nth(max_chars)
                 .map_or(text.len(), |(i, _)| start + i)
         };
+        // Each highlight's word, folded, as a small number: a window's distinct words are counted
+        // without folding or allocating again per candidate window.
+        let mut words: Vec<String> = Vec::new();
+        let keys: Vec<usize> = ranges
+            .iter()
+            .map(|h| {
+                let w = hoptac_analyzer::fold(&hoptac_analyzer::normalize(&text[h.clone()]));
+                words.iter().position(|x| *x == w).unwrap_or_else(|| {
+                    words.push(w);
+                    words.len() - 1
+                })
+            })
+            .collect();
+        let mut seen = vec![false; words.len()];
         let mut best = (0usize, 0usize); // (score, start)
         for r in &ranges {
             // Start a little before the match, at a sentence or word start.
@@ -170,16 +183,18 @@ impl Highlighter {
                 .map(|i| back + i + 1)
                 .unwrap_or_else(|| text[back..r.start].find(' ').map_or(back, |i| back + i + 1));
             let end = max_bytes_for(start);
-            let distinct: HashSet<String> = ranges
-                .iter()
-                .filter(|h| h.start >= start && h.end <= end)
-                .map(|h| hoptac_analyzer::fold(&hoptac_analyzer::normalize(&text[h.clone()])))
-                .collect();
-            let score = distinct.len() * 100
-                + ranges
-                    .iter()
-                    .filter(|h| h.start >= start && h.end <= end)
-                    .count();
+            seen.iter_mut().for_each(|s| *s = false);
+            let (mut distinct, mut count) = (0, 0);
+            for (h, &k) in ranges.iter().zip(&keys) {
+                if h.start >= start && h.end <= end {
+                    count += 1;
+                    if !seen[k] {
+                        seen[k] = true;
+                        distinct += 1;
+                    }
+                }
+            }
+            let score = distinct * 100 + count;
             if score > best.0 {
                 best = (score, start);
             }

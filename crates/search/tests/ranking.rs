@@ -69,3 +69,24 @@ fn an_acronym_weighs_what_its_expansion_weighs() {
         "ttxvn.txt"
     );
 }
+
+#[test]
+fn a_quoted_phrase_does_not_span_punctuation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let across = format!(
+        "Doanh nghiệp Việt Nam\n\nHàng hóa xuất khẩu của Việt Nam. Hàn Quốc là thị trường lớn. {NEWS}"
+    );
+    let phrase = format!(
+        "Quan hệ với Nam Hàn\n\nThời kỳ đó, quan hệ với Nam Hàn được thúc đẩy mạnh mẽ. {NEWS}"
+    );
+    let e = engine(
+        tmp.path(),
+        &[("across.txt", &across), ("phrase.txt", &phrase)],
+    );
+    assert_eq!(e.top_ids("\"Nam Hàn\"", 10).unwrap(), vec!["phrase.txt"]);
+    assert_eq!(
+        e.top_ids("\"Việt Nam Hàn Quốc\"", 10).unwrap(),
+        Vec::<String>::new(),
+        "`Việt Nam. Hàn Quốc` is two sentences, not the phrase"
+    );
+}
