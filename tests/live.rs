@@ -423,3 +423,47 @@ fn an_incompatible_index_is_rebuilt_in_the_background_while_serving() {
     });
     assert_eq!(server.all_ids("dunnartix"), ["incoming/moi.json"]);
 }
+
+#[test]
+fn repeated_searches_are_answered_from_the_cache_until_the_index_changes() {
+    let server = start(corpus_copy(), &["--no-watch"]);
+    let q = [("q", "hợp tác Hàn Quốc")];
+    let total = |r: &support::Reply| r.json()["total"].as_u64().unwrap();
+    let first = server.get_with("/api/search", &q);
+    assert_eq!((first.status, first.cache.as_str()), (200, "miss"));
+    let again = server.get_with("/api/search", &q);
+    assert_eq!(again.cache, "hit");
+    assert_eq!(again.json()["hits"], first.json()["hits"]);
+    // Another page or filter is another answer.
+    let page2 = server.get_with("/api/search", &[q[0], ("page", "2"), ("per_page", "2")]);
+    assert_eq!(page2.cache, "miss");
+
+    // A posted document changes the index: the next answer is searched again and counts it.
+    let r = server.post_json(
+        &serde_json::json!({
+            "id": "cache-1",
+            "title": "Việt Nam – Hàn Quốc hợp tác về dugongvar",
+            "body": "Hai bên hợp tác về dugongvar.",
+        }),
+        None,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let after = server.get_with("/api/search", &q);
+    assert_eq!(after.cache, "miss");
+    assert_eq!(total(&after), total(&first) + 1);
+    assert_eq!(server.get_with("/api/search", &q).cache, "hit");
+
+    // Deleted: gone from the next answer at once.
+    let d = server.delete("incoming/cache-1.json", None);
+    assert!(d.status < 300, "{}", d.body);
+    let deleted = server.get_with("/api/search", &q);
+    assert_eq!(deleted.cache, "miss");
+    assert_eq!(total(&deleted), total(&first));
+    drop(server);
+
+    // `--cache-entries 0`: every request is searched.
+    let server = start(corpus_copy(), &["--no-watch", "--cache-entries", "0"]);
+    for _ in 0..2 {
+        assert_eq!(server.get_with("/api/search", &q).cache, "miss");
+    }
+}

@@ -90,6 +90,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub csp: String,
+    /// `x-hoptac-cache`: `hit` when a search was answered from the cache of repeated searches.
+    pub cache: String,
     pub body: String,
 }
 
@@ -105,10 +107,12 @@ pub fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Repl
     };
     let content_type = header("content-type");
     let csp = header("content-security-policy");
+    let cache = header("x-hoptac-cache");
     Reply {
         status: res.status().as_u16(),
         content_type,
         csp,
+        cache,
         body: res.body_mut().read_to_string().unwrap_or_default(),
     }
 }

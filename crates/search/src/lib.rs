@@ -129,7 +129,12 @@ pub struct Engine {
     path: PathBuf,
     version: Option<IndexVersion>,
     labels: facets::LabelCache,
+    /// Tells this engine from another opened on the same folder (a rebuilt index).
+    instance: u64,
 }
+
+/// Numbers engines as they are opened.
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Engine {
     /// Opens the index at `path` with the configuration it was built with.
@@ -164,12 +169,22 @@ impl Engine {
             path: path.to_path_buf(),
             version,
             labels: facets::LabelCache::default(),
+            instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
     /// Sees the latest commit now (instead of shortly after it).
     pub fn reload(&self) -> Result<(), SearchError> {
         Ok(self.reader.reload()?)
+    }
+
+    /// Which searcher answers now: this engine and its reader's generation, which moves on with
+    /// every reload. Answers kept under a stamp are valid while it is current.
+    pub fn stamp(&self) -> (u64, u64) {
+        (
+            self.instance,
+            self.reader.searcher().generation().generation_id(),
+        )
     }
 
     /// The index folder.

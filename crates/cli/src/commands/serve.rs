@@ -53,6 +53,10 @@ pub struct Args {
     /// Seconds a client has to send a request's headers, and the server to answer it.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+    /// Search answers kept for repeated searches until the index changes (least recently used out
+    /// first; about 10 KB each); 0 turns the cache off.
+    #[arg(long, default_value_t = 1024)]
+    pub cache_entries: usize,
 }
 
 fn summary_line(cli: &Cli, summary: &hoptac_indexer::Summary) -> String {
@@ -201,6 +205,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         header_timeout: timeout,
         request_timeout: timeout,
         admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
+        cache_entries: args.cache_entries,
         ..ServerConfig::default()
     };
     // Refuse an exposed address before spending time on indexing.

@@ -20,6 +20,7 @@
 //! header blocks are bounded (413, 431); connections are capped; every page carries a strict
 //! Content-Security-Policy on top of escaping everything a document says.
 
+pub mod cache;
 pub mod error;
 pub mod page;
 pub mod params;
@@ -63,6 +64,8 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Token that guards the write endpoints (POST/DELETE); required to listen beyond loopback.
     pub admin_token: Option<String>,
+    /// Search answers kept for repeated searches until the index changes (0: none).
+    pub cache_entries: usize,
 }
 
 impl Default for ServerConfig {
@@ -74,6 +77,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(10),
             max_connections: 256,
             admin_token: None,
+            cache_entries: 1024,
         }
     }
 }
@@ -252,7 +256,11 @@ async fn security_headers(req: Request, next: Next) -> Response {
 
 /// The application: every route, the limits and the headers.
 pub fn router(mut state: AppState, config: &ServerConfig) -> Router {
-    state.configure(config.admin_token.as_deref(), config.max_body_bytes);
+    state.configure(
+        config.admin_token.as_deref(),
+        config.max_body_bytes,
+        config.cache_entries,
+    );
     let api = Router::new()
         .route("/api/search", get(routes::search::search))
         .route("/api/facets", get(routes::facets::facets))

@@ -127,10 +127,7 @@ pub async fn home(
         .map_err(AppError::html)?;
     let params = canonical(&state, params);
     let request = params.request();
-    let res = state
-        .blocking(move |e| e.search(&request))
-        .await
-        .map_err(AppError::html)?;
+    let (res, _) = state.search(request).await.map_err(AppError::html)?;
     let view = SearchView::build(&params, &res);
     render("search.html", view)
         .map(Html)

@@ -15,9 +15,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use hoptac_indexer::write::saved_config;
 use hoptac_indexer::{Config, IndexerError, LiveIndex};
 
+use super::cache::ResponseCache;
 use super::error::AppError;
 use crate::suggest::Suggester;
-use crate::{Engine, SearchError};
+use crate::{Engine, SearchError, SearchRequest, SearchResponse};
 
 /// Values per facet dimension used to weigh suggestions (all of them, in practice).
 const SUGGEST_FACET_LIMIT: usize = 100_000;
@@ -111,6 +112,8 @@ pub struct AppState {
     /// makes each fifty times slower and starves the index writer, while queueing them keeps the
     /// same throughput and lets a write through in its turn.
     engine_slots: Arc<tokio::sync::Semaphore>,
+    /// Answers of repeated searches, until the index changes.
+    cache: Arc<ResponseCache>,
 }
 
 fn build_suggester(engine: &Engine) -> Result<Suggester, SearchError> {
@@ -141,6 +144,7 @@ impl AppState {
             engine_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+            cache: Arc::new(ResponseCache::new(0)),
         };
         // Rebuilds the suggestions after commits; requests that pile up during a rebuild are
         // served by one more rebuild.
@@ -168,9 +172,15 @@ impl AppState {
     }
 
     /// Sets the limits the handlers check themselves (the router does this).
-    pub(crate) fn configure(&mut self, admin_token: Option<&str>, max_body_bytes: usize) {
+    pub(crate) fn configure(
+        &mut self,
+        admin_token: Option<&str>,
+        max_body_bytes: usize,
+        cache_entries: usize,
+    ) {
         self.admin_token = admin_token.map(Arc::from);
         self.max_body_bytes = max_body_bytes;
+        self.cache = Arc::new(ResponseCache::new(cache_entries));
     }
 
     /// The token that guards the write endpoints, if any.
@@ -196,6 +206,7 @@ impl AppState {
     /// Swaps in another engine (a rebuilt index); searches under way finish on the old one.
     pub fn swap_engine(&self, engine: Engine) {
         *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
+        self.cache.clear();
         let _ = self.refresh.send(());
     }
 
@@ -288,6 +299,25 @@ impl AppState {
                 ),
             }),
         }
+    }
+
+    /// Answers a search, from the cache when the same request was answered by the searcher the
+    /// engine answers from now (`true` then); otherwise in its turn on a core, keeping the answer.
+    pub async fn search(
+        &self,
+        request: SearchRequest,
+    ) -> Result<(Arc<SearchResponse>, bool), AppError> {
+        let stamp = self.engine().stamp();
+        if let Some(answer) = self.cache.get(stamp, &request) {
+            return Ok((answer, true));
+        }
+        let cache = Arc::clone(&self.cache);
+        self.blocking(move |e| {
+            let answer = Arc::new(e.search(&request)?);
+            cache.put(stamp, &request, Arc::clone(&answer));
+            Ok((answer, false))
+        })
+        .await
     }
 
     /// Runs engine work on the blocking pool: a search is CPU and mmap I/O, and must not stall the
