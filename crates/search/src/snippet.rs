@@ -77,6 +77,18 @@ fn matches(t: &QTerm, exact: &str, folded: &str) -> bool {
     }
 }
 
+/// The first letter of a token as its folded view begins: lower case, diacritics removed.
+fn first_folded(token: &str, scratch: &mut String) -> Option<char> {
+    let c = token.chars().next()?;
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    if lower.is_ascii() {
+        return Some(lower);
+    }
+    scratch.clear();
+    fold_into(lower.encode_utf8(&mut [0; 4]), scratch);
+    scratch.chars().next()
+}
+
 impl Highlighter {
     /// From the query's sequences (see `Plan::highlight_sequences`), longest first.
     pub fn new(sequences: Vec<Vec<QTerm>>) -> Self {
@@ -98,13 +110,27 @@ impl Highlighter {
             .collect();
         // Both views of every token, written one after another into two buffers (a snippet is
         // computed for every hit, so no allocation per token).
+        // A token whose first letter, folded, starts no query word cannot match one: its views
+        // are left empty, and most of a long text is skipped without being normalised.
+        let mut firsts: Vec<char> = self
+            .sequences
+            .iter()
+            .flatten()
+            .filter_map(|t| t.folded.chars().next())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut scratch = String::new();
         let mut exact = String::with_capacity(text.len() + 16);
         let mut folded = String::with_capacity(text.len());
         let mut bounds = Vec::with_capacity(toks.len());
         for s in &toks {
             let (e, f) = (exact.len(), folded.len());
-            normalize_into(&text[s.from..s.to], &mut exact);
-            fold_into(&exact[e..], &mut folded);
+            let token = &text[s.from..s.to];
+            if first_folded(token, &mut scratch).is_some_and(|c| firsts.binary_search(&c).is_ok()) {
+                normalize_into(token, &mut exact);
+                fold_into(&exact[e..], &mut folded);
+            }
             bounds.push((e..exact.len(), f..folded.len()));
         }
         let forms = |k: usize| (&exact[bounds[k].0.clone()], &folded[bounds[k].1.clone()]);
@@ -237,6 +263,29 @@ mod tests {
                 .parse(q)
                 .highlight_sequences(),
         )
+    }
+
+    #[test]
+    fn the_first_letter_test_agrees_with_the_folded_view() {
+        let mut scratch = String::new();
+        for word in [
+            "Đà",
+            "đường",
+            "Ấn",
+            "Ứng",
+            "A\u{301}",
+            "ích",
+            "İstanbul",
+            "2024",
+            "ＡＳＥＡＮ",
+        ] {
+            let folded = hoptac_analyzer::fold(&hoptac_analyzer::normalize(word));
+            assert_eq!(
+                first_folded(word, &mut scratch),
+                folded.chars().next(),
+                "{word}"
+            );
+        }
     }
 
     #[test]
