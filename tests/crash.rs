@@ -187,7 +187,17 @@ fn searches_keep_answering_during_a_full_reindex() {
 
     let mut serve = hoptac(&index);
     serve
-        .args(["serve", "--no-watch", "--addr", "127.0.0.1:0", "--corpus"])
+        // Without the cache of repeated searches: every search must reach the engine while the
+        // index is rebuilt, not be answered from memory.
+        .args([
+            "serve",
+            "--no-watch",
+            "--cache-entries",
+            "0",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .arg("--corpus")
         .arg(&corpus);
     let server = Server::launch(tmp, serve);
     let url = server.url("");

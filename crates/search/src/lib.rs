@@ -48,8 +48,9 @@ pub enum SearchError {
     NotFound(String),
 }
 
-/// A search: free text and/or filters, and the page wanted.
-#[derive(Clone, Debug, Default)]
+/// A search: free text and/or filters, and the page wanted (equal requests get equal answers from
+/// one searcher: the server's cache is keyed by it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// What the user typed (may be empty: filters only).
     pub query: String,

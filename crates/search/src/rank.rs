@@ -111,7 +111,7 @@ impl Default for Weights {
 }
 
 /// Filters, already resolved to canonical facet values.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     /// Any of these countries.
     pub country: Vec<String>,

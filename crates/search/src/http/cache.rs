@@ -12,56 +12,14 @@ use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
 
-use crate::{Filters, SearchRequest, SearchResponse};
+use crate::{SearchRequest, SearchResponse};
 
 /// Which searcher produced an answer: (engine instance, reader generation).
 pub type Stamp = (u64, u64);
 
-/// Everything of a request that shapes its answer.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Key {
-    query: String,
-    country: Vec<String>,
-    ministry: Vec<String>,
-    topic: Vec<String>,
-    year: Vec<u64>,
-    year_from: Option<u64>,
-    year_to: Option<u64>,
-    offset: usize,
-    limit: usize,
-    snippet_chars: usize,
-    facet_limit: usize,
-}
-
-impl Key {
-    fn of(r: &SearchRequest) -> Key {
-        let Filters {
-            country,
-            ministry,
-            topic,
-            year,
-            year_from,
-            year_to,
-        } = r.filters.clone();
-        Key {
-            query: r.query.clone(),
-            country,
-            ministry,
-            topic,
-            year,
-            year_from,
-            year_to,
-            offset: r.offset,
-            limit: r.limit,
-            snippet_chars: r.snippet_chars,
-            facet_limit: r.facet_limit,
-        }
-    }
-}
-
 struct Inner {
     stamp: Option<Stamp>,
-    answers: LruCache<Key, Arc<SearchResponse>>,
+    answers: LruCache<SearchRequest, Arc<SearchResponse>>,
 }
 
 /// The cache; `None` capacity (0 entries) turns it off.
@@ -92,7 +50,7 @@ impl ResponseCache {
             inner.stamp = Some(stamp);
             return None;
         }
-        inner.answers.get(&Key::of(request)).cloned()
+        inner.answers.get(request).cloned()
     }
 
     /// Keeps an answer produced by the searcher `stamp` names; dropped if the cache has moved on
@@ -105,7 +63,7 @@ impl ResponseCache {
             inner.stamp = Some(stamp);
         }
         if inner.stamp == Some(stamp) {
-            inner.answers.put(Key::of(request), answer);
+            inner.answers.put(request.clone(), answer);
         }
     }
 
