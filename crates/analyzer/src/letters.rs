@@ -7,26 +7,33 @@
 //! other character falls back to the standard library, and the answers are the same for every `char`
 //! (tested below over all of them).
 
+/// Whether a Latin-script letter block holds `c`, and if so whether `c` is a letter (all of them
+/// are but `×` and `÷`); `None` outside those blocks.
+#[inline]
+fn latin_letter(c: char) -> Option<bool> {
+    match c as u32 {
+        0xC0..=0x24F => Some(c != '×' && c != '÷'),
+        0x1E00..=0x1EFF => Some(true),
+        _ => None,
+    }
+}
+
 /// `c.is_alphabetic()`, fast for Vietnamese letters.
 #[inline]
 pub fn is_alphabetic(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_alphabetic(),
-        0xC0..=0x24F => c != '×' && c != '÷',
-        0x1E00..=0x1EFF => true,
-        _ => c.is_alphabetic(),
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
     }
+    latin_letter(c).unwrap_or_else(|| c.is_alphabetic())
 }
 
 /// `c.is_alphanumeric()`, fast for Vietnamese letters.
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_alphanumeric(),
-        0xC0..=0x24F => c != '×' && c != '÷',
-        0x1E00..=0x1EFF => true,
-        _ => c.is_alphanumeric(),
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
     }
+    latin_letter(c).unwrap_or_else(|| c.is_alphanumeric())
 }
 
 /// `is_combining_mark(c)`, without a table lookup for ASCII.

@@ -84,11 +84,7 @@ pub fn register(manager: &TokenizerManager) {
 
 /// Writes the exact-view form of one token (NFC, lower case, canonical tone) into `out`.
 pub fn normalize_into(token: &str, out: &mut String) {
-    if token.is_ascii() {
-        // Nothing to compose and no tone to move: lower case is the whole rule.
-        out.extend(token.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        return;
-    }
+    // Each step returns at once for what it cannot change (ASCII above all).
     let start = out.len();
     if nfc::is_nfc(token) {
         lower::lower_into(token, out);
