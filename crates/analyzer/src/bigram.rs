@@ -47,6 +47,21 @@ impl<'a> BigramStream<'a> {
     }
 }
 
+/// Writes the bigram term of two folded syllables (`an`, `toan` → `an toan`) into `out`: the one
+/// spelling of a pair, for the index and for every query that looks a pair up.
+pub fn push_key(a: &str, b: &str, out: &mut String) {
+    out.push_str(a);
+    out.push(' ');
+    out.push_str(b);
+}
+
+/// The bigram term of two folded syllables (see [`push_key`]).
+pub fn key(a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len() + 1);
+    push_key(a, b, &mut out);
+    out
+}
+
 /// The folded bigrams of `text` as `(from, to, "a b")`.
 pub fn bigrams(text: &str) -> Vec<(usize, usize, String)> {
     let mut stream = BigramStream::new(text);
@@ -84,9 +99,7 @@ impl TokenStream for BigramStream<'_> {
                     t.position = self.emitted;
                     t.position_length = 1;
                     t.text.clear();
-                    t.text.push_str(&self.prev_folded);
-                    t.text.push(' ');
-                    t.text.push_str(&self.folded);
+                    push_key(&self.prev_folded, &self.folded, &mut t.text);
                     self.emitted += 1;
                     true
                 }

@@ -17,6 +17,7 @@ use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term};
 
+use hoptac_analyzer::bigram;
 use hoptac_indexer::schema::Fields;
 
 use crate::query::Concept;
@@ -134,7 +135,7 @@ fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u64 {
             many => many
                 .windows(2)
                 .map(|p| {
-                    let key = format!("{} {}", p[0], p[1]);
+                    let key = bigram::key(p[0], p[1]);
                     df(fields.body_bi, &key).max(df(fields.title_bi, &key))
                 })
                 .min()

@@ -22,6 +22,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use hoptac_analyzer::bigram;
 use hoptac_indexer::schema::Fields;
 
 use crate::coord::CoordinatedQuery;
@@ -270,7 +271,7 @@ fn phrase(field: Field, bigrams: Field, folded: &[String]) -> Box<dyn Query> {
                 .map(|pair| {
                     let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
                         Box::new(TermQuery::new(
-                            Term::from_field_text(bigrams, &format!("{} {}", pair[0], pair[1])),
+                            Term::from_field_text(bigrams, &bigram::key(&pair[0], &pair[1])),
                             IndexRecordOption::Basic,
                         )),
                         0.0,
@@ -301,6 +302,15 @@ pub struct Ranker {
 }
 
 impl Ranker {
+    /// A folded phrase in the body or the title, the title's match weighing `title_boost`.
+    fn phrase_in_text(&self, folded: &[String], title_boost: f32) -> Box<dyn Query> {
+        let f = &self.fields;
+        should(vec![
+            phrase(f.body_f, f.body_bi, folded),
+            boost(phrase(f.title_f, f.title_bi, folded), title_boost),
+        ])
+    }
+
     fn syllable(&self, t: &QTerm) -> Box<dyn Query> {
         let f = &self.fields;
         let w = &self.weights;
@@ -317,7 +327,7 @@ impl Ranker {
 
     fn bigram(&self, a: &QTerm, b: &QTerm) -> Box<dyn Query> {
         let f = &self.fields;
-        let key = format!("{} {}", a.folded, b.folded);
+        let key = bigram::key(&a.folded, &b.folded);
         boost(
             should(vec![
                 term(f.body_bi, &key),
@@ -342,10 +352,7 @@ impl Ranker {
         }
         if c.terms.len() > 2 {
             let folded: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
-            typed.push(should(vec![
-                phrase(f.body_f, f.body_bi, &folded),
-                boost(phrase(f.title_f, f.title_bi, &folded), w.title),
-            ]));
+            typed.push(self.phrase_in_text(&folded, w.title));
         }
         // The concept as typed and each alternative are ways of saying one thing: a document scores
         // by the best of them (plus a little for the others), never by their sum, so a concept with
@@ -365,13 +372,7 @@ impl Ranker {
         for a in &c.alternatives {
             // A phrase's BM25 weight sums its syllables' IDFs: scale it to the typed length.
             let weight = w.alternative * typed_len / a.folded.len().max(1) as f32;
-            ways.push(boost(
-                should(vec![
-                    phrase(f.body_f, f.body_bi, &a.folded),
-                    boost(phrase(f.title_f, f.title_bi, &a.folded), w.title),
-                ]),
-                weight,
-            ));
+            ways.push(boost(self.phrase_in_text(&a.folded, w.title), weight));
         }
         let mut qs: Vec<Box<dyn Query>> = vec![if ways.len() == 1 {
             ways.pop().expect("one way")
@@ -392,7 +393,6 @@ impl Ranker {
 
     /// The full query: evidence as SHOULD clauses, phrases as MUST, exclusions as MUST NOT, filters.
     pub fn build(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
-        let f = &self.fields;
         let concepts: Vec<&Concept> = plan.concepts().collect();
         // Coordination: documents matching all concepts (or all but one of four or more) gain a
         // share of their score again — matching more of the query wins, without demanding all of it.
@@ -427,10 +427,7 @@ impl Ranker {
                 .collect();
             if folded.len() > 2 && run.len() > 1 {
                 evidence.push(boost(
-                    should(vec![
-                        phrase(f.body_f, f.body_bi, &folded),
-                        boost(phrase(f.title_f, f.title_bi, &folded), self.weights.title),
-                    ]),
+                    self.phrase_in_text(&folded, self.weights.title),
                     self.weights.phrase,
                 ));
             }
@@ -446,13 +443,12 @@ impl Ranker {
         let f = &self.fields;
         let mut evidence: Vec<Box<dyn Query>> = Vec::new();
         let bigram_terms = |a: &QTerm, b: &QTerm, out: &mut Vec<Box<dyn Query>>| {
-            let key = format!("{} {}", a.folded, b.folded);
+            let key = bigram::key(&a.folded, &b.folded);
             out.push(term(f.body_bi, &key));
             out.push(term(f.title_bi, &key));
         };
         let phrase_terms = |folded: Vec<String>, out: &mut Vec<Box<dyn Query>>| {
-            out.push(phrase(f.body_f, f.body_bi, &folded));
-            out.push(phrase(f.title_f, f.title_bi, &folded));
+            out.push(self.phrase_in_text(&folded, 1.0));
         };
         for c in plan.concepts() {
             let mut content = false;
@@ -521,10 +517,7 @@ impl Ranker {
             let folded: Vec<String> = p.iter().map(|t| t.folded.clone()).collect();
             clauses.push((
                 Occur::Must,
-                should(vec![
-                    phrase(f.body_f, f.body_bi, &folded),
-                    boost(phrase(f.title_f, f.title_bi, &folded), self.weights.title),
-                ]),
+                self.phrase_in_text(&folded, self.weights.title),
             ));
             for t in p.iter().filter(|t| t.diacritics) {
                 clauses.push((
@@ -541,13 +534,7 @@ impl Ranker {
         }
         for e in &plan.excluded {
             let folded: Vec<String> = e.iter().map(|t| t.folded.clone()).collect();
-            clauses.push((
-                Occur::MustNot,
-                should(vec![
-                    phrase(f.body_f, f.body_bi, &folded),
-                    phrase(f.title_f, f.title_bi, &folded),
-                ]),
-            ));
+            clauses.push((Occur::MustNot, self.phrase_in_text(&folded, 1.0)));
         }
         for q in filters.clauses(f, except) {
             clauses.push((Occur::Must, q));
