@@ -145,7 +145,9 @@ fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u64 {
     sum.min(searcher.num_docs())
 }
 
-/// For each of `docs` (ascending), whether the concept occurs in it as a whole, in title or body.
+/// For each of `docs` (ascending), whether the concept occurs in it as a whole, in title or body —
+/// a longer form as the query's phrases match it: every adjacent pair a bigram term of the field
+/// (so never across punctuation), then the syllables at consecutive positions.
 fn concept_present(
     reader: &SegmentReader,
     fields: &Fields,
@@ -154,13 +156,38 @@ fn concept_present(
 ) -> tantivy::Result<Vec<bool>> {
     let mut out = vec![false; docs.len()];
     for form in forms(c) {
-        for field in [fields.body_f, fields.title_f] {
+        for (field, bigrams) in [
+            (fields.body_f, fields.body_bi),
+            (fields.title_f, fields.title_bi),
+        ] {
+            let mut candidates: Vec<bool> = vec![true; docs.len()];
+            for pair in form.windows(2) {
+                let term = Term::from_field_text(bigrams, &bigram::key(pair[0], pair[1]));
+                for (c, found) in candidates
+                    .iter_mut()
+                    .zip(term_present(reader, &term, docs)?)
+                {
+                    *c &= found;
+                }
+            }
+            let (slots, subset): (Vec<usize>, Vec<DocId>) = docs
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| candidates[*k] && !out[*k])
+                .map(|(k, &d)| (k, d))
+                .unzip();
+            if subset.is_empty() {
+                continue;
+            }
             let terms: Vec<Term> = form
                 .iter()
                 .map(|t| Term::from_field_text(field, t))
                 .collect();
-            for (slot, found) in out.iter_mut().zip(phrase_present(reader, &terms, docs)?) {
-                *slot |= found;
+            for (k, found) in slots
+                .into_iter()
+                .zip(phrase_present(reader, &terms, &subset)?)
+            {
+                out[k] |= found;
             }
         }
     }
