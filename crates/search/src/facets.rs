@@ -100,9 +100,9 @@ impl SegmentFacets {
 /// tantivy's own `FacetCollector` streams the facet dictionary, reads the multi-valued column and
 /// looks up each counted ordinal's term on every search — a tenth of an average query's time.
 #[derive(Clone, Default)]
-pub struct LabelCache(Arc<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>>);
+pub struct SegmentFacetsCache(Arc<Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>>);
 
-impl LabelCache {
+impl SegmentFacetsCache {
     /// Forgets the segments a searcher no longer has (merged away, deleted).
     pub fn retain(&self, searcher: &Searcher) {
         let live: Vec<SegmentId> = searcher
@@ -146,11 +146,11 @@ fn slot(dim: Dim) -> usize {
 pub struct DimCounter {
     field: String,
     wanted: [bool; 4],
-    labels: LabelCache,
+    cache: SegmentFacetsCache,
 }
 
 /// A collector of the given dimensions, with the engine's label cache.
-pub fn collector(field_name: &str, dims: &[Dim], labels: &LabelCache) -> DimCounter {
+pub fn collector(field_name: &str, dims: &[Dim], cache: &SegmentFacetsCache) -> DimCounter {
     let mut wanted = [false; 4];
     for d in dims {
         wanted[slot(*d)] = true;
@@ -158,7 +158,7 @@ pub fn collector(field_name: &str, dims: &[Dim], labels: &LabelCache) -> DimCoun
     DimCounter {
         field: field_name.to_string(),
         wanted,
-        labels: labels.clone(),
+        cache: cache.clone(),
     }
 }
 
@@ -178,7 +178,7 @@ impl Collector for DimCounter {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<DimSegmentCounter> {
-        let facets = self.labels.facets(segment, &self.field)?;
+        let facets = self.cache.facets(segment, &self.field)?;
         Ok(DimSegmentCounter {
             counts: vec![0; facets.labels.len()],
             facets,
@@ -301,7 +301,7 @@ mod tests {
         w.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         assert!(searcher.segment_readers().len() >= 2);
-        let cache = LabelCache::default();
+        let cache = SegmentFacetsCache::default();
         let q = TermQuery::new(Term::from_field_text(body, "hợp"), IndexRecordOption::Basic);
         for query in [&q as &dyn tantivy::query::Query, &AllQuery] {
             let ours = searcher

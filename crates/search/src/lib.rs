@@ -129,7 +129,7 @@ pub struct Engine {
     ranker: Ranker,
     path: PathBuf,
     version: Option<IndexVersion>,
-    labels: facets::LabelCache,
+    facet_cache: facets::SegmentFacetsCache,
     /// Tells this engine from another opened on the same folder (a rebuilt index).
     instance: u64,
 }
@@ -169,7 +169,7 @@ impl Engine {
             fields,
             path: path.to_path_buf(),
             version,
-            labels: facets::LabelCache::default(),
+            facet_cache: facets::SegmentFacetsCache::default(),
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
@@ -242,14 +242,14 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        self.labels.retain(&searcher);
+        self.facet_cache.retain(&searcher);
         let plan = self.context.parse(&req.query);
         tracing::debug!(?plan, "query plan");
         let filters = self.resolve(&req.filters);
         let query = self.ranker.build(&plan, &filters, None);
         let limit = req.limit.max(1);
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
-        let facet_collector = facets::collector("facets", &unfiltered, &self.labels);
+        let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
         let mut facet_counts = FacetCountsByDim::default();
         let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if plan.is_empty() {
             // Filters only: newest first.
@@ -275,7 +275,8 @@ impl Engine {
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
             let q = self.ranker.matcher(&plan, &filters, Some(d));
-            let counts = searcher.search(&q, &facets::collector("facets", &[d], &self.labels))?;
+            let counts =
+                searcher.search(&q, &facets::collector("facets", &[d], &self.facet_cache))?;
             *facet_counts.get_mut(d) = facets::values(&counts, d, req.facet_limit);
         }
         let highlighter = Highlighter::new(plan.highlight_sequences());
@@ -374,7 +375,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let counts = searcher.search(
             &tantivy::query::AllQuery,
-            &facets::collector("facets", &Dim::ALL, &self.labels),
+            &facets::collector("facets", &Dim::ALL, &self.facet_cache),
         )?;
         let mut out = FacetCountsByDim::default();
         for d in Dim::ALL {
