@@ -149,7 +149,7 @@ pub struct DimCounter {
     cache: SegmentFacetsCache,
 }
 
-/// A collector of the given dimensions, with the engine's label cache.
+/// A collector of the given dimensions, reading segments through the engine's cache.
 pub fn collector(field_name: &str, dims: &[Dim], cache: &SegmentFacetsCache) -> DimCounter {
     let mut wanted = [false; 4];
     for d in dims {
