@@ -66,7 +66,7 @@ pub fn rescore(
         }
         let doc_ids: Vec<DocId> = in_segment.iter().map(|&i| docs[i].1.doc_id).collect();
         for (c, weight) in concepts.iter().zip(&idf) {
-            let present = concept_present(reader, fields, c, &doc_ids)?;
+            let present = concept_credit(reader, fields, weights, c, &doc_ids)?;
             let about = match &c.country {
                 Some(country) => Some(term_present(
                     reader,
@@ -82,9 +82,8 @@ pub fn rescore(
                 }
                 let credit = match &about {
                     Some(a) if a[k] => 1.0,
-                    Some(_) if present[k] => weights.country_mention,
-                    _ if present[k] => 1.0,
-                    _ => 0.0,
+                    Some(_) if present[k] > 0.0 => weights.country_mention,
+                    _ => present[k],
                 };
                 covered[i] += credit * weight;
             }
@@ -104,58 +103,116 @@ pub fn rescore(
     Ok(docs)
 }
 
-/// The folded forms of a concept: as typed, and each alternative.
-fn forms(c: &Concept) -> impl Iterator<Item = Vec<&str>> {
-    std::iter::once(
-        c.terms
-            .iter()
-            .map(|t| t.folded.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .chain(
-        c.alternatives
-            .iter()
-            .map(|a| a.folded.iter().map(String::as_str).collect()),
-    )
-    .filter(|f: &Vec<&str>| !f.is_empty())
+/// The concept's syllables as typed, folded.
+fn typed_form(c: &Concept) -> Vec<&str> {
+    c.terms.iter().map(|t| t.folded.as_str()).collect()
+}
+
+/// Each alternative's folded syllables.
+fn alternative_forms(c: &Concept) -> impl Iterator<Item = Vec<&str>> {
+    c.alternatives
+        .iter()
+        .map(|a| a.folded.iter().map(String::as_str).collect())
+}
+
+/// For each of `docs` (ascending), the coverage credit of the concept: 1 when the document says
+/// it as typed or by one of its alternatives; `weights.folded_only` when it says it only with other
+/// diacritics than typed — `họp` (meet) typed, `hợp` (cooperation) written — because a syllable
+/// typed with its marks means that syllable, and its folded twin is another word; 0 when absent.
+/// The exact test is per syllable (the exact view has no positions), so the form must also be
+/// present as a folded run.
+fn concept_credit(
+    reader: &SegmentReader,
+    fields: &Fields,
+    weights: &Weights,
+    c: &Concept,
+    docs: &[DocId],
+) -> tantivy::Result<Vec<f32>> {
+    let typed = typed_form(c);
+    let mut credit: Vec<f32> = forms_present(reader, fields, std::iter::once(typed), docs)?
+        .into_iter()
+        .map(|p| if p { 1.0 } else { 0.0 })
+        .collect();
+    for t in c.terms.iter().filter(|t| t.diacritics) {
+        let slots: Vec<usize> = (0..docs.len()).filter(|&k| credit[k] == 1.0).collect();
+        if slots.is_empty() {
+            break;
+        }
+        let subset: Vec<DocId> = slots.iter().map(|&k| docs[k]).collect();
+        let in_body = term_present(
+            reader,
+            &Term::from_field_text(fields.body, &t.exact),
+            &subset,
+        )?;
+        let in_title = term_present(
+            reader,
+            &Term::from_field_text(fields.title, &t.exact),
+            &subset,
+        )?;
+        for (j, &k) in slots.iter().enumerate() {
+            if !in_body[j] && !in_title[j] {
+                credit[k] = weights.folded_only;
+            }
+        }
+    }
+    if c.alternatives.is_empty() || credit.iter().all(|&x| x == 1.0) {
+        return Ok(credit);
+    }
+    let slots: Vec<usize> = (0..docs.len()).filter(|&k| credit[k] < 1.0).collect();
+    let subset: Vec<DocId> = slots.iter().map(|&k| docs[k]).collect();
+    let alternative = forms_present(reader, fields, alternative_forms(c), &subset)?;
+    for (j, &k) in slots.iter().enumerate() {
+        if alternative[j] {
+            credit[k] = 1.0;
+        }
+    }
+    Ok(credit)
 }
 
 /// Estimated number of documents containing the concept: per form, the document frequency of a
 /// single syllable, or of the rarest adjacent pair (bigram fields) of a longer form — in title or
-/// body, whichever is larger; summed over forms, at most the whole index.
+/// body, whichever is larger; summed over forms, at most the whole index. A syllable typed with
+/// diacritics bounds the typed form by its exact spelling's frequency: `họp` is much rarer than
+/// the folded `hop` that `hợp tác` fills, and a missing `họp` should cost what a rare word costs.
 fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u64 {
     let df = |field: Field, text: &str| {
         searcher
             .doc_freq(&Term::from_field_text(field, text))
             .unwrap_or(0)
     };
-    let sum: u64 = forms(c)
-        .map(|form| match form.as_slice() {
-            [one] => df(fields.body_f, one).max(df(fields.title_f, one)),
-            many => many
-                .windows(2)
-                .map(|p| {
-                    let key = bigram::key(p[0], p[1]);
-                    df(fields.body_bi, &key).max(df(fields.title_bi, &key))
-                })
-                .min()
-                .unwrap_or(0),
-        })
-        .sum();
+    let folded = |form: Vec<&str>| match form.as_slice() {
+        [one] => df(fields.body_f, one).max(df(fields.title_f, one)),
+        many => many
+            .windows(2)
+            .map(|p| {
+                let key = bigram::key(p[0], p[1]);
+                df(fields.body_bi, &key).max(df(fields.title_bi, &key))
+            })
+            .min()
+            .unwrap_or(0),
+    };
+    let typed = c
+        .terms
+        .iter()
+        .filter(|t| t.diacritics)
+        .map(|t| df(fields.body, &t.exact).max(df(fields.title, &t.exact)))
+        .fold(folded(typed_form(c)), u64::min);
+    let sum: u64 = typed + alternative_forms(c).map(folded).sum::<u64>();
     sum.min(searcher.num_docs())
 }
 
-/// For each of `docs` (ascending), whether the concept occurs in it as a whole, in title or body —
-/// a longer form as the query's phrases match it: every adjacent pair a bigram term of the field
-/// (so never across punctuation), then the syllables at consecutive positions.
-fn concept_present(
+/// For each of `docs` (ascending), whether one of `forms` (folded syllables) occurs in it as a
+/// whole, in title or body — a longer form as the query's phrases match it: every adjacent pair a
+/// bigram term of the field (so never across punctuation), then the syllables at consecutive
+/// positions.
+fn forms_present<'a>(
     reader: &SegmentReader,
     fields: &Fields,
-    c: &Concept,
+    forms: impl Iterator<Item = Vec<&'a str>>,
     docs: &[DocId],
 ) -> tantivy::Result<Vec<bool>> {
     let mut out = vec![false; docs.len()];
-    for form in forms(c) {
+    for form in forms.filter(|f| !f.is_empty()) {
         for (field, bigrams) in [
             (fields.body_f, fields.body_bi),
             (fields.title_f, fields.title_bi),

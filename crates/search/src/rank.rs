@@ -52,6 +52,9 @@ pub struct Weights {
     pub coverage_floor: f32,
     /// Exponent of the coverage share: higher punishes a missing concept more.
     pub coverage_power: f32,
+    /// Coverage credit for a concept the document says only with other diacritics than the query
+    /// typed (`hợp` for `họp`), as a share of a full match.
+    pub folded_only: f32,
     /// Coverage credit for a country named in the text but not among the document's country facets
     /// (a passing mention), as a share of a full match.
     pub country_mention: f32,
@@ -82,6 +85,7 @@ impl Weights {
                 "word_parts" => &mut self.word_parts,
                 "coverage_floor" => &mut self.coverage_floor,
                 "coverage_power" => &mut self.coverage_power,
+                "folded_only" => &mut self.folded_only,
                 "country_mention" => &mut self.country_mention,
                 "country_absent" => &mut self.country_absent,
                 other => return Err(format!("unknown weight {other:?}")),
@@ -105,6 +109,7 @@ impl Default for Weights {
             word_parts: 0.3,
             coverage_floor: 0.3,
             coverage_power: 2.0,
+            folded_only: 0.25,
             country_mention: 0.5,
             country_absent: 0.5,
         }

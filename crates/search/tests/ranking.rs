@@ -90,3 +90,49 @@ fn a_quoted_phrase_does_not_span_punctuation() {
         "`Việt Nam. Hàn Quốc` is two sentences, not the phrase"
     );
 }
+
+#[test]
+fn a_syllable_typed_with_diacritics_is_not_covered_by_its_folded_twin() {
+    // `họp` (to meet) folds to `hop`, as `hợp` of `hợp tác` (cooperation) does: a document that
+    // only cooperates does not cover a query about a meeting.
+    let tmp = tempfile::tempdir().unwrap();
+    let cooperation = format!(
+        "Ngoại trưởng Nhật Bản: hợp tác với ASEAN\n\nNgoại trưởng Nhật Bản khẳng định tiếp tục hợp \
+         tác với ASEAN. Ngoại trưởng nhấn mạnh ASEAN và Nhật Bản hợp tác chặt chẽ; ngoại trưởng \
+         hoan nghênh vai trò trung tâm của ASEAN. {NEWS}"
+    );
+    let meeting = format!(
+        "Hội nghị tại Manila\n\nCác ngoại trưởng ASEAN họp tại Manila, chuẩn bị cho hội nghị \
+         cấp cao của khu vực trong tháng tới. {NEWS}"
+    );
+    let trade = format!("Hợp tác thương mại\n\nHai bên hợp tác về thương mại. {NEWS}");
+    let energy = format!("Hợp tác năng lượng\n\nHai nước hợp tác về năng lượng. {NEWS}");
+    let mut e = engine(
+        tmp.path(),
+        &[
+            ("hop-tac.txt", &cooperation),
+            ("hop.txt", &meeting),
+            ("thuong-mai.txt", &trade),
+            ("nang-luong.txt", &energy),
+        ],
+    );
+    let query = "ngoại trưởng ASEAN họp";
+    assert_eq!(e.top_ids(query, 2).unwrap()[0], "hop.txt");
+    e.set_weights(Weights {
+        folded_only: 1.0,
+        ..Weights::default()
+    });
+    assert_eq!(
+        e.top_ids(query, 2).unwrap()[0],
+        "hop-tac.txt",
+        "with full credit for the folded twin the corpus should favour the cooperation story"
+    );
+    // Typed without diacritics, the query means either: both documents cover it.
+    e.set_weights(Weights::default());
+    let both = e.top_ids("ngoai truong asean hop", 4).unwrap();
+    assert!(
+        both[..2].contains(&"hop.txt".to_string())
+            && both[..2].contains(&"hop-tac.txt".to_string()),
+        "{both:?}"
+    );
+}
