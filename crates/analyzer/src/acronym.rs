@@ -23,7 +23,7 @@ pub struct AcronymTable {
 impl AcronymTable {
     /// Adds an acronym with one expansion (both as written).
     pub fn insert(&mut self, acronym: &str, expansion: &str) {
-        let key = fold(&normalize(acronym));
+        let key = key_of(acronym);
         let syllables = normalized_syllables(expansion);
         if key.is_empty() || syllables.is_empty() {
             return;
@@ -53,7 +53,7 @@ impl AcronymTable {
     /// The expansions (normalised syllables) of a token, looked up folded.
     pub fn expansions(&self, token: &str) -> &[Vec<String>] {
         self.by_acronym
-            .get(&fold(&normalize(token)))
+            .get(&key_of(token))
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
@@ -69,6 +69,17 @@ impl AcronymTable {
     /// The longest expansion in syllables (bounds the search for expansions inside a query).
     pub fn max_expansion(&self) -> usize {
         self.max_expansion
+    }
+}
+
+/// The folded key of an acronym. One written in several tokens (`TP. HCM`, `TP HCM`, `CNTT và TT`)
+/// is keyed by its syllables joined with spaces, as a query's tokens are, so every spelling that
+/// tokenizes alike finds it; a joined token (`KH&CN`, `TP.HCM`) stays whole.
+fn key_of(acronym: &str) -> String {
+    if acronym.contains(char::is_whitespace) {
+        fold(&normalized_syllables(acronym).join(" "))
+    } else {
+        fold(&normalize(acronym))
     }
 }
 
@@ -105,6 +116,23 @@ mod tests {
         assert_eq!(table().expansions("bdkh").len(), 1);
         assert_eq!(table().expansions("BĐKH").len(), 1);
         assert_eq!(table().expansions("kh&cn").len(), 1);
+    }
+
+    #[test]
+    fn an_acronym_in_several_tokens_is_found_however_it_is_spaced() {
+        let mut t = AcronymTable::default();
+        t.insert("TP. HCM", "Thành phố Hồ Chí Minh");
+        for typed in ["TP. HCM", "TP HCM", "tp hcm"] {
+            assert_eq!(
+                t.expansions(typed),
+                [vec!["thành", "phố", "hồ", "chí", "minh"]],
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            t.acronyms_of(&["thanh", "pho", "ho", "chi", "minh"]),
+            ["tp hcm"]
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Syllable tokenizing.
 //!
 //! Vietnamese is written one syllable per space-separated unit, so the syllable is the indexing unit.
-//! What users type as one thing stays one token: acronyms joined by `&` or `-` (`TT&TT`, `CNTT-TT`),
+//! What users type as one thing stays one token: acronyms joined by `&`, `-` or a dot between capitals
+//! (`TT&TT`, `CNTT-TT`, `TP.HCM`),
 //! hyphenated names and loans (`I-Korea`, `e-learning`, `Pa-ri`), versions and decimals (`4.0`,
 //! `2.790`, `1,5`), dates (`14/5/2010`) and letter-digit mixes (`5G`, `COVID-19`). A joined token made of
 //! letters is also emitted as its parts, at the following positions, so `Korea` finds `I-Korea` and a
@@ -81,7 +82,17 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
                 let prev_digit = chars[i - 1].1.is_ascii_digit();
                 let next_digit = chars[i + 1].1.is_ascii_digit();
                 let numeric = prev_digit && next_digit && matches!(joiner, '.' | ',' | '/' | ':');
-                let word = matches!(joiner, '&' | '-' | '\u{2011}' | '_');
+                // A dot between capitals is part of an abbreviation (`TP.HCM`, `PGS.TS`), not
+                // the end of a sentence: a sentence ends on a small letter or a digit.
+                // (The letter before is the last one that is not a combining mark: NFD `Ê`.)
+                let abbreviation = joiner == '.'
+                    && chars[start..i]
+                        .iter()
+                        .rev()
+                        .find(|(_, c)| !is_combining_mark(*c))
+                        .is_some_and(|(_, c)| c.is_uppercase())
+                    && chars[i + 1].1.is_uppercase();
+                let word = abbreviation || matches!(joiner, '&' | '-' | '\u{2011}' | '_');
                 if numeric || word {
                     if word {
                         joined_by_letters = true;
@@ -233,6 +244,23 @@ mod tests {
             texts("I-Korea e-learning"),
             ["I-Korea", "I", "Korea", "e-learning", "e", "learning"]
         );
+    }
+
+    #[test]
+    fn keeps_tp_hcm_with_its_parts() {
+        let s = syllables("tại TP.HCM");
+        assert_eq!(texts("tại TP.HCM"), ["tại", "TP.HCM", "TP", "HCM"]);
+        assert!(
+            !s[3].boundary_before,
+            "HCM follows TP inside the abbreviation"
+        );
+    }
+
+    #[test]
+    fn a_full_stop_before_a_capital_still_ends_the_sentence() {
+        // No space after the stop, as in scraped text: `hợp tác.Ông`.
+        assert_eq!(texts("hợp tác.Ông Nam"), ["hợp", "tác", "Ông", "Nam"]);
+        assert!(syllables("hợp tác.Ông")[2].boundary_before);
     }
 
     #[test]

@@ -356,8 +356,10 @@ impl QueryContext {
                         }
                     }
                 }
-                if len == 1 && !self.ambiguous.contains(&key) {
-                    for e in self.acronyms.expansions(&span[0].exact) {
+                // An acronym may be written in several tokens (`TP.HCM`, `TP HCM`): its
+                // expansion belongs to the whole span.
+                if !self.ambiguous.contains(&key) {
+                    for e in self.acronyms.expansions(&key) {
                         alternatives.push(Alternative {
                             folded: e.iter().map(|s| hoptac_analyzer::fold(s)).collect(),
                             kind: "expansion",
@@ -371,8 +373,9 @@ impl QueryContext {
                         .iter()
                         .filter(|a| !self.ambiguous.contains(*a))
                     {
+                        // A key in several tokens (`tp hcm`) is matched as its syllables.
                         alternatives.push(Alternative {
-                            folded: vec![a.clone()],
+                            folded: a.split(' ').map(String::from).collect(),
                             kind: "acronym",
                         });
                     }

@@ -136,3 +136,34 @@ fn a_syllable_typed_with_diacritics_is_not_covered_by_its_folded_twin() {
         "{both:?}"
     );
 }
+
+#[test]
+fn an_acronym_written_in_several_tokens_finds_its_expansion() {
+    // `TP.HCM` is indexed as `tp` `hcm`; the query and the documents that spell the city out must
+    // still meet, both ways.
+    let tmp = tempfile::tempdir().unwrap();
+    let spelled = format!(
+        "Hợp tác với Thành phố Hồ Chí Minh\n\nĐoàn công tác làm việc với Thành phố Hồ Chí Minh về \
+         đô thị thông minh. {NEWS}"
+    );
+    let abbreviated =
+        format!("Hợp tác với TP.HCM\n\nĐoàn công tác làm việc với TP.HCM về giao thông. {NEWS}");
+    let other = format!("Hợp tác với Hà Nội\n\nĐoàn công tác làm việc với Hà Nội. {NEWS}");
+    let e = engine(
+        tmp.path(),
+        &[
+            ("spelled.txt", &spelled),
+            ("abbreviated.txt", &abbreviated),
+            ("other.txt", &other),
+        ],
+    );
+    for query in ["TP.HCM", "TP. HCM", "thành phố Hồ Chí Minh"] {
+        let top = e.top_ids(query, 3).unwrap();
+        assert!(
+            top.len() >= 2
+                && top[..2].contains(&"spelled.txt".to_string())
+                && top[..2].contains(&"abbreviated.txt".to_string()),
+            "{query}: {top:?}"
+        );
+    }
+}
