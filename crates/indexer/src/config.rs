@@ -211,6 +211,9 @@ pub struct Config {
     pub stopwords: Vec<String>,
     /// words.txt
     pub words: Vec<String>,
+    /// family-names.txt (absent from the copy saved by an older hoptac, hence the default).
+    #[serde(default)]
+    pub family_names: Vec<String>,
     /// limits.toml. Left out of the saved copy and the hash: limits decide which files are read,
     /// not what is extracted from them, so changing one must not re-extract every document.
     #[serde(default, skip_serializing)]
@@ -227,7 +230,7 @@ impl Default for Topics {
 }
 
 /// The index-config files, by name, as compiled into the binary.
-const BUILTIN: [(&str, &str); 9] = [
+const BUILTIN: [(&str, &str); 10] = [
     (
         "countries.toml",
         include_str!("../../../index-config/countries.toml"),
@@ -257,6 +260,10 @@ const BUILTIN: [(&str, &str); 9] = [
         include_str!("../../../index-config/stopwords.txt"),
     ),
     ("words.txt", include_str!("../../../index-config/words.txt")),
+    (
+        "family-names.txt",
+        include_str!("../../../index-config/family-names.txt"),
+    ),
     (
         "limits.toml",
         include_str!("../../../index-config/limits.toml"),
@@ -333,6 +340,7 @@ impl Config {
             furniture: toml_file("furniture.toml", read("furniture.toml")?)?,
             stopwords: lines(read("stopwords.txt")?),
             words: lines(read("words.txt")?),
+            family_names: lines(read("family-names.txt")?),
             limits: toml_file("limits.toml", read("limits.toml")?)?,
         })
     }

@@ -37,7 +37,10 @@ pub fn rescore(
     let foreign = concepts
         .iter()
         .any(|c| c.country.as_deref().is_some_and(|c| c != home));
-    if (concepts.len() < 2 && !foreign) || docs.is_empty() {
+    // A query of one concept is covered by its own evidence — but for a name, which counts only
+    // whole (`Phạm Bình Minh`, not `Phạm` and `bình minh` apart) — leaving only the country rule.
+    let nothing_to_cover = concepts.len() < 2 && !concepts.first().is_some_and(|c| c.name);
+    if (nothing_to_cover && !foreign) || docs.is_empty() {
         docs.truncate(wanted);
         return Ok(docs);
     }
@@ -92,8 +95,8 @@ pub fn rescore(
     for (((score, _), covered), factor) in docs.iter_mut().zip(&covered).zip(&factor) {
         let coverage = covered / total;
         *score *= factor;
-        if concepts.len() < 2 {
-            continue; // one concept: nothing to cover but the country
+        if nothing_to_cover {
+            continue;
         }
         *score *= weights.coverage_floor
             + (1.0 - weights.coverage_floor) * coverage.powf(weights.coverage_power);

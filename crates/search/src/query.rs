@@ -46,6 +46,9 @@ pub struct Concept {
     pub alternatives: Vec<Alternative>,
     /// The canonical country, when the concept names one.
     pub country: Option<String>,
+    /// A name the query capitalised (`Mê Kông`, `Phạm Bình Minh`), whose syllables only count
+    /// together: a document with `bình minh` and `Phạm` apart does not name the person.
+    pub name: bool,
 }
 
 impl Concept {
@@ -125,6 +128,8 @@ pub struct QueryContext {
     glossary: HashMap<String, Vec<Vec<String>>>,
     /// folded phrase → folded synonyms
     synonyms: HashMap<String, Vec<Vec<String>>>,
+    /// Family names, lower-cased: a capitalised one begins a personal name.
+    family_names: HashSet<String>,
     longest: usize,
 }
 
@@ -229,6 +234,11 @@ impl QueryContext {
             home: config.countries.home.clone(),
             glossary,
             synonyms,
+            family_names: config
+                .family_names
+                .iter()
+                .map(|n| hoptac_analyzer::normalize(n))
+                .collect(),
             longest,
         }
     }
@@ -423,6 +433,7 @@ impl QueryContext {
                         terms: span.to_vec(),
                         alternatives,
                         country,
+                        name: false,
                     });
                     break;
                 }
@@ -431,7 +442,7 @@ impl QueryContext {
             i += c.terms.len();
             out.push(c);
         }
-        merge_names(out, &capitalised)
+        merge_names(out, &capitalised, &self.family_names)
     }
 }
 
@@ -451,24 +462,54 @@ fn capitalised_tokens(text: &str) -> Vec<bool> {
 
 /// Adjacent capitalised syllables that nothing else grouped are a name (`Mê Kông`, `Cam Ranh`,
 /// `Nguyễn Xuân Phúc`): one concept, so `Hồng Kông` does not answer for `Mê Kông`.
-fn merge_names(concepts: Vec<Concept>, capitalised: &[bool]) -> Vec<Concept> {
+///
+/// A personal name goes further: after a capitalised family name (`family-names.txt`), the
+/// capitalised syllables that follow are its middle and given names even when they spell a
+/// dictionary word (`Phạm Bình Minh`: not `bình minh`, dawn) or a country (`Vũ Đức Đam`: not
+/// Germany), up to four syllables in all, the length of nearly every Vietnamese name.
+fn merge_names(
+    concepts: Vec<Concept>,
+    capitalised: &[bool],
+    family_names: &HashSet<String>,
+) -> Vec<Concept> {
+    const LONGEST_NAME: usize = 4;
     let mut out: Vec<Concept> = Vec::with_capacity(concepts.len());
     let mut at = 0;
     let mut prev_mergeable = false;
+    let mut in_person = false;
     for c in concepts {
-        let single = c.terms.len() == 1;
-        let mergeable = single
-            && c.alternatives.is_empty()
-            && c.country.is_none()
-            && !c.terms[0].stop
-            && capitalised.get(at).copied().unwrap_or(false)
-            && c.terms[0].exact.chars().all(char::is_alphabetic);
-        at += c.terms.len();
+        let n = c.terms.len();
+        let name_like = (at..at + n).all(|k| capitalised.get(k).copied().unwrap_or(false))
+            && c.terms
+                .iter()
+                .all(|t| !t.stop && t.exact.chars().all(char::is_alphabetic));
+        at += n;
+        let plain = c.alternatives.is_empty() && c.country.is_none();
+        let mergeable = n == 1 && plain && name_like;
+        // A country's aliases may be dropped (`Đức` in a name); an acronym's expansion may not.
+        let given_name = in_person
+            && name_like
+            && (plain || (n == 1 && c.alternatives.iter().all(|a| a.kind == "alias")));
+        let merge = match out.last() {
+            Some(last) if in_person => given_name && last.terms.len() + n <= LONGEST_NAME,
+            Some(_) => mergeable && prev_mergeable,
+            None => false,
+        };
         match out.last_mut() {
-            Some(last) if mergeable && prev_mergeable => last.terms.extend(c.terms),
-            _ => out.push(c),
+            Some(last) if merge => {
+                last.terms.extend(c.terms);
+                last.name = true;
+                prev_mergeable = true;
+            }
+            _ => {
+                in_person = plain
+                    && name_like
+                    && family_names.contains(&c.terms[0].exact)
+                    && n < LONGEST_NAME;
+                prev_mergeable = mergeable;
+                out.push(c);
+            }
         }
-        prev_mergeable = mergeable;
     }
     out
 }
@@ -597,6 +638,42 @@ mod tests {
             concepts("hợp tác sông Mê Kông"),
             ["hợp tác", "sông", "mê kông"]
         );
+    }
+
+    #[test]
+    fn a_given_name_that_spells_a_word_stays_in_the_name() {
+        // `bình minh` (dawn) is a dictionary word; after the family name Phạm it is a given name.
+        assert_eq!(
+            concepts("Phó Thủ tướng Phạm Bình Minh"),
+            ["phó thủ tướng", "phạm bình minh"]
+        );
+        assert_eq!(
+            concepts("Nguyễn Thị Kim Ngân hội đàm"),
+            ["nguyễn thị kim ngân", "hội đàm"]
+        );
+    }
+
+    #[test]
+    fn a_given_name_that_spells_a_country_is_not_the_country() {
+        let plan = ctx().parse("Phó Thủ tướng Vũ Đức Đam");
+        let concepts: Vec<&Concept> = plan.concepts().collect();
+        assert_eq!(concepts.len(), 2);
+        assert!(concepts.iter().all(|c| c.country.is_none()), "{concepts:?}");
+        // Without a family name before it, Đức is Germany.
+        let plan = ctx().parse("quan hệ Việt Nam Đức");
+        assert!(plan.concepts().any(|c| c.country.as_deref() == Some("Đức")));
+    }
+
+    #[test]
+    fn a_name_stops_at_four_syllables_and_at_lower_case() {
+        assert_eq!(
+            concepts("Thủ tướng Nguyễn Xuân Phúc thăm Mỹ"),
+            ["thủ tướng", "nguyễn xuân phúc", "thăm", "mỹ"]
+        );
+        let plan = ctx().parse("Nguyễn Thị Kim Ngân Mỹ");
+        let concepts: Vec<&Concept> = plan.concepts().collect();
+        assert_eq!(concepts.len(), 2, "{concepts:?}");
+        assert_eq!(concepts[1].country.as_deref(), Some("Hoa Kỳ"));
     }
 
     #[test]

@@ -9,13 +9,17 @@ use hoptac_indexer::Config;
 use hoptac_search::{Engine, Weights};
 
 fn engine(dir: &Path, docs: &[(&str, &str)]) -> Engine {
+    engine_with(dir, docs, Config::builtin())
+}
+
+fn engine_with(dir: &Path, docs: &[(&str, &str)], config: Config) -> Engine {
     let corpus = dir.join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
     for (name, text) in docs {
         std::fs::write(corpus.join(name), text).unwrap();
     }
     let index = dir.join("index");
-    index_corpus(&IndexOptions::new(&corpus, &index, Config::builtin()), &()).unwrap();
+    index_corpus(&IndexOptions::new(&corpus, &index, config), &()).unwrap();
     Engine::open(&index).unwrap()
 }
 
@@ -166,4 +170,29 @@ fn an_acronym_written_in_several_tokens_finds_its_expansion() {
             "{query}: {top:?}"
         );
     }
+}
+
+#[test]
+fn a_personal_name_is_matched_whole_even_where_it_spells_a_word() {
+    // `Bình Minh` after the family name Phạm is a given name, not `bình minh` (dawn).
+    let name = format!(
+        "Tiếp Đại sứ Nhật Bản\n\nPhó Thủ tướng Phạm Bình Minh đã tiếp Đại sứ Nhật Bản. {NEWS}"
+    );
+    let dawn = format!(
+        "Bình minh của ông Phạm\n\nBình minh trên cảng, ông Phạm kể về nghề biển. Bình minh là \
+         lúc tàu cá của ông Phạm trở về. {NEWS}"
+    );
+    let docs = [("name.txt", name.as_str()), ("dawn.txt", dawn.as_str())];
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path(), &docs);
+    assert_eq!(e.top_ids("Phạm Bình Minh", 2).unwrap()[0], "name.txt");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = Config::builtin();
+    config.family_names.clear();
+    let e = engine_with(tmp.path(), &docs, config);
+    assert_eq!(
+        e.top_ids("Phạm Bình Minh", 2).unwrap()[0],
+        "dawn.txt",
+        "without family names the word `bình minh` should win"
+    );
 }
