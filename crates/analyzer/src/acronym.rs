@@ -66,6 +66,12 @@ impl AcronymTable {
             .unwrap_or(&[])
     }
 
+    /// The lookup key of an acronym as written (see [`key_of`]): the form [`AcronymTable::acronyms_of`]
+    /// returns, its syllables separated by spaces.
+    pub fn key(acronym: &str) -> String {
+        key_of(acronym)
+    }
+
     /// The longest expansion in syllables (bounds the search for expansions inside a query).
     pub fn max_expansion(&self) -> usize {
         self.max_expansion

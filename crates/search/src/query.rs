@@ -170,9 +170,8 @@ impl QueryContext {
             for en in &a.english {
                 let entry = glossary.entry(key_of(en)).or_default();
                 if !a.ambiguous {
-                    entry.push(vec![hoptac_analyzer::fold(&hoptac_analyzer::normalize(
-                        &a.acronym,
-                    ))]);
+                    let key = AcronymTable::key(&a.acronym);
+                    entry.push(key.split(' ').map(String::from).collect());
                 }
                 for e in &a.expansions {
                     entry.push(folded_syllables(e));
@@ -590,6 +589,22 @@ mod tests {
             .alternatives
             .iter()
             .any(|a| a.folded == ["doi", "tac", "chien", "luoc"]));
+    }
+
+    #[test]
+    fn english_domain_words_reach_vietnamese_but_loanwords_stay_as_typed() {
+        let plan = ctx().parse("fourth industrial revolution");
+        assert!(plan
+            .concepts()
+            .any(|c| c.alternatives.iter().any(|a| a.folded == ["cmcn", "4.0"])));
+        let plan = ctx().parse("nuclear deal Iran");
+        assert!(plan.concepts().any(|c| c
+            .alternatives
+            .iter()
+            .any(|a| a.folded == ["thoa", "thuan", "hat", "nhan"])));
+        // Vietnamese writes `metro` as it is: a Vietnamese query for it is not widened.
+        let plan = ctx().parse("tuyến metro Bến Thành");
+        assert!(plan.concepts().all(|c| c.alternatives.is_empty()));
     }
 
     #[test]
