@@ -30,6 +30,10 @@ pub struct Country {
     /// Upper-case short forms matched only as written (`USA`).
     #[serde(default)]
     pub acronym_aliases: Vec<String>,
+    /// One-syllable forms that name the country only beside another country, the way headlines
+    /// name two sides (`Việt – Hàn`, `Việt-Nhật`): alone they are common words or names.
+    #[serde(default)]
+    pub pair_forms: Vec<String>,
 }
 
 /// The countries file.

@@ -130,6 +130,8 @@ pub struct QueryContext {
     synonyms: HashMap<String, Vec<Vec<String>>>,
     /// Family names, lower-cased: a capitalised one begins a personal name.
     family_names: HashSet<String>,
+    /// folded pair form (`han`, `viet`) → country index: a country's name beside another country.
+    pair_forms: HashMap<String, usize>,
     longest: usize,
 }
 
@@ -198,6 +200,7 @@ impl QueryContext {
             }
         }
         let mut country_alias = HashMap::new();
+        let mut pair_forms = HashMap::new();
         let mut countries = Vec::new();
         for (i, c) in config.countries.countries.iter().enumerate() {
             let mut forms = vec![folded_syllables(&c.name)];
@@ -214,6 +217,9 @@ impl QueryContext {
                 country_alias.entry(key_of(a)).or_insert(i);
             }
             countries.push((c.name.clone(), forms));
+            for f in &c.pair_forms {
+                pair_forms.entry(key_of(f)).or_insert(i);
+            }
         }
         let stopwords: HashSet<String> = config
             .stopwords
@@ -233,6 +239,7 @@ impl QueryContext {
             home: config.countries.home.clone(),
             glossary,
             synonyms,
+            pair_forms,
             family_names: config
                 .family_names
                 .iter()
@@ -341,11 +348,105 @@ impl QueryContext {
         plan
     }
 
+    /// The country concept of one syllable that names country `index`.
+    fn country_concept(&self, term: QTerm, index: usize) -> Concept {
+        let (name, forms) = &self.countries[index];
+        let alternatives = forms
+            .iter()
+            .filter(|f| **f != [term.folded.as_str()])
+            .map(|f| Alternative {
+                folded: f.clone(),
+                kind: "alias",
+            })
+            .collect();
+        Concept {
+            terms: vec![term],
+            alternatives,
+            country: Some(name.clone()),
+            name: false,
+        }
+    }
+
+    /// Two or more countries side by side, at least one in a pair form (`Việt – Hàn`, `Việt-Nhật`,
+    /// `Việt Mỹ`, `Nhật Hàn`): each is its country. Headlines name the two sides of a relation so,
+    /// and a document says `Việt Nam – Hàn Quốc`. The forms must be capitalised, or the run must
+    /// include the home country (`viet han`, typed without capitals), since alone they are common
+    /// words (`hàn`, to weld; `trung`, middle). Returns the concepts, each with the offset of the
+    /// query token it came from, and the number of tokens used.
+    #[allow(clippy::type_complexity)]
+    fn country_pair(
+        &self,
+        terms: &[QTerm],
+        capitalised: &[bool],
+    ) -> Option<(Vec<(Concept, usize)>, usize)> {
+        let mut found: Vec<(QTerm, usize, usize)> = Vec::new();
+        let mut used = 0;
+        let mut paired = false;
+        let mut all_capitalised = true;
+        for (k, t) in terms.iter().enumerate() {
+            // `Việt-Nhật` is one joined token: its parts are the countries.
+            let parts: Vec<QTerm> = if t.exact.contains('-') {
+                t.exact
+                    .split('-')
+                    .zip(t.folded.split('-'))
+                    .map(|(exact, folded)| QTerm {
+                        diacritics: exact != folded,
+                        stop: false,
+                        exact: exact.to_string(),
+                        folded: folded.to_string(),
+                    })
+                    .collect()
+            } else {
+                vec![t.clone()]
+            };
+            let mut here = Vec::new();
+            for p in parts {
+                if let Some(&c) = self.pair_forms.get(&p.folded) {
+                    paired = true;
+                    here.push((p, c, k));
+                } else if let Some(&c) = self.country_alias.get(&p.folded) {
+                    here.push((p, c, k));
+                } else {
+                    here.clear();
+                    break;
+                }
+            }
+            if here.is_empty() {
+                break;
+            }
+            all_capitalised &= capitalised.get(k).copied().unwrap_or(false);
+            found.extend(here);
+            used = k + 1;
+        }
+        let home = found
+            .iter()
+            .any(|(_, c, _)| self.countries[*c].0 == self.home);
+        if found.len() < 2 || !paired || !(all_capitalised || home) {
+            return None;
+        }
+        let concepts = found
+            .into_iter()
+            .map(|(t, c, k)| (self.country_concept(t, c), k))
+            .collect();
+        Some((concepts, used))
+    }
+
     /// Groups syllables into concepts, longest match first.
     fn concepts(&self, terms: Vec<QTerm>, capitalised: Vec<bool>) -> Vec<Concept> {
         let mut out = Vec::new();
+        // Capitalisation per syllable of `out` (a joined `Việt-Nhật` becomes two concepts).
+        let mut caps = Vec::with_capacity(capitalised.len());
+        let cap = |k: usize| capitalised.get(k).copied().unwrap_or(false);
         let mut i = 0;
         while i < terms.len() {
+            if let Some((pair, used)) = self.country_pair(&terms[i..], &capitalised[i..]) {
+                for (c, k) in pair {
+                    caps.push(cap(i + k));
+                    out.push(c);
+                }
+                i += used;
+                continue;
+            }
             let mut best: Option<Concept> = None;
             for len in (1..=self.longest.min(terms.len() - i)).rev() {
                 let span = &terms[i..i + len];
@@ -438,10 +539,11 @@ impl QueryContext {
                 }
             }
             let c = best.expect("a single syllable is always a concept");
+            caps.extend((i..i + c.terms.len()).map(cap));
             i += c.terms.len();
             out.push(c);
         }
-        merge_names(out, &capitalised, &self.family_names)
+        merge_names(out, &caps, &self.family_names)
     }
 }
 
@@ -605,6 +707,45 @@ mod tests {
         // Vietnamese writes `metro` as it is: a Vietnamese query for it is not widened.
         let plan = ctx().parse("tuyến metro Bến Thành");
         assert!(plan.concepts().all(|c| c.alternatives.is_empty()));
+    }
+
+    fn countries_of(q: &str) -> Vec<Option<String>> {
+        ctx()
+            .parse(q)
+            .concepts()
+            .map(|c| c.country.clone())
+            .collect()
+    }
+
+    #[test]
+    fn two_sides_in_their_short_forms_are_two_countries() {
+        let vn = Some("Việt Nam".to_string());
+        let kr = Some("Hàn Quốc".to_string());
+        assert_eq!(
+            countries_of("hợp tác Việt - Hàn"),
+            [None, vn.clone(), kr.clone()]
+        );
+        assert_eq!(
+            countries_of("quan hệ Việt-Nhật"),
+            [None, vn.clone(), Some("Nhật Bản".to_string())]
+        );
+        assert_eq!(
+            countries_of("Việt Mỹ"),
+            [vn.clone(), Some("Hoa Kỳ".to_string())]
+        );
+        // Typed without capitals, the home country vouches for the pair.
+        assert_eq!(countries_of("hop tac viet han"), [None, vn, kr]);
+    }
+
+    #[test]
+    fn a_short_form_alone_is_a_word() {
+        assert_eq!(countries_of("Hàn điện"), [None, None]);
+        assert_eq!(
+            countries_of("trung tâm Hàn Quốc"),
+            [None, Some("Hàn Quốc".to_string())]
+        );
+        // A given name after a family name stays a name.
+        assert_eq!(countries_of("Nguyễn Việt Anh"), [None]);
     }
 
     #[test]

@@ -196,3 +196,37 @@ fn a_personal_name_is_matched_whole_even_where_it_spells_a_word() {
         "without family names the word `bình minh` should win"
     );
 }
+
+#[test]
+fn two_countries_in_their_short_forms_find_the_relation() {
+    // `Việt – Hàn` in a query is Việt Nam and Hàn Quốc, as a headline writes them; `hàn` alone is
+    // to weld.
+    let korea = format!(
+        "Việt Nam và Hàn Quốc mở rộng hợp tác\n\nViệt Nam và Hàn Quốc nhất trí mở rộng hợp tác \
+         trong lĩnh vực công nghệ. {NEWS}"
+    );
+    let welding = format!(
+        "Hợp tác đào tạo thợ hàn\n\nTrường nghề hợp tác đào tạo thợ hàn, thợ hàn được cấp chứng \
+         chỉ; nghề hàn thiếu người. Nhóm Việt Hàn tham gia. {NEWS}"
+    );
+    let docs = [
+        ("korea.txt", korea.as_str()),
+        ("welding.txt", welding.as_str()),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path(), &docs);
+    for query in ["hợp tác Việt - Hàn", "hợp tác Việt-Hàn"] {
+        assert_eq!(e.top_ids(query, 2).unwrap()[0], "korea.txt", "{query}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = Config::builtin();
+    for c in &mut config.countries.countries {
+        c.pair_forms.clear();
+    }
+    let e = engine_with(tmp.path(), &docs, config);
+    assert_eq!(
+        e.top_ids("hợp tác Việt - Hàn", 2).unwrap()[0],
+        "welding.txt",
+        "without pair forms the welding story should win"
+    );
+}
