@@ -111,6 +111,9 @@ impl Plan {
     }
 }
 
+/// A concept and the offset of the query token it came from.
+type Placed = (Concept, usize);
+
 /// What query understanding needs from index-config, compiled once.
 #[derive(Clone, Debug, Default)]
 pub struct QueryContext {
@@ -373,12 +376,7 @@ impl QueryContext {
     /// include the home country (`viet han`, typed without capitals), since alone they are common
     /// words (`hàn`, to weld; `trung`, middle). Returns the concepts, each with the offset of the
     /// query token it came from, and the number of tokens used.
-    #[allow(clippy::type_complexity)]
-    fn country_pair(
-        &self,
-        terms: &[QTerm],
-        capitalised: &[bool],
-    ) -> Option<(Vec<(Concept, usize)>, usize)> {
+    fn country_pair(&self, terms: &[QTerm], capitalised: &[bool]) -> Option<(Vec<Placed>, usize)> {
         let mut found: Vec<(QTerm, usize, usize)> = Vec::new();
         let mut used = 0;
         let mut paired = false;
