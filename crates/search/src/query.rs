@@ -664,6 +664,31 @@ mod tests {
     }
 
     #[test]
+    fn the_press_acronyms_meet_their_expansions() {
+        for (acronym, expansion) in [
+            ("HTX", "hợp tác xã"),
+            ("BĐKH", "biến đổi khí hậu"),
+            ("KH&CN", "khoa học và công nghệ"),
+            ("TTXVN", "Thông tấn xã Việt Nam"),
+            ("LHQ", "Liên Hiệp Quốc"),
+        ] {
+            let folded = hoptac_analyzer::fold(&expansion.to_lowercase());
+            let plan = ctx().parse(acronym);
+            assert!(
+                plan.concepts()
+                    .any(|c| c.alternatives.iter().any(|a| a.folded.join(" ") == folded)),
+                "{acronym} → {expansion}"
+            );
+            let plan = ctx().parse(expansion);
+            assert!(
+                plan.concepts()
+                    .any(|c| c.terms.len() > 1 && !c.alternatives.is_empty()),
+                "{expansion} → {acronym}"
+            );
+        }
+    }
+
+    #[test]
     fn expansion_gets_its_acronym() {
         let plan = ctx().parse("an toàn thông tin");
         assert!(plan.runs[0][0]
