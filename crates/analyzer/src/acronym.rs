@@ -50,7 +50,8 @@ impl AcronymTable {
         self.by_acronym.is_empty()
     }
 
-    /// The expansions (normalised syllables) of a token, looked up folded.
+    /// The expansions (normalised syllables) of an acronym as typed: one token (`ATTT`) or a span
+    /// of tokens (`TP HCM`), looked up folded.
     pub fn expansions(&self, token: &str) -> &[Vec<String>] {
         self.by_acronym
             .get(&key_of(token))
@@ -80,7 +81,8 @@ impl AcronymTable {
 
 /// The folded key of an acronym. One written in several tokens (`TP. HCM`, `TP HCM`, `CNTT và TT`)
 /// is keyed by its syllables joined with spaces, as a query's tokens are, so every spelling that
-/// tokenizes alike finds it; a joined token (`KH&CN`, `TP.HCM`) stays whole.
+/// tokenizes alike finds it. An acronym without spaces is one token (`KH&CN`, `TP.HCM`) and is
+/// keyed whole.
 fn key_of(acronym: &str) -> String {
     if acronym.contains(char::is_whitespace) {
         fold(&normalized_syllables(acronym).join(" "))

@@ -41,7 +41,7 @@ pub const VI_BIGRAM: &str = "vi_bigram";
 
 /// Changes whenever a rule changes what tokens a text yields; an index built with another version
 /// must be rebuilt.
-pub const ANALYZER_VERSION: &str = "vi-2";
+pub const ANALYZER_VERSION: &str = "vi-3";
 
 /// The exact-view analyzer: syllables, NFC, lower case, canonical tone.
 pub fn exact_analyzer() -> TextAnalyzer {

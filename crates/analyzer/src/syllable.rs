@@ -83,7 +83,8 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
                 let next_digit = chars[i + 1].1.is_ascii_digit();
                 let numeric = prev_digit && next_digit && matches!(joiner, '.' | ',' | '/' | ':');
                 // A dot between capitals is part of an abbreviation (`TP.HCM`, `PGS.TS`), not
-                // the end of a sentence: a sentence ends on a small letter or a digit.
+                // the end of a sentence: a sentence ends on a small letter or a digit, and the
+                // next one starts with a word in small letters (`JICA.Theo`, a missing space).
                 // (The letter before is the last one that is not a combining mark: NFD `Ê`.)
                 let abbreviation = joiner == '.'
                     && chars[start..i]
@@ -91,7 +92,10 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
                         .rev()
                         .find(|(_, c)| !is_combining_mark(*c))
                         .is_some_and(|(_, c)| c.is_uppercase())
-                    && chars[i + 1].1.is_uppercase();
+                    && chars[i + 1..]
+                        .iter()
+                        .take_while(|(_, c)| is_word_char(*c))
+                        .all(|(_, c)| c.is_uppercase() || is_combining_mark(*c));
                 let word = abbreviation || matches!(joiner, '&' | '-' | '\u{2011}' | '_');
                 if numeric || word {
                     if word {
@@ -254,6 +258,13 @@ mod tests {
             !s[3].boundary_before,
             "HCM follows TP inside the abbreviation"
         );
+    }
+
+    #[test]
+    fn an_abbreviation_ends_where_a_sentence_begins() {
+        // A missing space after an acronym that ends a sentence: `JICA.Theo đó`.
+        assert_eq!(texts("với JICA.Theo đó"), ["với", "JICA", "Theo", "đó"]);
+        assert_eq!(texts("TP.HCM.Theo"), ["TP.HCM", "TP", "HCM", "Theo"]);
     }
 
     #[test]
