@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use hoptac_analyzer::{analyze, AcronymTable, Kind, Lexicon};
+use hoptac_analyzer::{analyze, normalized_syllables, AcronymTable, Kind, Lexicon};
 use hoptac_indexer::Config;
 
 /// One query syllable.
@@ -31,7 +31,7 @@ pub struct QTerm {
 /// Another way of saying a concept, as folded syllables.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alternative {
-    /// Folded syllables of the alternative (one for an acronym).
+    /// Folded syllables of the alternative (an acronym is one token, or several: `tp hcm`).
     pub folded: Vec<String>,
     /// Why it is an alternative (`acronym`, `expansion`, `alias`, `english`).
     pub kind: &'static str,
@@ -114,6 +114,30 @@ impl Plan {
 /// A concept and the offset of the query token it came from.
 type Placed = (Concept, usize);
 
+/// One syllable that names a country in a pair of countries.
+#[derive(Clone, Debug)]
+struct PairMember {
+    /// Its exact spelling, normalised: a query typed with diacritics must match it (`Hán` in `Hán
+    /// Việt` is not `Hàn`).
+    exact: String,
+    /// Index into the countries.
+    country: usize,
+    /// A pair form (`Hàn`) rather than a name of the country on its own (`Lào`).
+    pair_form: bool,
+    /// An alias that is also a common word or name (`Anh`): beside `Việt` without a dash it is a
+    /// given name (`Việt Anh`), so it only counts across punctuation or a hyphen.
+    needs_cue: bool,
+}
+
+/// What the query's text says about a token beyond its letters.
+#[derive(Clone, Copy, Debug, Default)]
+struct Mark {
+    /// Typed with a capital first letter.
+    capitalised: bool,
+    /// Punctuation (a dash, a comma) separates it from the token before.
+    boundary: bool,
+}
+
 /// What query understanding needs from index-config, compiled once.
 #[derive(Clone, Debug, Default)]
 pub struct QueryContext {
@@ -122,7 +146,7 @@ pub struct QueryContext {
     lexicon: Lexicon,
     stopwords: HashSet<String>,
     stopwords_folded: HashSet<String>,
-    /// folded alias → (country index, is the canonical name)
+    /// folded name or alias → country index
     country_alias: HashMap<String, usize>,
     /// The corpus's own country.
     home: String,
@@ -133,8 +157,9 @@ pub struct QueryContext {
     synonyms: HashMap<String, Vec<Vec<String>>>,
     /// Family names, lower-cased: a capitalised one begins a personal name.
     family_names: HashSet<String>,
-    /// folded pair form (`han`, `viet`) → country index: a country's name beside another country.
-    pair_forms: HashMap<String, usize>,
+    /// folded syllable → the one-syllable ways of naming a country beside another (`Hàn`, `Việt`,
+    /// `Mỹ`, `Lào`).
+    pair_members: HashMap<String, Vec<PairMember>>,
     longest: usize,
 }
 
@@ -169,7 +194,7 @@ impl QueryContext {
                     acronyms.insert(form, e);
                 }
                 if a.ambiguous {
-                    ambiguous.insert(hoptac_analyzer::fold(&hoptac_analyzer::normalize(form)));
+                    ambiguous.insert(AcronymTable::key(form));
                 }
             }
             for en in &a.english {
@@ -203,7 +228,13 @@ impl QueryContext {
             }
         }
         let mut country_alias = HashMap::new();
-        let mut pair_forms = HashMap::new();
+        let mut pair_members: HashMap<String, Vec<PairMember>> = HashMap::new();
+        let needs_cue: HashSet<String> = config
+            .countries
+            .needs_cue
+            .iter()
+            .map(|a| hoptac_analyzer::normalize(a))
+            .collect();
         let mut countries = Vec::new();
         for (i, c) in config.countries.countries.iter().enumerate() {
             let mut forms = vec![folded_syllables(&c.name)];
@@ -220,8 +251,22 @@ impl QueryContext {
                 country_alias.entry(key_of(a)).or_insert(i);
             }
             countries.push((c.name.clone(), forms));
-            for f in &c.pair_forms {
-                pair_forms.entry(key_of(f)).or_insert(i);
+            let one_syllable = std::iter::once(&c.name)
+                .chain(c.aliases.iter())
+                .map(|a| (a, false))
+                .chain(c.pair_forms.iter().map(|f| (f, true)))
+                .filter(|(a, _)| normalized_syllables(a).len() == 1);
+            for (form, pair_form) in one_syllable {
+                let exact = hoptac_analyzer::normalize(form);
+                pair_members
+                    .entry(hoptac_analyzer::fold(&exact))
+                    .or_default()
+                    .push(PairMember {
+                        needs_cue: !pair_form && needs_cue.contains(&exact),
+                        exact,
+                        country: i,
+                        pair_form,
+                    });
             }
         }
         let stopwords: HashSet<String> = config
@@ -242,7 +287,7 @@ impl QueryContext {
             home: config.countries.home.clone(),
             glossary,
             synonyms,
-            pair_forms,
+            pair_members,
             family_names: config
                 .family_names
                 .iter()
@@ -299,10 +344,10 @@ impl QueryContext {
         let mut free = String::new();
         let mut rest = cleaned.as_str();
         let flush = |free: &mut String, plan: &mut Plan| {
-            let capitalised = capitalised_tokens(free);
+            let marks = token_marks(free);
             let terms = self.qterms(free);
             if !terms.is_empty() {
-                plan.runs.push(self.concepts(terms, capitalised));
+                plan.runs.push(self.concepts(terms, marks));
             }
             free.clear();
         };
@@ -372,21 +417,30 @@ impl QueryContext {
 
     /// Two or more countries side by side, at least one in a pair form (`Việt – Hàn`, `Việt-Nhật`,
     /// `Việt Mỹ`, `Nhật Hàn`): each is its country. Headlines name the two sides of a relation so,
-    /// and a document says `Việt Nam – Hàn Quốc`. The forms must be capitalised, or the run must
-    /// include the home country (`viet han`, typed without capitals), since alone they are common
-    /// words (`hàn`, to weld; `trung`, middle). Returns the concepts, each with the offset of the
-    /// query token it came from, and the number of tokens used.
-    fn country_pair(&self, terms: &[QTerm], capitalised: &[bool]) -> Option<(Vec<Placed>, usize)> {
+    /// and a document says `Việt Nam – Hàn Quốc`. Alone the forms are common words (`hàn`, to
+    /// weld; `trung`, middle), so: a syllable typed with diacritics must be the form's exact
+    /// spelling (`Hán Việt` is not Korea); the forms must be capitalised, or the run must include
+    /// the home country (`viet han`, typed without capitals); the run stops where a dictionary word
+    /// or a longer country name begins (`Việt trung cấp`, `Mỹ Trung Quốc`); and an alias that is
+    /// also a given name counts only across punctuation or a hyphen (`Việt - Anh`, not `Việt
+    /// Anh`). Returns the concepts, each with the offset of the query token it came from, and the
+    /// number of tokens used.
+    fn country_pair(&self, terms: &[QTerm], marks: &[Mark]) -> Option<(Vec<Placed>, usize)> {
+        let mark = |k: usize| marks.get(k).copied().unwrap_or_default();
         let mut found: Vec<(QTerm, usize, usize)> = Vec::new();
         let mut used = 0;
         let mut paired = false;
         let mut all_capitalised = true;
         for (k, t) in terms.iter().enumerate() {
+            if self.starts_longer_unit(&terms[k..]) {
+                break;
+            }
             // `Việt-Nhật` is one joined token: its parts are the countries.
-            let parts: Vec<QTerm> = if t.exact.contains('-') {
+            let joined = t.exact.contains(['-', '\u{2011}']);
+            let parts: Vec<QTerm> = if joined {
                 t.exact
-                    .split('-')
-                    .zip(t.folded.split('-'))
+                    .split(['-', '\u{2011}'])
+                    .zip(t.folded.split(['-', '\u{2011}']))
                     .map(|(exact, folded)| QTerm {
                         diacritics: exact != folded,
                         stop: false,
@@ -398,23 +452,41 @@ impl QueryContext {
                 vec![t.clone()]
             };
             let mut here = Vec::new();
-            for p in parts {
-                if let Some(&c) = self.pair_forms.get(&p.folded) {
-                    paired = true;
-                    here.push((p, c, k));
-                } else if let Some(&c) = self.country_alias.get(&p.folded) {
-                    here.push((p, c, k));
-                } else {
-                    here.clear();
-                    break;
+            for (j, p) in parts.into_iter().enumerate() {
+                let separated = joined && j > 0 || mark(k).boundary;
+                let member = self.pair_members.get(&p.folded).and_then(|ms| {
+                    ms.iter().find(|m| {
+                        (!p.diacritics || m.exact == p.exact)
+                            && (!m.needs_cue || separated || found.is_empty() && here.is_empty())
+                    })
+                });
+                match member {
+                    Some(m) => {
+                        paired |= m.pair_form;
+                        here.push((p, m.country, k));
+                    }
+                    None => {
+                        here.clear();
+                        break;
+                    }
                 }
             }
             if here.is_empty() {
                 break;
             }
-            all_capitalised &= capitalised.get(k).copied().unwrap_or(false);
+            all_capitalised &= mark(k).capitalised;
             found.extend(here);
             used = k + 1;
+        }
+        // An alias that needs a cue, first in the run, needs one from what follows it.
+        if let (Some((first, c, _)), Some(second)) = (found.first(), found.get(1)) {
+            let cued = self.pair_members[&first.folded]
+                .iter()
+                .any(|m| m.country == *c && m.needs_cue && m.exact == first.exact);
+            let joined = first.exact != terms[0].exact;
+            if cued && !joined && !mark(second.2).boundary {
+                return None;
+            }
         }
         let home = found
             .iter()
@@ -429,17 +501,37 @@ impl QueryContext {
         Some((concepts, used))
     }
 
+    /// Whether a dictionary word or a country name of two or more syllables begins here.
+    fn starts_longer_unit(&self, terms: &[QTerm]) -> bool {
+        (2..=self.longest.min(terms.len())).any(|len| {
+            let span = &terms[..len];
+            let exact = span
+                .iter()
+                .map(|t| t.exact.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let folded = span
+                .iter()
+                .map(|t| t.folded.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.lexicon.contains(&exact) || self.country_alias.contains_key(&folded)
+        })
+    }
+
     /// Groups syllables into concepts, longest match first.
-    fn concepts(&self, terms: Vec<QTerm>, capitalised: Vec<bool>) -> Vec<Concept> {
+    fn concepts(&self, terms: Vec<QTerm>, marks: Vec<Mark>) -> Vec<Concept> {
         let mut out = Vec::new();
-        // Capitalisation per syllable of `out` (a joined `Việt-Nhật` becomes two concepts).
-        let mut caps = Vec::with_capacity(capitalised.len());
-        let cap = |k: usize| capitalised.get(k).copied().unwrap_or(false);
+        // The marks per syllable of `out` (a joined `Việt-Nhật` becomes two concepts).
+        let mut out_marks = Vec::with_capacity(marks.len());
+        let mark = |k: usize| marks.get(k).copied().unwrap_or_default();
         let mut i = 0;
         while i < terms.len() {
-            if let Some((pair, used)) = self.country_pair(&terms[i..], &capitalised[i..]) {
+            if let Some((pair, used)) =
+                self.country_pair(&terms[i..], marks.get(i..).unwrap_or(&[]))
+            {
                 for (c, k) in pair {
-                    caps.push(cap(i + k));
+                    out_marks.push(mark(i + k));
                     out.push(c);
                 }
                 i += used;
@@ -537,38 +629,41 @@ impl QueryContext {
                 }
             }
             let c = best.expect("a single syllable is always a concept");
-            caps.extend((i..i + c.terms.len()).map(cap));
+            out_marks.extend((i..i + c.terms.len()).map(mark));
             i += c.terms.len();
             out.push(c);
         }
-        merge_names(out, &caps, &self.family_names)
+        merge_names(out, &out_marks, &self.family_names)
     }
 }
 
-/// Which query tokens (as `qterms` yields them) were typed with a capital first letter.
-fn capitalised_tokens(text: &str) -> Vec<bool> {
+/// What the text says about each query token (as `qterms` yields them): capital first letter,
+/// punctuation before it.
+fn token_marks(text: &str) -> Vec<Mark> {
     analyze(text)
         .into_iter()
         .filter(|a| a.syllable.kind != Kind::Part)
-        .map(|a| {
-            text[a.syllable.from..a.syllable.to]
+        .map(|a| Mark {
+            capitalised: text[a.syllable.from..a.syllable.to]
                 .chars()
                 .next()
-                .is_some_and(char::is_uppercase)
+                .is_some_and(char::is_uppercase),
+            boundary: a.syllable.boundary_before,
         })
         .collect()
 }
 
 /// Adjacent capitalised syllables that nothing else grouped are a name (`Mê Kông`, `Cam Ranh`,
-/// `Nguyễn Xuân Phúc`): one concept, so `Hồng Kông` does not answer for `Mê Kông`.
+/// `Nguyễn Xuân Phúc`): one concept, so `Hồng Kông` does not answer for `Mê Kông`. Punctuation
+/// ends a name (`Hà Nội – Pháp` is two things).
 ///
-/// A personal name goes further: after a capitalised family name (`family-names.txt`), the
+/// A personal name goes further: a capitalised family name (`family-names.txt`) begins one, and the
 /// capitalised syllables that follow are its middle and given names even when they spell a
 /// dictionary word (`Phạm Bình Minh`: not `bình minh`, dawn) or a country (`Vũ Đức Đam`: not
 /// Germany), up to four syllables in all, the length of nearly every Vietnamese name.
 fn merge_names(
     concepts: Vec<Concept>,
-    capitalised: &[bool],
+    marks: &[Mark],
     family_names: &HashSet<String>,
 ) -> Vec<Concept> {
     const LONGEST_NAME: usize = 4;
@@ -578,22 +673,27 @@ fn merge_names(
     let mut in_person = false;
     for c in concepts {
         let n = c.terms.len();
-        let name_like = (at..at + n).all(|k| capitalised.get(k).copied().unwrap_or(false))
+        let mark = |k: usize| marks.get(k).copied().unwrap_or_default();
+        let name_like = (at..at + n).all(|k| mark(k).capitalised)
             && c.terms
                 .iter()
                 .all(|t| !t.stop && t.exact.chars().all(char::is_alphabetic));
+        let joins = !mark(at).boundary;
         at += n;
         let plain = c.alternatives.is_empty() && c.country.is_none();
         let mergeable = n == 1 && plain && name_like;
+        let family = mergeable && family_names.contains(&c.terms[0].exact);
         // A country's aliases may be dropped (`Đức` in a name); an acronym's expansion may not.
         let given_name = in_person
             && name_like
             && (plain || (n == 1 && c.alternatives.iter().all(|a| a.kind == "alias")));
-        let merge = match out.last() {
-            Some(last) if in_person => given_name && last.terms.len() + n <= LONGEST_NAME,
-            Some(_) => mergeable && prev_mergeable,
-            None => false,
-        };
+        let merge = joins
+            && match out.last() {
+                Some(last) if in_person => given_name && last.terms.len() + n <= LONGEST_NAME,
+                // A family name begins a person of its own.
+                Some(_) => mergeable && prev_mergeable && !family,
+                None => false,
+            };
         match out.last_mut() {
             Some(last) if merge => {
                 last.terms.extend(c.terms);
@@ -601,10 +701,7 @@ fn merge_names(
                 prev_mergeable = true;
             }
             _ => {
-                in_person = plain
-                    && name_like
-                    && family_names.contains(&c.terms[0].exact)
-                    && n < LONGEST_NAME;
+                in_person = family;
                 prev_mergeable = mergeable;
                 out.push(c);
             }
@@ -758,6 +855,42 @@ mod tests {
         );
         // Typed without capitals, the home country vouches for the pair.
         assert_eq!(countries_of("hop tac viet han"), [None, vn, kr]);
+    }
+
+    #[test]
+    fn a_pair_needs_the_forms_as_typed() {
+        // Other diacritics: `Hán Việt` (Sino-Vietnamese), `Việt Hùng` (a name), `ăn Tết` (to eat).
+        for q in [
+            "từ Hán Việt",
+            "ca sĩ Việt Hùng",
+            "người Việt ăn Tết",
+            "Triệu Việt Vương",
+        ] {
+            assert!(countries_of(q).iter().all(Option::is_none), "{q}");
+        }
+        // A dictionary word or a longer country name begins where the run would go on.
+        for q in ["tiếng Việt trung cấp", "thực phẩm Việt an toàn"] {
+            assert!(countries_of(q).iter().all(Option::is_none), "{q}");
+        }
+        assert_eq!(
+            countries_of("Mỹ Trung Quốc"),
+            [Some("Hoa Kỳ".to_string()), Some("Trung Quốc".to_string())]
+        );
+        // `Anh` beside `Việt` is a given name unless a dash says two sides.
+        assert_eq!(countries_of("từ điển Việt Anh")[1], None);
+        assert_eq!(
+            countries_of("quan hệ Việt - Anh"),
+            [None, Some("Việt Nam".to_string()), Some("Anh".to_string())]
+        );
+    }
+
+    #[test]
+    fn punctuation_and_honorifics_end_a_name() {
+        assert!(countries_of("hợp tác Hà Nội – Pháp").contains(&Some("Pháp".to_string())));
+        assert_eq!(
+            concepts("Ông Nguyễn Xuân Phúc"),
+            ["ông", "nguyễn xuân phúc"]
+        );
     }
 
     #[test]

@@ -206,8 +206,8 @@ fn two_countries_in_their_short_forms_find_the_relation() {
          trong lĩnh vực công nghệ. {NEWS}"
     );
     let welding = format!(
-        "Hợp tác đào tạo thợ hàn\n\nTrường nghề hợp tác đào tạo thợ hàn, thợ hàn được cấp chứng \
-         chỉ; nghề hàn thiếu người. Nhóm Việt Hàn tham gia. {NEWS}"
+        "Hợp tác đào tạo thợ hàn Việt\n\nTrường nghề Việt hợp tác đào tạo thợ hàn; thợ hàn Việt \
+         được cấp chứng chỉ hàn, nghề hàn Việt thiếu người. {NEWS}"
     );
     let docs = [
         ("korea.txt", korea.as_str()),
