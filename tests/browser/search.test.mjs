@@ -133,6 +133,14 @@ async function main() {
     await page.keyboard.type("an toan thong tin han quoc", { delay: 15 });
     const firstSuggestion = page.locator("#q-suggestions li").first();
     await firstSuggestion.waitFor({ state: "visible" });
+    // The list follows the typing: it may still show an earlier prefix's completions for a moment
+    // (`an toan thong tin` → `An toàn thông tin`). Wait for the answer to the whole query, which
+    // must put Hàn Quốc first; a list stuck on a stale prefix times out here.
+    await page.waitForFunction(
+      () => /Hàn Quốc/.test(document.querySelector("#q-suggestions li")?.innerText ?? ""),
+      null,
+      { timeout: 10_000 },
+    );
     assert.match(await firstSuggestion.innerText(), /Hàn Quốc/);
     assert.equal(await page.locator("#q").getAttribute("aria-expanded"), "true");
     await page.keyboard.press("Escape");
