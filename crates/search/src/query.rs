@@ -427,7 +427,8 @@ impl QueryContext {
     /// number of tokens used.
     fn country_pair(&self, terms: &[QTerm], marks: &[Mark]) -> Option<(Vec<Placed>, usize)> {
         let mark = |k: usize| marks.get(k).copied().unwrap_or_default();
-        let mut found: Vec<(QTerm, usize, usize)> = Vec::new();
+        // (syllable, country, token offset, the member chosen needs a cue)
+        let mut found: Vec<(QTerm, usize, usize, bool)> = Vec::new();
         let mut used = 0;
         let mut paired = false;
         let mut all_capitalised = true;
@@ -454,16 +455,21 @@ impl QueryContext {
             let mut here = Vec::new();
             for (j, p) in parts.into_iter().enumerate() {
                 let separated = joined && j > 0 || mark(k).boundary;
+                // A form that needs no cue wins over one that does (`Nhật` is both).
                 let member = self.pair_members.get(&p.folded).and_then(|ms| {
-                    ms.iter().find(|m| {
-                        (!p.diacritics || m.exact == p.exact)
-                            && (!m.needs_cue || separated || found.is_empty() && here.is_empty())
-                    })
+                    ms.iter()
+                        .filter(|m| {
+                            (!p.diacritics || m.exact == p.exact)
+                                && (!m.needs_cue
+                                    || separated
+                                    || found.is_empty() && here.is_empty())
+                        })
+                        .min_by_key(|m| m.needs_cue)
                 });
                 match member {
                     Some(m) => {
                         paired |= m.pair_form;
-                        here.push((p, m.country, k));
+                        here.push((p, m.country, k, m.needs_cue));
                     }
                     None => {
                         here.clear();
@@ -479,24 +485,21 @@ impl QueryContext {
             used = k + 1;
         }
         // An alias that needs a cue, first in the run, needs one from what follows it.
-        if let (Some((first, c, _)), Some(second)) = (found.first(), found.get(1)) {
-            let cued = self.pair_members[&first.folded]
-                .iter()
-                .any(|m| m.country == *c && m.needs_cue && m.exact == first.exact);
+        if let (Some((first, _, _, cued)), Some(second)) = (found.first(), found.get(1)) {
             let joined = first.exact != terms[0].exact;
-            if cued && !joined && !mark(second.2).boundary {
+            if *cued && !joined && !mark(second.2).boundary {
                 return None;
             }
         }
         let home = found
             .iter()
-            .any(|(_, c, _)| self.countries[*c].0 == self.home);
+            .any(|(_, c, _, _)| self.countries[*c].0 == self.home);
         if found.len() < 2 || !paired || !(all_capitalised || home) {
             return None;
         }
         let concepts = found
             .into_iter()
-            .map(|(t, c, k)| (self.country_concept(t, c), k))
+            .map(|(t, c, k, _)| (self.country_concept(t, c), k))
             .collect();
         Some((concepts, used))
     }
@@ -671,9 +674,18 @@ fn merge_names(
     let mut at = 0;
     let mut prev_mergeable = false;
     let mut in_person = false;
-    for c in concepts {
+    let mark = |k: usize| marks.get(k).copied().unwrap_or_default();
+    // Where each concept starts, and its length: a family name looks at what follows it.
+    let spans: Vec<(usize, usize)> = concepts
+        .iter()
+        .scan(0, |at, c| {
+            let span = (*at, c.terms.len());
+            *at += c.terms.len();
+            Some(span)
+        })
+        .collect();
+    for (index, c) in concepts.into_iter().enumerate() {
         let n = c.terms.len();
-        let mark = |k: usize| marks.get(k).copied().unwrap_or_default();
         let name_like = (at..at + n).all(|k| mark(k).capitalised)
             && c.terms
                 .iter()
@@ -682,7 +694,13 @@ fn merge_names(
         at += n;
         let plain = c.alternatives.is_empty() && c.country.is_none();
         let mergeable = n == 1 && plain && name_like;
-        let family = mergeable && family_names.contains(&c.terms[0].exact);
+        // A family name begins a person when a capitalised given name follows it directly;
+        // otherwise it may end a place name (`Bình Dương`, `An Giang`).
+        let family = mergeable
+            && family_names.contains(&c.terms[0].exact)
+            && spans.get(index + 1).is_some_and(|&(next, len)| {
+                !mark(next).boundary && (next..next + len).all(|k| mark(k).capitalised)
+            });
         // A country's aliases may be dropped (`Đức` in a name); an acronym's expansion may not.
         let given_name = in_person
             && name_like
@@ -876,8 +894,17 @@ mod tests {
             countries_of("Mỹ Trung Quốc"),
             [Some("Hoa Kỳ".to_string()), Some("Trung Quốc".to_string())]
         );
-        // `Anh` beside `Việt` is a given name unless a dash says two sides.
+        // `Việt Anh` is a given name: `Việt` is not Việt Nam unless a dash says two sides.
         assert_eq!(countries_of("từ điển Việt Anh")[1], None);
+        // `Nhật` is an alias that needs a cue and a pair form: as a pair form it needs none.
+        assert_eq!(
+            countries_of("quan hệ Nhật Hàn"),
+            [
+                None,
+                Some("Nhật Bản".to_string()),
+                Some("Hàn Quốc".to_string())
+            ]
+        );
         assert_eq!(
             countries_of("quan hệ Việt - Anh"),
             [None, Some("Việt Nam".to_string()), Some("Anh".to_string())]
@@ -890,6 +917,11 @@ mod tests {
         assert_eq!(
             concepts("Ông Nguyễn Xuân Phúc"),
             ["ông", "nguyễn xuân phúc"]
+        );
+        // A family name at the end of a place name does not begin a person.
+        assert_eq!(
+            concepts("doanh nghiệp Bình Dương"),
+            ["doanh nghiệp", "bình dương"]
         );
     }
 
