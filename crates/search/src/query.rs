@@ -396,21 +396,28 @@ impl QueryContext {
         plan
     }
 
-    /// The country concept of one syllable that names country `index`.
-    fn country_concept(&self, term: QTerm, index: usize) -> Concept {
+    /// Country `index`'s canonical name, and its other names as alternatives to `typed` (folded
+    /// syllables joined by spaces).
+    fn country_names(&self, index: usize, typed: &str) -> (String, Vec<Alternative>) {
         let (name, forms) = &self.countries[index];
         let alternatives = forms
             .iter()
-            .filter(|f| **f != [term.folded.as_str()])
+            .filter(|f| f.join(" ") != typed)
             .map(|f| Alternative {
                 folded: f.clone(),
                 kind: "alias",
             })
             .collect();
+        (name.clone(), alternatives)
+    }
+
+    /// The country concept of one syllable that names country `index`.
+    fn country_concept(&self, term: QTerm, index: usize) -> Concept {
+        let (name, alternatives) = self.country_names(index, &term.folded);
         Concept {
             terms: vec![term],
             alternatives,
-            country: Some(name.clone()),
+            country: Some(name),
             name: false,
         }
     }
@@ -548,16 +555,9 @@ impl QueryContext {
                 let mut alternatives = Vec::new();
                 let mut country = None;
                 if let Some(&c) = self.country_alias.get(&key) {
-                    let (name, forms) = &self.countries[c];
-                    country = Some(name.clone());
-                    for f in forms {
-                        if f.join(" ") != key {
-                            alternatives.push(Alternative {
-                                folded: f.clone(),
-                                kind: "alias",
-                            });
-                        }
-                    }
+                    let (name, aliases) = self.country_names(c, &key);
+                    country = Some(name);
+                    alternatives.extend(aliases);
                 }
                 // An acronym may be written in several tokens (`TP.HCM`, `TP HCM`): its
                 // expansion belongs to the whole span.
