@@ -440,9 +440,6 @@ impl QueryContext {
         let mut paired = false;
         let mut all_capitalised = true;
         for (k, t) in terms.iter().enumerate() {
-            if self.starts_longer_unit(&terms[k..]) {
-                break;
-            }
             // `Việt-Nhật` is one joined token: its parts are the countries.
             let joined = t.exact.contains(['-', '\u{2011}']);
             let parts: Vec<QTerm> = if joined {
@@ -460,6 +457,7 @@ impl QueryContext {
                 vec![t.clone()]
             };
             let mut here = Vec::new();
+            let mut here_paired = false;
             for (j, p) in parts.into_iter().enumerate() {
                 let separated = joined && j > 0 || mark(k).boundary;
                 // A form that needs no cue wins over one that does (`Nhật` is both).
@@ -475,7 +473,7 @@ impl QueryContext {
                 });
                 match member {
                     Some(m) => {
-                        paired |= m.pair_form;
+                        here_paired |= m.pair_form;
                         here.push((p, m.country, k, m.needs_cue));
                     }
                     None => {
@@ -484,9 +482,11 @@ impl QueryContext {
                     }
                 }
             }
-            if here.is_empty() {
+            // The lexicon is asked only about tokens that can name a country.
+            if here.is_empty() || self.starts_longer_unit(&terms[k..]) {
                 break;
             }
+            paired |= here_paired;
             all_capitalised &= mark(k).capitalised;
             found.extend(here);
             used = k + 1;
