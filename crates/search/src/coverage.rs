@@ -137,11 +137,10 @@ fn concept_credit(
         .map(|p| if p { 1.0 } else { 0.0 })
         .collect();
     for t in c.terms.iter().filter(|t| t.diacritics) {
-        let slots: Vec<usize> = (0..docs.len()).filter(|&k| credit[k] == 1.0).collect();
+        let (slots, subset) = select(docs, |k| credit[k] == 1.0);
         if slots.is_empty() {
             break;
         }
-        let subset: Vec<DocId> = slots.iter().map(|&k| docs[k]).collect();
         let in_body = term_present(
             reader,
             &Term::from_field_text(fields.body, &t.exact),
@@ -161,8 +160,7 @@ fn concept_credit(
     if c.alternatives.is_empty() || credit.iter().all(|&x| x == 1.0) {
         return Ok(credit);
     }
-    let slots: Vec<usize> = (0..docs.len()).filter(|&k| credit[k] < 1.0).collect();
-    let subset: Vec<DocId> = slots.iter().map(|&k| docs[k]).collect();
+    let (slots, subset) = select(docs, |k| credit[k] < 1.0);
     let alternative = forms_present(reader, fields, alternative_forms(c), &subset)?;
     for (j, &k) in slots.iter().enumerate() {
         if alternative[j] {
@@ -230,12 +228,7 @@ fn forms_present<'a>(
                     *c &= found;
                 }
             }
-            let (slots, subset): (Vec<usize>, Vec<DocId>) = docs
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| candidates[*k] && !out[*k])
-                .map(|(k, &d)| (k, d))
-                .unzip();
+            let (slots, subset) = select(docs, |k| candidates[k] && !out[k]);
             if subset.is_empty() {
                 continue;
             }
@@ -252,6 +245,15 @@ fn forms_present<'a>(
         }
     }
     Ok(out)
+}
+
+/// The positions in `docs` that `keep` accepts, and their documents (still ascending): the
+/// candidates a later, costlier test still has to decide.
+fn select(docs: &[DocId], keep: impl Fn(usize) -> bool) -> (Vec<usize>, Vec<DocId>) {
+    (0..docs.len())
+        .filter(|&k| keep(k))
+        .map(|k| (k, docs[k]))
+        .unzip()
 }
 
 /// For each of `docs` (ascending), whether it contains the term.
