@@ -9,11 +9,12 @@
 //!                                                └─► fold ─► folded view ("hoa", "han", "quoc")
 //! ```
 //!
-//! [`register`] installs the three analyzers (exact, folded, folded bigrams) on a tantivy index; the
+//! [`register`] installs the four analyzers (exact, folded, folded bigrams, capitals) on a tantivy index; the
 //! same functions analyse queries, so documents and queries can never be analysed differently.
 
 pub mod acronym;
 pub mod bigram;
+pub mod capitals;
 pub mod decode;
 pub mod filter;
 pub mod fold;
@@ -38,10 +39,12 @@ pub const VI_EXACT: &str = "vi_exact";
 pub const VI_FOLDED: &str = "vi_folded";
 /// Name of the analyzer emitting folded syllable bigrams.
 pub const VI_BIGRAM: &str = "vi_bigram";
+/// Name of the analyzer emitting the tokens written in capitals (acronyms as written).
+pub const VI_CAPITALS: &str = "vi_capitals";
 
 /// Changes whenever a rule changes what tokens a text yields; an index built with another version
 /// must be rebuilt.
-pub const ANALYZER_VERSION: &str = "vi-3";
+pub const ANALYZER_VERSION: &str = "vi-4";
 
 /// The exact-view analyzer: syllables, NFC, lower case, canonical tone.
 pub fn exact_analyzer() -> TextAnalyzer {
@@ -80,6 +83,10 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(VI_EXACT, exact_analyzer());
     manager.register(VI_FOLDED, folded_analyzer());
     manager.register(VI_BIGRAM, bigram_analyzer());
+    manager.register(
+        VI_CAPITALS,
+        TextAnalyzer::builder(capitals::CapitalsTokenizer).build(),
+    );
 }
 
 /// Writes the exact-view form of one token (NFC, lower case, canonical tone) into `out`.

@@ -2,7 +2,8 @@
 //!
 //! Each text field is indexed three ways — exact (diacritics kept, canonical tone placement), folded
 //! (diacritics removed, with positions for phrases) and folded syllable bigrams (word evidence) — and
-//! stored once, as written, for display and snippets. Facets are both a tantivy facet field (for
+//! stored once, as written, for display and snippets. The acronyms a document writes in capitals
+//! (title and body) are one more field, so that `AI` matches `AI` and not `ai`. Facets are both a tantivy facet field (for
 //! counts) and plain string fields (for filters and display).
 
 use tantivy::schema::{
@@ -10,10 +11,10 @@ use tantivy::schema::{
     FAST, STORED, STRING,
 };
 
-use hoptac_analyzer::{VI_BIGRAM, VI_EXACT, VI_FOLDED};
+use hoptac_analyzer::{VI_BIGRAM, VI_CAPITALS, VI_EXACT, VI_FOLDED};
 
 /// Changes whenever fields change; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: &str = "schema-1";
+pub const SCHEMA_VERSION: &str = "schema-2";
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -32,6 +33,9 @@ pub struct Fields {
     pub body_f: Field,
     /// Body, folded bigrams.
     pub body_bi: Field,
+    /// Title and body: the tokens written in capitals, folded (an acronym matches only as one:
+    /// `AI`, not `ai`). Presence only: no frequencies, no positions.
+    pub capitals: Field,
     /// Publication date, ISO `YYYY-MM-DD` (or `YYYY`), stored.
     pub date: Field,
     /// `YYYYMMDD` for sorting by recency.
@@ -82,6 +86,15 @@ pub fn build() -> (Schema, Fields) {
         body: b.add_text_field("body", exact),
         body_f: b.add_text_field("body_f", folded),
         body_bi: b.add_text_field("body_bi", bigram),
+        capitals: b.add_text_field(
+            "capitals",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(VI_CAPITALS)
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
+            ),
+        ),
         date: b.add_text_field("date", STORED),
         date_key: b.add_u64_field("date_key", FAST),
         year: b.add_u64_field(
@@ -115,6 +128,7 @@ impl Fields {
             body: f("body")?,
             body_f: f("body_f")?,
             body_bi: f("body_bi")?,
+            capitals: f("capitals")?,
             date: f("date")?,
             date_key: f("date_key")?,
             year: f("year")?,

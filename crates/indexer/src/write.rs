@@ -295,6 +295,8 @@ pub fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
         f.body => d.body.as_str(),
         f.body_f => d.body.as_str(),
         f.body_bi => d.body.as_str(),
+        f.capitals => d.title.as_str(),
+        f.capitals => d.body.as_str(),
         f.hash => d.hash.as_str(),
         f.format => d.format.as_str(),
         f.encoding => d.encoding.as_str(),
