@@ -72,7 +72,9 @@ fn korea_information_security_ranks_first_however_typed() {
     ] {
         let ids = f.ids(q);
         assert_eq!(ids[0], KOREA_ATTT, "{q}: {ids:?}");
-        assert!(ids[..3].contains(&KOREA_2010.to_string()), "{q}: {ids:?}");
+        assert!(ids.contains(&KOREA_2010.to_string()), "{q}: {ids:?}");
+        // Only the documents about the query: not the bundled releases on other countries.
+        assert!(ids.len() < 5, "{q}: {ids:?}");
     }
 }
 

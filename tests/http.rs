@@ -82,7 +82,11 @@ fn search_finds_korea_with_and_without_diacritics_and_marks_the_words_as_written
         let res = s.search(&[("q", q)]);
         let hits = res["hits"].as_array().unwrap();
         assert_eq!(hits[0]["id"], KOREA_ATTT, "{q}: {:?}", ids(&res));
-        assert!(ids(&res)[..3].contains(&KOREA_2010.to_string()));
+        assert!(ids(&res).contains(&KOREA_2010.to_string()));
+        // The documents about the query, not every document that shares a syllable with it.
+        assert_eq!(res["total"], 2, "{q}: {:?}", ids(&res));
+        assert_eq!(res["relaxed"], false);
+        assert!(res.get("relaxation").is_none());
         let snippet = hits[0]["snippet"].as_str().unwrap();
         assert!(
             snippet.contains("<mark>Hàn Quốc</mark>")
@@ -114,6 +118,28 @@ fn search_finds_korea_with_and_without_diacritics_and_marks_the_words_as_written
         .as_str()
         .unwrap()
         .contains("<mark>Tin học hóa</mark>"));
+}
+
+#[test]
+fn a_query_no_document_says_whole_is_relaxed_and_says_so() {
+    let s = start(corpus_copy(), &[]);
+    let res = s.search(&[("q", "an toàn thông tin Hàn Quốc qwzxv")]);
+    assert_eq!(res["relaxed"], true, "{res}");
+    assert_eq!(res["relaxation"]["exact"], 0);
+    assert_eq!(res["relaxation"]["dropped"], serde_json::json!(["qwzxv"]));
+    assert_eq!(res["hits"][0]["id"], KOREA_ATTT);
+    assert_eq!(res["total"], 2);
+    // The page says it above the results.
+    let page = s.get_with("/", &[("q", "an toàn thông tin Hàn Quốc qwzxv")]);
+    let b = unescape(&page.body);
+    assert!(
+        b.contains("Không có tài liệu nào chứa đủ các từ; hiển thị tài liệu chứa phần lớn các từ"),
+        "{b}"
+    );
+    assert!(b.contains("“qwzxv”"));
+    // Typed whole, it is not.
+    let page = s.get_with("/", &[("q", "an toàn thông tin Hàn Quốc")]);
+    assert!(!page.body.contains("id=\"relaxed\""));
 }
 
 #[test]

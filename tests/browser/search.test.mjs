@@ -149,8 +149,12 @@ async function main() {
 
     // 3. The Korea documents come first, with <mark> on the accented words as written.
     const titles = await page.locator(".hit h2 a").allInnerTexts();
-    assert.ok(titles.length >= 3, `few results: ${titles}`);
-    assert.ok(titles.slice(0, 3).filter((t) => t.includes(KOREA)).length >= 2, `Korea not on top: ${titles}`);
+    // Only the documents about the query: the two Korea releases, not every release sharing a syllable.
+    assert.equal(titles.length, 2, `results: ${titles}`);
+    assert.ok(titles.every((t) => t.includes(KOREA)), `a result not about Korea: ${titles}`);
+    const api = await (await fetch(`${url}api/search?q=an+toan+thong+tin+han+quoc`)).json();
+    assert.equal(await total(page), api.total, "the page and the API count different sets");
+    assert.equal(await page.locator("#relaxed").count(), 0, "a whole query said relaxed");
     const marks = await page.locator(".hit .snippet mark").allInnerTexts();
     assert.ok(marks.length > 0, "no highlighted words");
     const accented = marks.filter((m) => /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i.test(m));
@@ -175,6 +179,15 @@ async function main() {
     assert.equal(await page.locator(`a.fv[data-value="${KOREA}"]`).getAttribute("aria-current"), "true");
     assert.ok((await page.locator(".active .chip").count()) >= 1, "no removable filter chip");
     await page.screenshot({ path: path.join(out, "results-filtered.png"), fullPage: true });
+
+    // 4b. A word no document says: the set is relaxed and the page says so above the results.
+    await page.goto(`${url}?q=an+to%C3%A0n+th%C3%B4ng+tin+H%C3%A0n+Qu%E1%BB%91c+qwzxv`);
+    assert.match(await page.locator("#relaxed").innerText(), /Không có tài liệu nào chứa đủ các từ/);
+    assert.match(await page.locator("#relaxed").innerText(), /qwzxv/);
+    assert.ok((await total(page)) > 0, "a relaxed query found nothing");
+    await page.screenshot({ path: path.join(out, "results-relaxed.png"), fullPage: true });
+    await page.goBack();
+    await page.waitForURL(/country=H%C3%A0n\+Qu%E1%BB%91c/);
 
     // 5. Back: the unfiltered search again.
     await page.goBack();

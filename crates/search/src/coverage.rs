@@ -111,11 +111,36 @@ fn typed_form(c: &Concept) -> Vec<&str> {
     c.terms.iter().map(|t| t.folded.as_str()).collect()
 }
 
-/// Each alternative's folded syllables.
-fn alternative_forms(c: &Concept) -> impl Iterator<Item = Vec<&str>> {
+/// Each alternative's folded syllables (`capitals`: those matched only as written in capitals).
+fn alternative_forms(c: &Concept, capitals: bool) -> impl Iterator<Item = Vec<&str>> {
     c.alternatives
         .iter()
+        .filter(move |a| a.capitals == capitals)
         .map(|a| a.folded.iter().map(String::as_str).collect())
+}
+
+/// For each of `docs` (ascending), whether one of `forms` is written in capitals in it (every
+/// token of the form).
+fn capitals_present<'a>(
+    reader: &SegmentReader,
+    fields: &Fields,
+    forms: impl Iterator<Item = Vec<&'a str>>,
+    docs: &[DocId],
+) -> tantivy::Result<Vec<bool>> {
+    let mut out = vec![false; docs.len()];
+    for form in forms.filter(|f| !f.is_empty()) {
+        let mut all = vec![true; docs.len()];
+        for key in form {
+            let found = term_present(reader, &Term::from_field_text(fields.capitals, key), docs)?;
+            for (a, f) in all.iter_mut().zip(found) {
+                *a &= f;
+            }
+        }
+        for (o, a) in out.iter_mut().zip(all) {
+            *o |= a;
+        }
+    }
+    Ok(out)
 }
 
 /// For each of `docs` (ascending), the coverage credit of the concept: 1 when the document says
@@ -132,7 +157,12 @@ fn concept_credit(
     docs: &[DocId],
 ) -> tantivy::Result<Vec<f32>> {
     let typed = typed_form(c);
-    let mut credit: Vec<f32> = forms_present(reader, fields, std::iter::once(typed), docs)?
+    let present = if c.capitals {
+        capitals_present(reader, fields, std::iter::once(typed), docs)?
+    } else {
+        forms_present(reader, fields, std::iter::once(typed), docs)?
+    };
+    let mut credit: Vec<f32> = present
         .into_iter()
         .map(|p| if p { 1.0 } else { 0.0 })
         .collect();
@@ -161,9 +191,10 @@ fn concept_credit(
         return Ok(credit);
     }
     let (slots, subset) = select(docs, |k| credit[k] < 1.0);
-    let alternative = forms_present(reader, fields, alternative_forms(c), &subset)?;
+    let folded = forms_present(reader, fields, alternative_forms(c, false), &subset)?;
+    let capitals = capitals_present(reader, fields, alternative_forms(c, true), &subset)?;
     for (j, &k) in slots.iter().enumerate() {
-        if alternative[j] {
+        if folded[j] || capitals[j] {
             credit[k] = 1.0;
         }
     }
@@ -175,7 +206,7 @@ fn concept_credit(
 /// body, whichever is larger; summed over forms, at most the whole index. A syllable typed with
 /// diacritics bounds the typed form by its exact spelling's frequency: `họp` is much rarer than
 /// the folded `hop` that `hợp tác` fills, and a missing `họp` should cost what a rare word costs.
-fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u64 {
+pub(crate) fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u64 {
     let df = |field: Field, text: &str| {
         searcher
             .doc_freq(&Term::from_field_text(field, text))
@@ -192,13 +223,24 @@ fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u64 {
             .min()
             .unwrap_or(0),
     };
-    let typed = c
-        .terms
-        .iter()
-        .filter(|t| t.diacritics)
-        .map(|t| df(fields.body, &t.exact).max(df(fields.title, &t.exact)))
-        .fold(folded(typed_form(c)), u64::min);
-    let sum: u64 = typed + alternative_forms(c).map(folded).sum::<u64>();
+    let capitals = |form: Vec<&str>| {
+        form.iter()
+            .map(|k| df(fields.capitals, k))
+            .min()
+            .unwrap_or(0)
+    };
+    let typed = if c.capitals {
+        capitals(typed_form(c))
+    } else {
+        c.terms
+            .iter()
+            .filter(|t| t.diacritics)
+            .map(|t| df(fields.body, &t.exact).max(df(fields.title, &t.exact)))
+            .fold(folded(typed_form(c)), u64::min)
+    };
+    let sum: u64 = typed
+        + alternative_forms(c, false).map(folded).sum::<u64>()
+        + alternative_forms(c, true).map(capitals).sum::<u64>();
     sum.min(searcher.num_docs())
 }
 

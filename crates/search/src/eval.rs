@@ -5,13 +5,18 @@
 //! ranking taken from all judged grades of the need; MRR of the first document graded ≥ 2; recall of
 //! documents graded ≥ 1 in the top 100; judged@10 the share of the top 10 that carries a judgment.
 //! Unjudged documents count as not relevant.
+//!
+//! What the top 10 cannot show is measured beside it: the result set's size (`set_size`: mean and
+//! median `total`), `set_recall` (the share of documents graded ≥ 2 that the set holds), how many
+//! sets were relaxed, and a facet check — for a query naming one foreign country, is that country
+//! the top country facet (the home country aside)?
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::{Engine, SearchError};
+use crate::{Assessment, Engine, SearchError};
 
 /// One query of the set.
 #[derive(Clone, Debug)]
@@ -46,6 +51,50 @@ pub struct Scores {
     pub judged10: f64,
     /// Number of queries averaged.
     pub queries: usize,
+    /// The result set's size (`total`): mean and median over the queries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_size: Option<SetSize>,
+    /// Share of the documents graded ≥ 2 that are in the result set (mean over queries).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_recall: Option<f64>,
+    /// Queries whose result set was relaxed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relaxed: Option<usize>,
+    /// Of the queries naming one foreign country, how many have it as the top country facet
+    /// (the home country aside).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_facet: Option<FacetCheck>,
+}
+
+/// Sizes of result sets.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct SetSize {
+    /// Mean `total`.
+    pub mean: f64,
+    /// Median `total`.
+    pub median: f64,
+}
+
+/// The top-country-facet check.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct FacetCheck {
+    /// Queries checked (naming exactly one foreign country).
+    pub checked: usize,
+    /// Of them, those whose top country facet (home aside) is that country.
+    pub right: usize,
+}
+
+/// The result-set measures of one query.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SetMeasures {
+    /// `total`.
+    pub total: usize,
+    /// Share of grade ≥ 2 documents inside the set (None when the need has none).
+    pub recall: Option<f64>,
+    /// Whether the set was relaxed.
+    pub relaxed: bool,
+    /// `Some(right)` when the query names one foreign country.
+    pub country_right: Option<bool>,
 }
 
 /// Scores of one query.
@@ -204,6 +253,7 @@ pub fn score(ranking: &[String], judged: &HashMap<String, u32>) -> Scores {
                 / 10.0
         },
         queries: 1,
+        ..Scores::default()
     }
 }
 
@@ -227,6 +277,35 @@ pub fn mean<'a>(scores: impl IntoIterator<Item = &'a Scores>) -> Scores {
     m
 }
 
+/// Adds the result-set measures of `sets` (one per query averaged in `scores`) to `scores`.
+pub fn with_sets(mut scores: Scores, sets: &[&SetMeasures]) -> Scores {
+    if sets.is_empty() {
+        return scores;
+    }
+    let mut totals: Vec<f64> = sets.iter().map(|s| s.total as f64).collect();
+    totals.sort_by(f64::total_cmp);
+    let mid = totals.len() / 2;
+    let median = if totals.len() % 2 == 1 {
+        totals[mid]
+    } else {
+        (totals[mid - 1] + totals[mid]) / 2.0
+    };
+    scores.set_size = Some(SetSize {
+        mean: totals.iter().sum::<f64>() / totals.len() as f64,
+        median,
+    });
+    let recalls: Vec<f64> = sets.iter().filter_map(|s| s.recall).collect();
+    scores.set_recall =
+        (!recalls.is_empty()).then(|| recalls.iter().sum::<f64>() / recalls.len() as f64);
+    scores.relaxed = Some(sets.iter().filter(|s| s.relaxed).count());
+    let checks: Vec<bool> = sets.iter().filter_map(|s| s.country_right).collect();
+    scores.country_facet = Some(FacetCheck {
+        checked: checks.len(),
+        right: checks.iter().filter(|r| **r).count(),
+    });
+    scores
+}
+
 /// Runs every query (top 100) and scores it.
 pub fn evaluate(
     engine: &Engine,
@@ -235,9 +314,18 @@ pub fn evaluate(
 ) -> Result<Report, EvalError> {
     let empty = HashMap::new();
     let mut per_query = Vec::with_capacity(queries.len());
+    let mut sets = Vec::with_capacity(queries.len());
     for q in queries {
-        let ranking = engine.top_ids(&q.text, 100)?;
-        let scores = score(&ranking, qrels.get(&q.need).unwrap_or(&empty));
+        let judged = qrels.get(&q.need).unwrap_or(&empty);
+        let relevant: Vec<String> = judged
+            .iter()
+            .filter(|(_, g)| **g >= 2)
+            .map(|(d, _)| d.clone())
+            .collect();
+        let a = engine.assess(&q.text, 100, &relevant)?;
+        let set = set_measures(&a, relevant.len(), engine.context().home_country());
+        let scores = with_sets(score(&a.ranking, judged), &[&set]);
+        sets.push(set);
         per_query.push(QueryScores {
             id: q.id.clone(),
             class: q.class.clone(),
@@ -245,15 +333,38 @@ pub fn evaluate(
             scores,
         });
     }
-    let mut classes: BTreeMap<String, Vec<&Scores>> = BTreeMap::new();
-    for q in &per_query {
-        classes.entry(q.class.clone()).or_default().push(&q.scores);
+    let mut classes: BTreeMap<String, (Vec<&Scores>, Vec<&SetMeasures>)> = BTreeMap::new();
+    for (q, set) in per_query.iter().zip(&sets) {
+        let entry = classes.entry(q.class.clone()).or_default();
+        entry.0.push(&q.scores);
+        entry.1.push(set);
     }
+    let all: Vec<&SetMeasures> = sets.iter().collect();
     Ok(Report {
-        overall: mean(per_query.iter().map(|q| &q.scores)),
-        per_class: classes.into_iter().map(|(c, s)| (c, mean(s))).collect(),
+        overall: with_sets(mean(per_query.iter().map(|q| &q.scores)), &all),
+        per_class: classes
+            .into_iter()
+            .map(|(c, (s, m))| (c, with_sets(mean(s), &m)))
+            .collect(),
         per_query,
     })
+}
+
+/// The result-set measures of one assessed query with `relevant` documents graded ≥ 2.
+fn set_measures(a: &Assessment, relevant: usize, home: &str) -> SetMeasures {
+    let named: HashSet<&String> = a.named_countries.iter().collect();
+    let country_right = (named.len() == 1).then(|| {
+        a.countries
+            .iter()
+            .find(|v| v.value != home)
+            .is_some_and(|v| named.contains(&v.value))
+    });
+    SetMeasures {
+        total: a.total,
+        recall: (relevant > 0).then(|| a.in_set.len() as f64 / relevant as f64),
+        relaxed: a.relaxed,
+        country_right,
+    }
 }
 
 /// Precision, recall and F1 of a multi-valued facet.

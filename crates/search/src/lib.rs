@@ -6,8 +6,10 @@ pub mod coverage;
 pub mod eval;
 pub mod facets;
 pub mod http;
+mod pipeline;
 pub mod query;
 pub mod rank;
+pub mod set;
 pub mod snippet;
 pub mod suggest;
 
@@ -15,9 +17,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use hoptac_indexer::schema::Fields;
 use hoptac_indexer::write::{from_tantivy, saved_config};
@@ -26,10 +29,8 @@ use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
 pub use facets::{FacetCountsByDim, FacetValue};
 pub use query::{Plan, QueryContext};
 pub use rank::{Dim, Filters, Ranker, Weights};
+pub use set::{Relaxation, ResultSet, Selection};
 pub use snippet::{Highlighter, Snippet};
-
-/// How many of the best BM25 candidates the coverage step re-scores.
-const RERANK_DEPTH: usize = 200;
 
 /// What can go wrong answering a request.
 #[derive(Debug, thiserror::Error)]
@@ -116,8 +117,31 @@ pub struct SearchResponse {
     pub took_ms: f64,
     /// The page.
     pub hits: Vec<Hit>,
-    /// Facet counts.
+    /// Facet counts over the result set.
     pub facets: FacetCountsByDim,
+    /// True when no (or too few) documents match every word of the query, so the set demands
+    /// fewer of them (see [`set`]).
+    pub relaxed: bool,
+    /// What relaxing gave up, when `relaxed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relaxation: Option<Relaxation>,
+}
+
+/// What evaluation measures of one query ([`Engine::assess`]).
+#[derive(Clone, Debug, Default)]
+pub struct Assessment {
+    /// The top documents' ids, best first.
+    pub ranking: Vec<String>,
+    /// Documents in the result set.
+    pub total: usize,
+    /// Whether the set was relaxed.
+    pub relaxed: bool,
+    /// Those of the ids asked about that the result set holds.
+    pub in_set: Vec<String>,
+    /// The set's country facet, largest first.
+    pub countries: Vec<FacetValue>,
+    /// The foreign countries the query names (canonical).
+    pub named_countries: Vec<String>,
 }
 
 /// A searchable index.
@@ -246,42 +270,17 @@ impl Engine {
         let plan = self.context.parse(&req.query);
         tracing::debug!(?plan, "query plan");
         let filters = self.resolve(&req.filters);
-        let query = self.ranker.build(&plan, &filters, None);
-        let limit = req.limit.max(1);
-        let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
-        let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
-        let mut facet_counts = FacetCountsByDim::default();
-        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if plan.is_empty() {
-            // Filters only: newest first.
-            let top = TopDocs::with_limit(limit)
-                .and_offset(req.offset)
-                .order_by_fast_field::<u64>("date_key", Order::Desc);
-            let (docs, count, counts) = searcher.search(&query, &(top, Count, facet_collector))?;
-            for d in &unfiltered {
-                *facet_counts.get_mut(*d) = facets::values(&counts, *d, req.facet_limit);
-            }
-            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), count)
-        } else {
-            // One pass over the matches: the candidates for re-scoring, the total and the facets.
-            let wanted = req.offset + limit;
-            let top = TopDocs::with_limit(wanted.max(RERANK_DEPTH)).order_by_score();
-            let (candidates, count, counts) =
-                searcher.search(&query, &(top, Count, facet_collector))?;
-            for d in &unfiltered {
-                *facet_counts.get_mut(*d) = facets::values(&counts, *d, req.facet_limit);
-            }
-            let docs = self.rescore(&searcher, &plan, candidates, wanted)?;
-            (docs.into_iter().skip(req.offset).collect(), count)
-        };
-        for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
-            let q = self.ranker.matcher(&plan, &filters, Some(d));
-            let counts =
-                searcher.search(&q, &facets::collector("facets", &[d], &self.facet_cache))?;
-            *facet_counts.get_mut(d) = facets::values(&counts, d, req.facet_limit);
-        }
+        let answer = self.answer(
+            &searcher,
+            &plan,
+            &filters,
+            req.offset,
+            req.limit.max(1),
+            req.facet_limit,
+        )?;
         let highlighter = Highlighter::new(plan.highlight_sequences());
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, addr) in addresses {
+        let mut hits = Vec::with_capacity(answer.docs.len());
+        for (score, addr) in answer.docs {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let d = from_tantivy(&self.fields, &doc);
             let passage = highlighter.snippet(&d.body, req.snippet_chars.max(40));
@@ -300,56 +299,91 @@ impl Engine {
             });
         }
         Ok(SearchResponse {
-            total,
+            total: answer.total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-            facets: facet_counts,
+            facets: answer.facets,
+            relaxed: answer.relaxation.is_some(),
+            relaxation: answer.relaxation,
         })
     }
 
-    /// The best candidates re-scored by query coverage (see [`coverage`]).
-    fn rescore(
-        &self,
-        searcher: &tantivy::Searcher,
-        plan: &Plan,
-        docs: Vec<(f32, DocAddress)>,
-        wanted: usize,
-    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let concepts: Vec<&query::Concept> = plan.concepts().collect();
-        Ok(coverage::rescore(
-            searcher,
-            &self.fields,
-            &self.ranker.weights,
-            &concepts,
-            self.context.home_country(),
-            docs,
-            wanted,
-        )?)
+    fn id_of(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<String, SearchError> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        Ok(doc
+            .get_first(self.fields.id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string())
     }
 
-    /// Ids of the top `limit` documents for a query (evaluation; no snippets, no facets).
+    /// Ids of the top `limit` documents for a query (evaluation; no snippets).
     pub fn top_ids(&self, query: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        Ok(self.assess(query, limit, &[])?.ranking)
+    }
+
+    /// What a query answers, as an evaluation measures it: its top `limit` ids, the size of its
+    /// result set, which of `ids` the set holds, and its country facet.
+    pub fn assess(
+        &self,
+        query: &str,
+        limit: usize,
+        ids: &[String],
+    ) -> Result<Assessment, SearchError> {
         let searcher = self.reader.searcher();
         let plan = self.context.parse(query);
         if plan.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Assessment::default());
         }
-        let q = self.ranker.build(&plan, &Filters::default(), None);
-        let wanted = limit.max(1);
-        let top = TopDocs::with_limit(wanted.max(RERANK_DEPTH)).order_by_score();
-        let candidates = searcher.search(&*q, &top)?;
-        let docs = self.rescore(&searcher, &plan, candidates, wanted)?;
-        let mut out = Vec::with_capacity(docs.len());
-        for (_, addr) in docs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            out.push(
-                doc.get_first(self.fields.id)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
+        let filters = Filters::default();
+        let answer = self.answer(&searcher, &plan, &filters, 0, limit.max(1), 10)?;
+        let ranking = answer
+            .docs
+            .iter()
+            .map(|(_, addr)| self.id_of(&searcher, *addr))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut in_set = Vec::new();
+        if !ids.is_empty() {
+            let set = ResultSet::new(
+                &self.fields,
+                &plan,
+                &self.ranker.weights,
+                self.context.home_country(),
             );
+            let selection = set.select(&searcher)?;
+            let wanted: Vec<(Occur, Box<dyn tantivy::query::Query>)> = ids
+                .iter()
+                .map(|id| {
+                    let q: Box<dyn tantivy::query::Query> = Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.id, id),
+                        IndexRecordOption::Basic,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect();
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, set.query(&selection.required, &filters, None)),
+                (Occur::Must, Box::new(BooleanQuery::new(wanted))),
+            ]);
+            for (_, addr) in
+                searcher.search(&q, &TopDocs::with_limit(ids.len()).order_by_score())?
+            {
+                in_set.push(self.id_of(&searcher, addr)?);
+            }
         }
-        Ok(out)
+        let named: Vec<String> = plan
+            .concepts()
+            .filter_map(|c| c.country.clone())
+            .filter(|c| c != self.context.home_country())
+            .collect();
+        Ok(Assessment {
+            ranking,
+            total: answer.total,
+            relaxed: answer.relaxation.is_some(),
+            in_set,
+            countries: answer.facets.country,
+            named_countries: named,
+        })
     }
 
     /// Every document's title, in index order (suggestions are drawn from them).
@@ -387,9 +421,9 @@ impl Engine {
     /// One document by id.
     pub fn document(&self, id: &str) -> Result<Document, SearchError> {
         let searcher = self.reader.searcher();
-        let q = tantivy::query::TermQuery::new(
+        let q = TermQuery::new(
             Term::from_field_text(self.fields.id, id),
-            tantivy::schema::IndexRecordOption::Basic,
+            IndexRecordOption::Basic,
         );
         let docs = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
         let (_, addr) = docs

@@ -12,6 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use hoptac_analyzer::capitals::is_capitals;
 use hoptac_analyzer::{analyze, normalized_syllables, AcronymTable, Kind, Lexicon};
 use hoptac_indexer::Config;
 
@@ -28,13 +29,51 @@ pub struct QTerm {
     pub stop: bool,
 }
 
+/// Why an alternative stands for its concept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AltKind {
+    /// What an acronym stands for (`ATTT` → `an toàn thông tin`).
+    Expansion,
+    /// The acronym of an expansion (`an toàn thông tin` → `ATTT`), or of an English name
+    /// (`artificial intelligence` → `AI`).
+    Acronym,
+    /// Another name of a country (`Hàn Quốc` → `Nam Hàn`, `Korea`).
+    Alias,
+    /// The Vietnamese for an English glossary phrase (`smart city` → `thành phố thông minh`).
+    English,
+    /// A synonym from the glossary (`an toàn thông tin` → `an ninh thông tin`).
+    Synonym,
+}
+
 /// Another way of saying a concept, as folded syllables.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alternative {
     /// Folded syllables of the alternative (an acronym is one token, or several: `tp hcm`).
     pub folded: Vec<String>,
-    /// Why it is an alternative (`acronym`, `expansion`, `alias`, `english`).
-    pub kind: &'static str,
+    /// Why it is an alternative.
+    pub kind: AltKind,
+    /// Matches only where a text writes it in capitals: an acronym (`AI`, `UAE`) is not the
+    /// everyday word its letters spell in lower case (`ai`, who).
+    pub capitals: bool,
+}
+
+impl Alternative {
+    fn new(folded: Vec<String>, kind: AltKind) -> Self {
+        Alternative {
+            folded,
+            kind,
+            capitals: false,
+        }
+    }
+
+    /// An acronym by its key (`tp hcm`: several tokens), matched in capitals when written so.
+    fn acronym(key: &str, capitals: bool) -> Self {
+        Alternative {
+            folded: key.split(' ').map(String::from).collect(),
+            kind: AltKind::Acronym,
+            capitals,
+        }
+    }
 }
 
 /// A group of query syllables that stands for one thing.
@@ -49,9 +88,21 @@ pub struct Concept {
     /// A name the query capitalised (`Mê Kông`, `Phạm Bình Minh`), whose syllables only count
     /// together: a document with `bình minh` and `Phạm` apart does not name the person.
     pub name: bool,
+    /// An acronym typed in capitals (`AI`, `ODA`, `UAE`): as typed it matches only where a text
+    /// writes it in capitals, never the everyday word its letters spell (`ai`, who).
+    pub capitals: bool,
 }
 
 impl Concept {
+    /// The concept as typed (normalised): `hợp tác`, `ATTT`.
+    pub fn as_typed(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| t.exact.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// True when every syllable is a function word and nothing else can stand for it.
     pub fn is_stop(&self) -> bool {
         self.terms.iter().all(|t| t.stop) && self.alternatives.is_empty()
@@ -136,6 +187,8 @@ struct Mark {
     capitalised: bool,
     /// Punctuation (a dash, a comma) separates it from the token before.
     boundary: bool,
+    /// Typed all in capitals (`AI`, `ODA`, `Ý`).
+    capitals: bool,
 }
 
 /// What query understanding needs from index-config, compiled once.
@@ -150,9 +203,14 @@ pub struct QueryContext {
     country_alias: HashMap<String, usize>,
     /// The corpus's own country.
     home: String,
-    countries: Vec<(String, Vec<Vec<String>>)>,
-    /// folded English phrase → Vietnamese folded phrases
-    glossary: HashMap<String, Vec<Vec<String>>>,
+    /// Canonical name and forms.
+    countries: Vec<(String, Vec<CountryForm>)>,
+    /// Keys of the countries' acronym aliases (`uae`, `y`): typed in capitals, the acronym.
+    country_acronyms: HashSet<String>,
+    /// Keys of the acronyms written in capitals (`attt`, `ai`; not `ttg`).
+    capital_acronyms: HashSet<String>,
+    /// folded English phrase → its Vietnamese (and acronym) alternatives
+    glossary: HashMap<String, Vec<Alternative>>,
     /// folded phrase → folded synonyms
     synonyms: HashMap<String, Vec<Vec<String>>>,
     /// Family names, lower-cased: a capitalised one begins a personal name.
@@ -182,12 +240,17 @@ fn folded_syllables(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// One way of writing a country: its folded syllables, and whether it matches only in capitals
+/// (an acronym alias such as `UAE`).
+type CountryForm = (Vec<String>, bool);
+
 impl QueryContext {
     /// Compiles the parts of a configuration that queries use.
     pub fn new(config: &Config) -> Self {
         let mut acronyms = AcronymTable::default();
         let mut ambiguous = HashSet::new();
-        let mut glossary: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        let mut glossary: HashMap<String, Vec<Alternative>> = HashMap::new();
+        let mut capital_acronyms = HashSet::new();
         for a in &config.acronyms.acronyms {
             for form in std::iter::once(&a.acronym).chain(a.variants.iter()) {
                 for e in &a.expansions {
@@ -196,24 +259,29 @@ impl QueryContext {
                 if a.ambiguous {
                     ambiguous.insert(AcronymTable::key(form));
                 }
+                if form.split_whitespace().all(is_capitals) {
+                    capital_acronyms.insert(AcronymTable::key(form));
+                }
             }
             for en in &a.english {
                 let entry = glossary.entry(key_of(en)).or_default();
                 if !a.ambiguous {
-                    let key = AcronymTable::key(&a.acronym);
-                    entry.push(key.split(' ').map(String::from).collect());
+                    entry.push(Alternative::acronym(
+                        &AcronymTable::key(&a.acronym),
+                        a.acronym.split_whitespace().all(is_capitals),
+                    ));
                 }
                 for e in &a.expansions {
-                    entry.push(folded_syllables(e));
+                    entry.push(Alternative::new(folded_syllables(e), AltKind::English));
                 }
             }
         }
         for t in &config.glossary.terms {
             for en in &t.en {
-                glossary
-                    .entry(key_of(en))
-                    .or_default()
-                    .extend(t.vi.iter().map(|v| folded_syllables(v)));
+                glossary.entry(key_of(en)).or_default().extend(
+                    t.vi.iter()
+                        .map(|v| Alternative::new(folded_syllables(v), AltKind::English)),
+                );
             }
         }
         let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
@@ -236,12 +304,17 @@ impl QueryContext {
             .map(|a| hoptac_analyzer::normalize(a))
             .collect();
         let mut countries = Vec::new();
+        let mut country_acronyms = HashSet::new();
         for (i, c) in config.countries.countries.iter().enumerate() {
-            let mut forms = vec![folded_syllables(&c.name)];
-            for a in c.aliases.iter().chain(c.acronym_aliases.iter()) {
+            let mut forms = vec![(folded_syllables(&c.name), false)];
+            let written = c.aliases.iter().map(|a| (a, false));
+            for (a, capitals) in written.chain(c.acronym_aliases.iter().map(|a| (a, true))) {
                 let f = folded_syllables(a);
-                if !f.is_empty() && !forms.contains(&f) {
-                    forms.push(f);
+                if capitals {
+                    country_acronyms.insert(key_of(a));
+                }
+                if !f.is_empty() && !forms.iter().any(|(g, _)| *g == f) {
+                    forms.push((f, capitals));
                 }
             }
             for a in std::iter::once(&c.name)
@@ -284,6 +357,8 @@ impl QueryContext {
             stopwords_folded,
             country_alias,
             countries,
+            country_acronyms,
+            capital_acronyms,
             home: config.countries.home.clone(),
             glossary,
             synonyms,
@@ -307,13 +382,6 @@ impl QueryContext {
         self.country_alias
             .get(&key_of(name))
             .map(|&i| self.countries[i].0.as_str())
-    }
-
-    /// Every country's canonical name and its folded forms (for suggestions).
-    pub fn countries(&self) -> impl Iterator<Item = (&str, &[Vec<String>])> {
-        self.countries
-            .iter()
-            .map(|(n, f)| (n.as_str(), f.as_slice()))
     }
 
     fn qterms(&self, text: &str) -> Vec<QTerm> {
@@ -402,10 +470,11 @@ impl QueryContext {
         let (name, forms) = &self.countries[index];
         let alternatives = forms
             .iter()
-            .filter(|f| f.join(" ") != typed)
-            .map(|f| Alternative {
+            .filter(|(f, _)| f.join(" ") != typed)
+            .map(|(f, capitals)| Alternative {
                 folded: f.clone(),
-                kind: "alias",
+                kind: AltKind::Alias,
+                capitals: *capitals,
             })
             .collect();
         (name.clone(), alternatives)
@@ -419,6 +488,7 @@ impl QueryContext {
             alternatives,
             country: Some(name),
             name: false,
+            capitals: false,
         }
     }
 
@@ -563,10 +633,10 @@ impl QueryContext {
                 // expansion belongs to the whole span.
                 if !self.ambiguous.contains(&key) {
                     for e in self.acronyms.expansions(&key) {
-                        alternatives.push(Alternative {
-                            folded: e.iter().map(|s| hoptac_analyzer::fold(s)).collect(),
-                            kind: "expansion",
-                        });
+                        alternatives.push(Alternative::new(
+                            e.iter().map(|s| hoptac_analyzer::fold(s)).collect(),
+                            AltKind::Expansion,
+                        ));
                     }
                 }
                 if len > 1 {
@@ -577,27 +647,26 @@ impl QueryContext {
                         .filter(|a| !self.ambiguous.contains(*a))
                     {
                         // A key in several tokens (`tp hcm`) is matched as its syllables.
-                        alternatives.push(Alternative {
-                            folded: a.split(' ').map(String::from).collect(),
-                            kind: "acronym",
-                        });
+                        alternatives
+                            .push(Alternative::acronym(a, self.capital_acronyms.contains(a)));
+                        // The acronym's other expansions say the same thing (`cách mạng công
+                        // nghiệp lần thứ tư` is `cách mạng công nghiệp 4.0`).
+                        for e in self.acronyms.expansions(a) {
+                            let e = folded_syllables(&e.join(" "));
+                            if e != folded && !alternatives.iter().any(|x| x.folded == e) {
+                                alternatives.push(Alternative::new(e, AltKind::Expansion));
+                            }
+                        }
                     }
                 }
                 if let Some(vi) = self.glossary.get(&key) {
-                    for v in vi {
-                        alternatives.push(Alternative {
-                            folded: v.clone(),
-                            kind: "english",
-                        });
-                    }
+                    alternatives.extend(vi.iter().cloned());
                 }
                 if let Some(syn) = self.synonyms.get(&key) {
-                    for v in syn {
-                        alternatives.push(Alternative {
-                            folded: v.clone(),
-                            kind: "synonym",
-                        });
-                    }
+                    alternatives.extend(
+                        syn.iter()
+                            .map(|v| Alternative::new(v.clone(), AltKind::Synonym)),
+                    );
                 }
                 // Typed with diacritics, a word must be that word (`thăm Mỹ` is not `thẩm mỹ`).
                 let exact_key = span
@@ -612,21 +681,28 @@ impl QueryContext {
                     let mut more = Vec::new();
                     for a in &alternatives {
                         if let Some(syn) = self.synonyms.get(&a.folded.join(" ")) {
-                            more.extend(syn.iter().map(|v| Alternative {
-                                folded: v.clone(),
-                                kind: "synonym",
-                            }));
+                            more.extend(
+                                syn.iter()
+                                    .map(|v| Alternative::new(v.clone(), AltKind::Synonym)),
+                            );
                         }
                     }
                     alternatives.extend(more);
                     let mut seen = HashSet::new();
                     alternatives
                         .retain(|a| a.folded.join(" ") != key && seen.insert(a.folded.clone()));
+                    // An acronym typed in capitals means the acronym.
+                    let capitals = len == 1
+                        && mark(i).capitals
+                        && (self.capital_acronyms.contains(&key)
+                            || self.ambiguous.contains(&key)
+                            || country.is_some() && self.country_acronyms.contains(&key));
                     best = Some(Concept {
                         terms: span.to_vec(),
                         alternatives,
                         country,
                         name: false,
+                        capitals,
                     });
                     break;
                 }
@@ -646,12 +722,14 @@ fn token_marks(text: &str) -> Vec<Mark> {
     analyze(text)
         .into_iter()
         .filter(|a| a.syllable.kind != Kind::Part)
-        .map(|a| Mark {
-            capitalised: text[a.syllable.from..a.syllable.to]
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase),
-            boundary: a.syllable.boundary_before,
+        .map(|a| {
+            let token = &text[a.syllable.from..a.syllable.to];
+            Mark {
+                capitalised: token.chars().next().is_some_and(char::is_uppercase),
+                boundary: a.syllable.boundary_before,
+                capitals: token.chars().any(char::is_uppercase)
+                    && !token.chars().any(char::is_lowercase),
+            }
         })
         .collect()
 }
@@ -704,7 +782,7 @@ fn merge_names(
         // A country's aliases may be dropped (`Đức` in a name); an acronym's expansion may not.
         let given_name = in_person
             && name_like
-            && (plain || (n == 1 && c.alternatives.iter().all(|a| a.kind == "alias")));
+            && (plain || (n == 1 && c.alternatives.iter().all(|a| a.kind == AltKind::Alias)));
         let merge = joins
             && match out.last() {
                 Some(last) if in_person => given_name && last.terms.len() + n <= LONGEST_NAME,

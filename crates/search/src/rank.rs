@@ -16,8 +16,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
-    PhraseQuery, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -27,10 +27,10 @@ use hoptac_indexer::schema::Fields;
 
 use crate::coord::CoordinatedQuery;
 
-use crate::query::{Concept, Plan, QTerm};
+use crate::query::{AltKind, Concept, Plan, QTerm};
 
 /// Weights of the evidence; rules, not per-query constants.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Weights {
     /// Title matches count this many times a body match.
     pub title: f32,
@@ -61,6 +61,14 @@ pub struct Weights {
     /// Score factor for a document not about a (foreign) country the query names: a query naming a
     /// country wants documents about it, and a passing mention is not that.
     pub country_absent: f32,
+    /// A result set smaller than this is relaxed (see [`crate::set`]).
+    pub relax_below: usize,
+    /// A document of the result set may miss one concept in every this many (a foreign country
+    /// aside); 0 demands every concept.
+    pub miss_one_in: usize,
+    /// How many of the best first-phase results the rerank window re-scores; every page deeper
+    /// keeps first-phase order, so pages neither repeat nor skip a result.
+    pub rerank_depth: usize,
 }
 
 impl Weights {
@@ -74,6 +82,19 @@ impl Weights {
                 .trim()
                 .parse()
                 .map_err(|_| format!("{value:?} is not a number"))?;
+            let count = match name.trim() {
+                "relax_below" => Some(&mut self.relax_below),
+                "rerank_depth" => Some(&mut self.rerank_depth),
+                "miss_one_in" => Some(&mut self.miss_one_in),
+                _ => None,
+            };
+            if let Some(slot) = count {
+                if v < 0.0 || v.fract() != 0.0 {
+                    return Err(format!("{name} must be a whole number, got {value:?}"));
+                }
+                *slot = v as usize;
+                continue;
+            }
             let slot = match name.trim() {
                 "title" => &mut self.title,
                 "exact" => &mut self.exact,
@@ -112,6 +133,9 @@ impl Default for Weights {
             folded_only: 0.25,
             country_mention: 0.5,
             country_absent: 0.5,
+            relax_below: 10,
+            miss_one_in: 3,
+            rerank_depth: 200,
         }
     }
 }
@@ -267,7 +291,7 @@ fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 /// pair and positions are read only for the documents that have every pair, where the phrase on
 /// its own intersected its syllables and read positions across most of the index. A pair never
 /// spans punctuation, so neither does a phrase.
-fn phrase(field: Field, bigrams: Field, folded: &[String]) -> Box<dyn Query> {
+pub(crate) fn phrase(field: Field, bigrams: Field, folded: &[String]) -> Box<dyn Query> {
     match folded {
         [one] => term(field, one),
         many => {
@@ -316,6 +340,26 @@ impl Ranker {
         ])
     }
 
+    /// An acronym as written: scored as its folded form in the text, like any phrase, but only
+    /// where the text writes every token of it in capitals (`AI`, never `ai`).
+    fn in_capitals(&self, keys: &[String], scored: Box<dyn Query>) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, scored)];
+        for k in keys {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.capitals, k),
+                        IndexRecordOption::Basic,
+                    )),
+                    0.0,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
     fn syllable(&self, t: &QTerm) -> Box<dyn Query> {
         let f = &self.fields;
         let w = &self.weights;
@@ -362,13 +406,19 @@ impl Ranker {
         // The concept as typed and each alternative are ways of saying one thing: a document scores
         // by the best of them (plus a little for the others), never by their sum, so a concept with
         // many aliases does not outweigh the rest of the query.
-        let mut ways: Vec<Box<dyn Query>> = vec![should(typed)];
+        let mut ways: Vec<Box<dyn Query>> = vec![if c.capitals {
+            // An acronym typed in capitals is evidence only where a text writes it so.
+            let keys: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
+            self.in_capitals(&keys, should(typed))
+        } else {
+            should(typed)
+        }];
         // An acronym stands for its expansion: the concept weighs what the expansion weighs, so
         // `TTXVN` counts in a query as much as `Thông tấn xã Việt Nam` does.
         let typed_len = c
             .alternatives
             .iter()
-            .filter(|a| a.kind == "expansion")
+            .filter(|a| a.kind == AltKind::Expansion)
             .map(|a| a.folded.len())
             .chain(std::iter::once(c.terms.iter().filter(|t| !t.stop).count()))
             .max()
@@ -377,7 +427,11 @@ impl Ranker {
         for a in &c.alternatives {
             // A phrase's BM25 weight sums its syllables' IDFs: scale it to the typed length.
             let weight = w.alternative * typed_len / a.folded.len().max(1) as f32;
-            ways.push(boost(self.phrase_in_text(&a.folded, w.title), weight));
+            let mut said = self.phrase_in_text(&a.folded, w.title);
+            if a.capitals {
+                said = self.in_capitals(&a.folded, said);
+            }
+            ways.push(boost(said, weight));
         }
         let mut qs: Vec<Box<dyn Query>> = vec![if ways.len() == 1 {
             ways.pop().expect("one way")
@@ -396,8 +450,9 @@ impl Ranker {
         should(qs)
     }
 
-    /// The full query: evidence as SHOULD clauses, phrases as MUST, exclusions as MUST NOT, filters.
-    pub fn build(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
+    /// The first-phase score of a plan: every piece of evidence as a SHOULD clause. It matches
+    /// more than the result set ([`crate::set`]) and is only ever run inside it.
+    pub fn evidence(&self, plan: &Plan) -> Box<dyn Query> {
         let concepts: Vec<&Concept> = plan.concepts().collect();
         // Coordination: documents matching all concepts (or all but one of four or more) gain a
         // share of their score again — matching more of the query wins, without demanding all of it.
@@ -437,116 +492,19 @@ impl Ranker {
                 ));
             }
         }
-        self.assemble(plan, filters, except, evidence)
-    }
-
-    /// A query matching exactly the documents [`Ranker::build`]'s query matches, without its
-    /// scoring evidence: the union of the terms and phrases that can make a document match at all
-    /// (syllables, bigrams, alternatives, a country's facet). Counting facets with it skips the
-    /// phrase, coordination and scoring work that only orders the matches.
-    pub fn matcher(&self, plan: &Plan, filters: &Filters, except: Option<Dim>) -> Box<dyn Query> {
+        // Quoted phrases (which the set demands) score like any evidence; typed with diacritics,
+        // their exact spelling more.
         let f = &self.fields;
-        let mut evidence: Vec<Box<dyn Query>> = Vec::new();
-        let bigram_terms = |a: &QTerm, b: &QTerm, out: &mut Vec<Box<dyn Query>>| {
-            let key = bigram::key(&a.folded, &b.folded);
-            out.push(term(f.body_bi, &key));
-            out.push(term(f.title_bi, &key));
-        };
-        let phrase_terms = |folded: Vec<String>, out: &mut Vec<Box<dyn Query>>| {
-            out.push(self.phrase_in_text(&folded, 1.0));
-        };
-        for c in plan.concepts() {
-            let mut content = false;
-            for t in c.terms.iter().filter(|t| !t.stop) {
-                content = true;
-                evidence.push(term(f.body_f, &t.folded));
-                evidence.push(term(f.title_f, &t.folded));
-            }
-            for pair in c.terms.windows(2) {
-                bigram_terms(&pair[0], &pair[1], &mut evidence);
-            }
-            // A phrase of function words matches where no single syllable clause does.
-            if c.terms.len() > 2 && !content {
-                phrase_terms(
-                    c.terms.iter().map(|t| t.folded.clone()).collect(),
-                    &mut evidence,
-                );
-            }
-            for a in &c.alternatives {
-                phrase_terms(a.folded.clone(), &mut evidence);
-            }
-            if let Some(country) = &c.country {
-                evidence.push(Box::new(TermQuery::new(
-                    Term::from_field_text(f.country, country),
-                    IndexRecordOption::Basic,
-                )));
-            }
-        }
-        for run in &plan.runs {
-            for pair in run.windows(2) {
-                if let (Some(a), Some(b)) = (pair[0].terms.last(), pair[1].terms.first()) {
-                    bigram_terms(a, b, &mut evidence);
-                }
-            }
-            let terms: Vec<&QTerm> = run.iter().flat_map(|c| c.terms.iter()).collect();
-            let content = run
-                .iter()
-                .any(|c| !c.is_stop() && c.terms.iter().any(|t| !t.stop));
-            if terms.len() > 2 && run.len() > 1 && !content {
-                phrase_terms(
-                    terms.iter().map(|t| t.folded.clone()).collect(),
-                    &mut evidence,
-                );
-            }
-        }
-        self.assemble(plan, filters, except, evidence)
-    }
-
-    /// The clauses around the evidence: at least one piece of it, quoted phrases, exclusions and
-    /// filters.
-    fn assemble(
-        &self,
-        plan: &Plan,
-        filters: &Filters,
-        except: Option<Dim>,
-        evidence: Vec<Box<dyn Query>>,
-    ) -> Box<dyn Query> {
-        let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let has_text = !evidence.is_empty() || !plan.phrases.is_empty();
-        if !evidence.is_empty() {
-            // At least one piece of evidence must match, also when filters are MUST clauses too.
-            clauses.push((Occur::Must, should(evidence)));
-        }
         for p in &plan.phrases {
             let folded: Vec<String> = p.iter().map(|t| t.folded.clone()).collect();
-            clauses.push((
-                Occur::Must,
-                self.phrase_in_text(&folded, self.weights.title),
-            ));
+            evidence.push(self.phrase_in_text(&folded, self.weights.title));
             for t in p.iter().filter(|t| t.diacritics) {
-                clauses.push((
-                    Occur::Should,
-                    boost(
-                        should(vec![term(f.body, &t.exact), term(f.title, &t.exact)]),
-                        self.weights.exact,
-                    ),
+                evidence.push(boost(
+                    should(vec![term(f.body, &t.exact), term(f.title, &t.exact)]),
+                    self.weights.exact,
                 ));
             }
         }
-        if !has_text {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        for e in &plan.excluded {
-            let folded: Vec<String> = e.iter().map(|t| t.folded.clone()).collect();
-            clauses.push((Occur::MustNot, self.phrase_in_text(&folded, 1.0)));
-        }
-        for q in filters.clauses(f, except) {
-            clauses.push((Occur::Must, q));
-        }
-        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        Box::new(BooleanQuery::new(clauses))
+        should(evidence)
     }
 }

@@ -42,17 +42,19 @@ fn a_foreign_country_in_the_query_is_demanded() {
     );
     let mut e = engine(tmp.path(), &[("nga.txt", &russia), ("nhat.txt", &japan)]);
     let query = "quan hệ đối tác chiến lược Việt Nam Nhật Bản";
-    assert_eq!(e.top_ids(query, 2).unwrap()[0], "nhat.txt");
+    assert_eq!(e.top_ids(query, 2).unwrap(), vec!["nhat.txt"]);
+    // The Russian story says every other word, more often; it is still not about Japan. The
+    // result set decides that, whatever the ranking weights say.
     e.set_weights(Weights {
         country_absent: 1.0,
         coverage_floor: 1.0,
         country_facet: 0.0,
         ..Weights::default()
     });
+    assert_eq!(e.top_ids(query, 2).unwrap(), vec!["nhat.txt"]);
     assert_eq!(
-        e.top_ids(query, 2).unwrap()[0],
-        "nga.txt",
-        "without the country rules the corpus should favour the Russian story"
+        e.top_ids("quan hệ đối tác chiến lược Việt Nam", 2).unwrap()[0],
+        "nga.txt"
     );
 }
 

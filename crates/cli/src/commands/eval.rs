@@ -55,8 +55,19 @@ pub struct Args {
 }
 
 fn row(name: &str, s: &Scores) -> String {
+    let dash = || "-".to_string();
+    let (median, mean) = s.set_size.as_ref().map_or((dash(), dash()), |z| {
+        (format!("{:.0}", z.median), format!("{:.0}", z.mean))
+    });
+    let recall = s.set_recall.map_or_else(dash, |r| format!("{r:.3}"));
+    let relaxed = s.relaxed.map_or_else(dash, |r| r.to_string());
+    let facet = s
+        .country_facet
+        .as_ref()
+        .filter(|c| c.checked > 0)
+        .map_or_else(dash, |c| format!("{}/{}", c.right, c.checked));
     format!(
-        "{name:<12} {:>5} {:>9.4} {:>8.4} {:>11.4} {:>10.3}",
+        "{name:<12} {:>5} {:>9.4} {:>8.4} {:>11.4} {:>10.3} {median:>8} {mean:>8} {recall:>10} {relaxed:>8} {facet:>8}",
         s.queries, s.ndcg10, s.mrr10, s.recall100, s.judged10
     )
 }
@@ -161,8 +172,18 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             }
         } else {
             println!(
-                "{:<12} {:>5} {:>9} {:>8} {:>11} {:>10}",
-                "class", "n", "nDCG@10", "MRR@10", "Recall@100", "judged@10"
+                "{:<12} {:>5} {:>9} {:>8} {:>11} {:>10} {:>8} {:>8} {:>10} {:>8} {:>8}",
+                "class",
+                "n",
+                "nDCG@10",
+                "MRR@10",
+                "Recall@100",
+                "judged@10",
+                "set med",
+                "set mean",
+                "set recall",
+                "relaxed",
+                "country"
             );
             for (class, s) in &report.per_class {
                 println!("{}", row(class, s));

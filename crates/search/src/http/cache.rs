@@ -86,6 +86,8 @@ mod tests {
             took_ms: 1.0,
             hits: Vec::new(),
             facets: Default::default(),
+            relaxed: false,
+            relaxation: None,
         })
     }
 

@@ -394,6 +394,8 @@ struct SearchView {
     landing: bool,
     total: String,
     total_n: u64,
+    /// Said when the result set was relaxed: what the results do not all contain.
+    relaxed: Option<String>,
     took_ms: String,
     first: u64,
     last: u64,
@@ -567,6 +569,7 @@ impl SearchView {
             landing: p.is_empty(),
             total: vi_number(total),
             total_n: total,
+            relaxed: res.relaxation.as_ref().map(relaxed_note),
             took_ms: format!("{:.1}", res.took_ms).replace('.', ","),
             first,
             last,
@@ -581,6 +584,23 @@ impl SearchView {
             pagination: pagination(p, total),
         }
     }
+}
+
+/// The line a relaxed result set shows above the results: how many documents say every word (if
+/// any), and which words the others may lack.
+fn relaxed_note(r: &crate::Relaxation) -> String {
+    let dropped = r
+        .dropped
+        .iter()
+        .map(|w| format!("“{w}”"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let head = if r.exact == 0 {
+        "Không có tài liệu nào chứa đủ các từ".to_string()
+    } else {
+        format!("Chỉ {} tài liệu chứa đủ các từ", vi_number(r.exact as u64))
+    };
+    format!("{head}; hiển thị tài liệu chứa phần lớn các từ (có thể thiếu {dropped}).")
 }
 
 fn facet_items(
@@ -747,6 +767,8 @@ mod tests {
             total,
             took_ms: 1.25,
             hits,
+            relaxed: false,
+            relaxation: None,
             facets: FacetCountsByDim {
                 country: vec![fv("Hàn Quốc", 3), fv("Nhật Bản", 1)],
                 ministry: vec![fv("Bộ Thông tin và Truyền thông", 2)],

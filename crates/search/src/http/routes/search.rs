@@ -11,13 +11,19 @@ use serde::Serialize;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::params::{SearchParams, Unknown};
 use crate::http::state::AppState;
-use crate::{FacetCountsByDim, Hit};
+use crate::{FacetCountsByDim, Hit, Relaxation};
 
 /// A page of results.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchBody {
-    /// Matching documents in all.
+    /// Documents in the result set: those about the query (every concept said, in one of its
+    /// forms), narrowed by the filters.
     pub total: usize,
+    /// True when too few documents say every concept, so the set demands fewer of them.
+    pub relaxed: bool,
+    /// When `relaxed`: the concepts no longer demanded and how many documents say them all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relaxation: Option<Relaxation>,
     /// Time the engine took, milliseconds.
     pub took_ms: f64,
     /// This page, from 1.
@@ -58,6 +64,8 @@ pub async fn search(
     };
     let body = SearchBody {
         total: res.total,
+        relaxed: res.relaxed,
+        relaxation: res.relaxation.clone(),
         // Microseconds are noise at this scale; round so the JSON stays readable.
         took_ms: (took_ms * 1000.0).round() / 1000.0,
         page: params.page(),

@@ -1,0 +1,127 @@
+//! The search pipeline, from a parsed query to a page, in the order it runs:
+//!
+//! 1. **Parse** ([`QueryContext::parse`](crate::QueryContext::parse)): the text becomes a [`Plan`]
+//!    of concepts, each with its alternatives (acronym, alias, English name, synonym), quoted
+//!    phrases and exclusions.
+//! 2. **Result set** ([`ResultSet::select`]): which concepts every document must say — all of
+//!    them, a long query allowed to miss one in [`crate::Weights::miss_one_in`], relaxed when fewer than
+//!    [`crate::Weights::relax_below`] documents match (see [`crate::set`]).
+//! 3. **One pass over the set**: tantivy scores the set with the evidence query
+//!    ([`Ranker::evidence`](crate::Ranker::evidence): BM25 over the views, phrase and exact
+//!    boosts), counts it, and takes the facet counts of the dimensions not filtered — the set is
+//!    the `Must` clause, the evidence only `Should`, so scoring never widens what is counted.
+//! 4. **Facets of filtered dimensions**: each counted over the set with the *other* filters, so a
+//!    chosen value's alternatives keep their counts.
+//! 5. **Rerank window**: the best [`crate::Weights::rerank_depth`] first-phase results are re-scored by
+//!    query coverage ([`crate::coverage`]); deeper results keep first-phase order, so pages
+//!    neither repeat nor skip a result.
+//! 6. **Page**: `offset`, `limit`; snippets are made by the caller ([`crate::Engine::search`]).
+//!
+//! A query of filters alone skips 2, 3's scoring and 5: the filtered documents, newest first.
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur};
+use tantivy::{DocAddress, Order};
+
+use crate::facets::{self, FacetCountsByDim};
+use crate::query::{self, Plan};
+use crate::rank::{Dim, Filters};
+use crate::set::{Relaxation, ResultSet, Selection};
+use crate::{coverage, Engine, SearchError};
+
+/// A page of documents from the pipeline, with the set's count and facets.
+pub(crate) struct Answer {
+    pub(crate) docs: Vec<(f32, DocAddress)>,
+    pub(crate) total: usize,
+    pub(crate) facets: FacetCountsByDim,
+    pub(crate) relaxation: Option<Relaxation>,
+}
+
+impl Engine {
+    /// The pipeline from a plan to a page: the result set, its count and facets
+    /// and the first-phase order in one pass, the rerank window, the page.
+    pub(crate) fn answer(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &Plan,
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+        facet_limit: usize,
+    ) -> Result<Answer, SearchError> {
+        let weights = &self.ranker.weights;
+        let set = ResultSet::new(&self.fields, plan, weights, self.context.home_country());
+        let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
+        let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
+        let mut facet_counts = FacetCountsByDim::default();
+        let (docs, total, selection) = if plan.is_empty() {
+            // Filters only: newest first.
+            let selection = Selection {
+                required: Vec::new(),
+                relaxation: None,
+            };
+            let query = set.query(&selection.required, filters, None);
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<u64>("date_key", Order::Desc);
+            let (docs, count, counts) = searcher.search(&query, &(top, Count, facet_collector))?;
+            for d in &unfiltered {
+                *facet_counts.get_mut(*d) = facets::values(&counts, *d, facet_limit);
+            }
+            let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
+            (docs, count, selection)
+        } else {
+            let selection = set.select(searcher)?;
+            // One pass over the set: first-phase scores, the count and the facets.
+            let query = BooleanQuery::new(vec![
+                (Occur::Must, set.query(&selection.required, filters, None)),
+                (Occur::Should, self.ranker.evidence(plan)),
+            ]);
+            let wanted = offset + limit;
+            let top = TopDocs::with_limit(wanted.max(weights.rerank_depth)).order_by_score();
+            let (mut candidates, count, counts) =
+                searcher.search(&query, &(top, Count, facet_collector))?;
+            for d in &unfiltered {
+                *facet_counts.get_mut(*d) = facets::values(&counts, *d, facet_limit);
+            }
+            // The rerank window is fixed: deeper results keep their first-phase order.
+            let deeper = candidates.split_off(candidates.len().min(weights.rerank_depth));
+            let mut docs = self.rescore(searcher, plan, candidates)?;
+            docs.extend(deeper);
+            let page = docs.into_iter().skip(offset).take(limit).collect();
+            (page, count, selection)
+        };
+        for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
+            let q = set.query(&selection.required, filters, Some(d));
+            let counts =
+                searcher.search(&q, &facets::collector("facets", &[d], &self.facet_cache))?;
+            *facet_counts.get_mut(d) = facets::values(&counts, d, facet_limit);
+        }
+        Ok(Answer {
+            docs,
+            total,
+            facets: facet_counts,
+            relaxation: selection.relaxation,
+        })
+    }
+
+    /// The rerank window re-scored by query coverage (see [`coverage`]), best first.
+    fn rescore(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &Plan,
+        docs: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let concepts: Vec<&query::Concept> = plan.concepts().collect();
+        let n = docs.len();
+        Ok(coverage::rescore(
+            searcher,
+            &self.fields,
+            &self.ranker.weights,
+            &concepts,
+            self.context.home_country(),
+            docs,
+            n,
+        )?)
+    }
+}

@@ -1,0 +1,318 @@
+//! The result set: which documents a query is about, decided apart from how they rank.
+//!
+//! A document is in the set when it matches **every concept** of the plan by one of the concept's
+//! ways of being said, in its title or body: the syllables as typed (folded, as a phrase), an
+//! acronym or its expansion, a country's alias or its country facet, an English glossary name, a
+//! synonym. Quoted phrases must match and excluded words must not; filters narrow the set. Each
+//! concept is one union, the set their intersection, so tantivy leads with the rarest concept and
+//! never visits the documents that share one common syllable with the query.
+//!
+//! Before: `an toàn thông tin Hàn Quốc` matched 35,842 of 38,098 documents (any one syllable).
+//! After: the documents that say `an toàn thông tin` (or `ATTT`, `an ninh thông tin`) *and* name
+//! Korea (`Hàn Quốc`, `Nam Hàn`, `Korea`, or carry the country facet) — a few hundred.
+//!
+//! **Long queries.** A query of many concepts is rarely said whole by one document, so one
+//! concept in every [`Weights::miss_one_in`] (rounded down) may be missing, as with
+//! Elasticsearch's `minimum_should_match`: `hợp tác quốc phòng Việt Nam Lào` has four concepts,
+//! so a document about Laos that says two of `hợp tác`, `quốc phòng`, `Việt Nam` is in the set.
+//! A foreign country the query names is never the one missing, and it is matched by the
+//! documents *about* it (its country facet: named in the title or more than once), not by a
+//! passing mention.
+//!
+//! An acronym matches as an acronym: where a text writes it in capitals (the `capitals` field), or
+//! by its expansions — `artificial intelligence` finds `AI` and `trí tuệ nhân tạo`, never `ai`
+//! (who).
+//!
+//! **Relaxation.** When fewer than [`Weights::relax_below`] documents match every concept (on a
+//! small corpus, one per thousand documents plus one), concepts are dropped one at a
+//! time — first any that no document says (at once, whatever the count), then the least
+//! informative (the most frequent) — as Meilisearch's
+//! `last` matching strategy drops words, until enough match or one concept is left; the answer says
+//! so ([`Relaxation`]). It is decided on the text alone, so that a filter only ever narrows what
+//! the facet counts promised.
+
+use tantivy::collector::Count;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use hoptac_analyzer::bigram;
+use hoptac_indexer::schema::Fields;
+
+use crate::coverage::concept_df;
+use crate::query::{Alternative, Concept, Plan};
+use crate::rank::{Dim, Filters, Weights};
+
+/// Which concepts the set demands, and what relaxing it gave up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Indices into the plan's concepts ([`Plan::concepts`]) every document must match.
+    pub required: Vec<usize>,
+    /// Present when the set had to be relaxed.
+    pub relaxation: Option<Relaxation>,
+}
+
+/// What a relaxed set gave up, for the page and the API.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Relaxation {
+    /// The concepts no longer demanded, as typed (`hợp tác`).
+    pub dropped: Vec<String>,
+    /// How many documents match every concept (before relaxing, without filters).
+    pub exact: usize,
+}
+
+/// Builds the set's queries for one plan.
+pub struct ResultSet<'a> {
+    fields: &'a Fields,
+    plan: &'a Plan,
+    concepts: Vec<&'a Concept>,
+    weights: &'a Weights,
+    home: &'a str,
+}
+
+impl<'a> ResultSet<'a> {
+    /// The set of a plan; `home` is the corpus's own country, which a query may name without
+    /// being about it.
+    pub fn new(fields: &'a Fields, plan: &'a Plan, weights: &'a Weights, home: &'a str) -> Self {
+        ResultSet {
+            fields,
+            plan,
+            concepts: plan.concepts().collect(),
+            weights,
+            home,
+        }
+    }
+
+    fn is_foreign_country(&self, i: usize) -> bool {
+        self.concepts[i]
+            .country
+            .as_deref()
+            .is_some_and(|c| c != self.home)
+    }
+
+    /// Chooses the concepts to demand: all of them, unless fewer than `weights.relax_below`
+    /// documents match them all (see the module doc).
+    pub fn select(&self, searcher: &Searcher) -> tantivy::Result<Selection> {
+        let weights = self.weights;
+        // A concept no document says goes first (it can only empty the set), then the most
+        // frequent: the concepts whose absence costs the least. A foreign country the query names
+        // is what it is about, and is never let go.
+        let mut by_df: Vec<(u64, usize)> = (0..self.concepts.len())
+            .filter(|&i| !self.is_foreign_country(i))
+            .map(|i| (concept_df(searcher, self.fields, self.concepts[i]), i))
+            .collect();
+        by_df.sort_by(|a, b| {
+            (a.0 > 0)
+                .cmp(&(b.0 > 0))
+                .then(b.0.cmp(&a.0))
+                .then(b.1.cmp(&a.1))
+        });
+        let enough = tiny_below(weights.relax_below, searcher.num_docs());
+        let mut required: Vec<usize> = (0..self.concepts.len()).collect();
+        let mut dropped = Vec::new();
+        // A word no document says is let go at once: no document says every concept.
+        let unsaid: Vec<usize> = by_df
+            .iter()
+            .filter(|(df, _)| *df == 0)
+            .map(|&(_, i)| i)
+            .collect();
+        for i in unsaid {
+            if required.len() < 2 {
+                break;
+            }
+            required.retain(|&r| r != i);
+            dropped.push(i);
+        }
+        let count = |required: &[usize]| -> tantivy::Result<usize> {
+            searcher.search(&*self.query(required, &Filters::default(), None), &Count)
+        };
+        let mut found = count(&required)?;
+        let exact = if dropped.is_empty() { found } else { 0 };
+        let letting_go: Vec<usize> = by_df
+            .into_iter()
+            .map(|(_, i)| i)
+            .filter(|i| !dropped.contains(i))
+            .collect();
+        for i in letting_go {
+            if found >= enough || required.len() < 2 {
+                break;
+            }
+            required.retain(|&r| r != i);
+            dropped.push(i);
+            found = count(&required)?;
+        }
+        if dropped.is_empty() {
+            return Ok(Selection {
+                required,
+                relaxation: None,
+            });
+        }
+        Ok(Selection {
+            required,
+            relaxation: Some(Relaxation {
+                dropped: dropped
+                    .into_iter()
+                    .map(|i| self.concepts[i].as_typed())
+                    .collect(),
+                exact,
+            }),
+        })
+    }
+
+    /// The set as a query: the `required` concepts, quoted phrases, exclusions and filters (all but
+    /// the dimension `except`, whose facet counts are being taken). Scores nothing.
+    pub fn query(
+        &self,
+        required: &[usize],
+        filters: &Filters,
+        except: Option<Dim>,
+    ) -> Box<dyn Query> {
+        let (countries, others): (Vec<usize>, Vec<usize>) =
+            required.iter().partition(|&&i| self.is_foreign_country(i));
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = countries
+            .iter()
+            .map(|&i| (Occur::Must, self.concept(i)))
+            .collect();
+        let may_miss = match self.weights.miss_one_in {
+            0 => 0,
+            every => required.len() / every,
+        };
+        if may_miss == 0 || others.len() <= may_miss {
+            clauses.extend(others.iter().map(|&i| (Occur::Must, self.concept(i))));
+        } else {
+            let need = others.len() - may_miss;
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    others
+                        .iter()
+                        .map(|&i| (Occur::Should, self.concept(i)))
+                        .collect(),
+                    need,
+                )),
+            ));
+        }
+        for p in &self.plan.phrases {
+            let folded: Vec<String> = p.iter().map(|t| t.folded.clone()).collect();
+            clauses.push((Occur::Must, self.form(&folded)));
+        }
+        for q in filters.clauses(self.fields, except) {
+            clauses.push((Occur::Must, q));
+        }
+        if clauses.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        for e in &self.plan.excluded {
+            let folded: Vec<String> = e.iter().map(|t| t.folded.clone()).collect();
+            clauses.push((Occur::MustNot, self.form(&folded)));
+        }
+        Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            0.0,
+        ))
+    }
+
+    /// One concept: a union of every way of saying it. A foreign country is matched by the
+    /// documents about it (its country facet: named in the title or more than once), not by a
+    /// passing mention.
+    fn concept(&self, i: usize) -> Box<dyn Query> {
+        let f = self.fields;
+        let c = self.concepts[i];
+        if self.is_foreign_country(i) {
+            if let Some(country) = &c.country {
+                return basic(f.country, country);
+            }
+        }
+        let mut ways: Vec<Box<dyn Query>> = Vec::new();
+        let typed: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
+        if c.capitals {
+            ways.push(self.capitals(&typed));
+        } else {
+            ways.push(self.form(&typed));
+        }
+        for a in &c.alternatives {
+            ways.push(self.alternative(a));
+        }
+        if let Some(country) = &c.country {
+            ways.push(basic(f.country, country));
+        }
+        Box::new(BooleanQuery::new(
+            ways.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))
+    }
+
+    fn alternative(&self, a: &Alternative) -> Box<dyn Query> {
+        if a.capitals {
+            self.capitals(&a.folded)
+        } else {
+            self.form(&a.folded)
+        }
+    }
+
+    /// Tokens a text writes in capitals: every one of them (an acronym written in several tokens,
+    /// `TP HCM`, has each).
+    fn capitals(&self, keys: &[String]) -> Box<dyn Query> {
+        match keys {
+            [] => Box::new(EmptyQuery),
+            [one] => basic(self.fields.capitals, one),
+            many => Box::new(BooleanQuery::new(
+                many.iter()
+                    .map(|k| (Occur::Must, basic(self.fields.capitals, k)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// A folded form in the title or the body: a syllable as a term; two syllables as their bigram
+    /// (a pair never spans punctuation, like a phrase, and needs no positions); longer forms as a
+    /// phrase led by their bigrams.
+    fn form(&self, folded: &[String]) -> Box<dyn Query> {
+        let f = self.fields;
+        let one = |text: Field, bigrams: Field| -> Box<dyn Query> {
+            match folded {
+                [] => Box::new(EmptyQuery),
+                [one] => basic(text, one),
+                [a, b] => basic(bigrams, &bigram::key(a, b)),
+                _ => crate::rank::phrase(text, bigrams, folded),
+            }
+        };
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, one(f.body_f, f.body_bi)),
+            (Occur::Should, one(f.title_f, f.title_bi)),
+        ]))
+    }
+}
+
+/// How few documents make a set tiny: [`Weights::relax_below`], but no more than one per
+/// thousand documents of the corpus (plus one), so that on a small corpus a handful of exact
+/// matches is an answer and only an empty set is relaxed.
+fn tiny_below(relax_below: usize, num_docs: u64) -> usize {
+    let per_thousand = usize::try_from(num_docs / 1000).unwrap_or(usize::MAX);
+    relax_below.min(per_thousand.saturating_add(1))
+}
+
+/// A term that only has to be present.
+fn basic(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tiny_below;
+
+    #[test]
+    fn a_large_corpus_relaxes_below_the_weight() {
+        assert_eq!(tiny_below(10, 38_098), 10);
+    }
+
+    #[test]
+    fn a_small_corpus_relaxes_only_an_empty_set() {
+        assert_eq!(tiny_below(10, 5), 1);
+        assert_eq!(tiny_below(10, 2_500), 3);
+    }
+}

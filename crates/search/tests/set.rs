@@ -1,0 +1,190 @@
+//! The result set: which documents a query is about, and the numbers read from it (`total`,
+//! facet counts, pages). Checked on the bundled corpus plus documents written for the edge cases:
+//! an acronym beside the everyday word it spells, aliases, a word no document says.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use hoptac_indexer::write::{index_corpus, IndexOptions};
+use hoptac_indexer::Config;
+use hoptac_search::{Engine, Filters, SearchRequest, SearchResponse, Weights};
+
+const EXTRA: [(&str, &str); 8] = [
+    (
+        "my.txt",
+        "Mỹ và Việt Nam ký thỏa thuận\n\nHoa Kỳ hỗ trợ Việt Nam về an toàn thông tin. Mỹ cam kết.",
+    ),
+    (
+        "attt.txt",
+        "Hội thảo ATTT Việt Nam – Hàn Quốc\n\nBộ TT&TT tổ chức hội thảo về ATTT với Hàn Quốc năm \
+         2010. Hàn Quốc chia sẻ kinh nghiệm.",
+    ),
+    (
+        "htx.txt",
+        "Hợp tác xã nông nghiệp\n\nHợp tác xã kiểu mới ở Thái Bình tăng thu nhập.",
+    ),
+    (
+        "korea.txt",
+        "Korea and Vietnam\n\nThe Republic of Korea supports e-government in Vietnam.",
+    ),
+    (
+        "ai-who.txt",
+        "Ai đúng ai sai?\n\nAi đúng, ai sai trong cuộc tranh luận này? Ai cũng có lý của mình.",
+    ),
+    (
+        "ai-tech.txt",
+        "Việt Nam thúc đẩy AI\n\nCác doanh nghiệp Việt Nam ứng dụng AI trong sản xuất và dịch vụ \
+         công.",
+    ),
+    (
+        "tri-tue.txt",
+        "Trí tuệ nhân tạo trong y tế\n\nBệnh viện ứng dụng trí tuệ nhân tạo để đọc phim chụp.",
+    ),
+    (
+        "busan.txt",
+        "Đoàn Việt Nam thăm Busan\n\nĐoàn công tác đến Busan, Hàn Quốc, tìm hiểu cảng biển.",
+    ),
+];
+
+fn engine(dir: &Path) -> Engine {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    for entry in std::fs::read_dir(bundled).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+    }
+    for (name, text) in EXTRA {
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    let index = dir.join("index");
+    index_corpus(&IndexOptions::new(&corpus, &index, Config::builtin()), &()).unwrap();
+    Engine::open(&index).unwrap()
+}
+
+fn search(e: &Engine, q: &str, filters: Filters) -> SearchResponse {
+    let mut req = SearchRequest::text(q);
+    req.limit = 100;
+    req.filters = filters;
+    e.search(&req).unwrap()
+}
+
+fn ids(r: &SearchResponse) -> HashSet<&str> {
+    r.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn a_document_must_say_every_concept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path());
+    let r = search(&e, "hợp tác xã", Filters::default());
+    assert!(!r.relaxed);
+    assert!(ids(&r).contains("htx.txt"));
+    assert_eq!(r.total, r.hits.len());
+    assert!(
+        r.total < e.num_docs() as usize,
+        "one shared syllable (hợp tác) must not make a match: {} of {}",
+        r.total,
+        e.num_docs()
+    );
+    // Every concept, by one of its ways of being said: ATTT is an toàn thông tin, Korea is Hàn Quốc.
+    let r = search(&e, "an toàn thông tin Hàn Quốc", Filters::default());
+    let found = ids(&r);
+    assert!(found.contains("attt.txt"), "{found:?}");
+    assert!(
+        !found.contains("my.txt"),
+        "a document about the United States is not about Korea: {found:?}"
+    );
+}
+
+#[test]
+fn an_acronym_never_matches_the_word_it_spells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path());
+    for q in ["artificial intelligence", "AI"] {
+        let found: HashSet<String> = ids(&search(&e, q, Filters::default()))
+            .into_iter()
+            .map(String::from)
+            .collect();
+        assert!(found.contains("ai-tech.txt"), "{q}: {found:?}");
+        assert!(
+            !found.contains("ai-who.txt"),
+            "{q} matched ai (who): {found:?}"
+        );
+    }
+    let found = ids(&search(&e, "artificial intelligence", Filters::default()))
+        .into_iter()
+        .map(String::from)
+        .collect::<HashSet<_>>();
+    assert!(found.contains("tri-tue.txt"), "the expansion: {found:?}");
+}
+
+#[test]
+fn a_word_no_document_says_relaxes_the_set_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path());
+    let r = search(&e, "hợp tác xã qwzxv", Filters::default());
+    assert!(r.relaxed, "{r:?}");
+    let relaxation = r.relaxation.as_ref().unwrap();
+    assert_eq!(relaxation.exact, 0);
+    assert_eq!(relaxation.dropped, vec!["qwzxv".to_string()]);
+    assert!(ids(&r).contains("htx.txt"));
+    // Typed whole, the same words need no relaxing.
+    assert!(!search(&e, "hợp tác xã", Filters::default()).relaxed);
+}
+
+#[test]
+fn facet_counts_are_what_a_filter_then_finds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path());
+    for q in ["hợp tác", "Việt Nam", "chính phủ điện tử"] {
+        let r = search(&e, q, Filters::default());
+        assert!(!r.facets.country.is_empty(), "{q}");
+        for v in r.facets.country.iter().chain(&r.facets.year) {
+            assert!(v.count as usize <= r.total, "{q}: {v:?} > {}", r.total);
+        }
+        for v in &r.facets.country {
+            let narrowed = search(
+                &e,
+                q,
+                Filters {
+                    country: vec![v.value.clone()],
+                    ..Filters::default()
+                },
+            );
+            assert_eq!(narrowed.total, v.count as usize, "{q} in {}", v.value);
+            // The filtered dimension keeps the counts of the set without it, so other values stay
+            // offered.
+            assert_eq!(
+                narrowed.facets.country, r.facets.country,
+                "{q} in {}",
+                v.value
+            );
+        }
+        let years: u64 = r.facets.year.iter().map(|v| v.count).sum();
+        assert!(years as usize <= r.total, "a document has one year at most");
+    }
+}
+
+#[test]
+fn pages_neither_repeat_nor_skip_across_the_rerank_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut e = engine(tmp.path());
+    e.set_weights(Weights {
+        rerank_depth: 3,
+        ..Weights::default()
+    });
+    let whole = search(&e, "Việt Nam", Filters::default());
+    assert!(whole.hits.len() > 6, "{}", whole.hits.len());
+    let mut paged = Vec::new();
+    for offset in (0..whole.hits.len()).step_by(2) {
+        let mut req = SearchRequest::text("Việt Nam");
+        req.offset = offset;
+        req.limit = 2;
+        let page = e.search(&req).unwrap();
+        assert_eq!(page.total, whole.total);
+        paged.extend(page.hits.into_iter().map(|h| h.id));
+    }
+    let all: Vec<String> = whole.hits.into_iter().map(|h| h.id).collect();
+    assert_eq!(paged, all);
+}
