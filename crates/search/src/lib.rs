@@ -362,7 +362,7 @@ impl Engine {
                 })
                 .collect();
             let q = BooleanQuery::new(vec![
-                (Occur::Must, set.query(&selection.required, &filters, None)),
+                (Occur::Must, set.query(&selection, &filters, None)),
                 (Occur::Must, Box::new(BooleanQuery::new(wanted))),
             ]);
             for (_, addr) in

@@ -56,11 +56,8 @@ impl Engine {
         let mut facet_counts = FacetCountsByDim::default();
         let (docs, total, selection) = if plan.is_empty() {
             // Filters only: newest first.
-            let selection = Selection {
-                required: Vec::new(),
-                relaxation: None,
-            };
-            let query = set.query(&selection.required, filters, None);
+            let selection = Selection::all(0);
+            let query = set.query(&selection, filters, None);
             let top = TopDocs::with_limit(limit)
                 .and_offset(offset)
                 .order_by_fast_field::<u64>("date_key", Order::Desc);
@@ -74,7 +71,7 @@ impl Engine {
             let selection = set.select(searcher)?;
             // One pass over the set: first-phase scores, the count and the facets.
             let query = BooleanQuery::new(vec![
-                (Occur::Must, set.query(&selection.required, filters, None)),
+                (Occur::Must, set.query(&selection, filters, None)),
                 (Occur::Should, self.ranker.evidence(plan)),
             ]);
             let wanted = offset + limit;
@@ -92,7 +89,7 @@ impl Engine {
             (page, count, selection)
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
-            let q = set.query(&selection.required, filters, Some(d));
+            let q = set.query(&selection, filters, Some(d));
             let counts =
                 searcher.search(&q, &facets::collector("facets", &[d], &self.facet_cache))?;
             *facet_counts.get_mut(d) = facets::values(&counts, d, facet_limit);

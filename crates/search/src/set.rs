@@ -23,13 +23,17 @@
 //! by its expansions — `artificial intelligence` finds `AI` and `trí tuệ nhân tạo`, never `ai`
 //! (who).
 //!
-//! **Relaxation.** When fewer than [`Weights::relax_below`] documents match every concept (on a
-//! small corpus, one per thousand documents plus one), concepts are dropped one at a
-//! time — first any that no document says (at once, whatever the count), then the least
-//! informative (the most frequent) — as Meilisearch's
-//! `last` matching strategy drops words, until enough match or one concept is left; the answer says
-//! so ([`Relaxation`]). It is decided on the text alone, so that a filter only ever narrows what
-//! the facet counts promised.
+//! **Relaxation.** When fewer than [`Weights::relax_below`] documents are in the set (on a small
+//! corpus, one per thousand documents plus one), it is widened step by step, until enough match:
+//! 1. a word no document says is let go at once (it could only empty the set);
+//! 2. a foreign country the query names matches where a text mentions it, too;
+//! 3. the least informative concepts (the most frequent) are let go one at a time, as
+//!    Meilisearch's `last` matching strategy drops words — but a query naming a foreign country
+//!    keeps one concept besides it (`an toàn thông tin Hàn Quốc` never becomes every story on
+//!    Korea).
+//!
+//! The answer says what was given up ([`Relaxation`]). It is decided on the text alone, so that a
+//! filter only ever narrows what the facet counts promised.
 
 use tantivy::collector::Count;
 use tantivy::query::{
@@ -50,6 +54,9 @@ use crate::rank::{Dim, Filters, Weights};
 pub struct Selection {
     /// Indices into the plan's concepts ([`Plan::concepts`]) every document must match.
     pub required: Vec<usize>,
+    /// Whether a foreign country the query names also matches where a text only mentions it
+    /// (strictly, only the documents about it: its country facet).
+    pub mentions: bool,
     /// Present when the set had to be relaxed.
     pub relaxation: Option<Relaxation>,
 }
@@ -61,6 +68,20 @@ pub struct Relaxation {
     pub dropped: Vec<String>,
     /// How many documents match every concept (before relaxing, without filters).
     pub exact: usize,
+    /// The foreign countries matched by a mention too, not only by the documents about them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mentioned: Vec<String>,
+}
+
+impl Selection {
+    /// Every concept, each foreign country by its facet: the strict set.
+    pub fn all(concepts: usize) -> Self {
+        Selection {
+            required: (0..concepts).collect(),
+            mentions: false,
+            relaxation: None,
+        }
+    }
 }
 
 /// Builds the set's queries for one plan.
@@ -110,77 +131,89 @@ impl<'a> ResultSet<'a> {
                 .then(b.1.cmp(&a.1))
         });
         let enough = tiny_below(weights.relax_below, searcher.num_docs());
-        let mut required: Vec<usize> = (0..self.concepts.len()).collect();
-        let mut dropped = Vec::new();
-        // A word no document says is let go at once: no document says every concept.
-        let unsaid: Vec<usize> = by_df
-            .iter()
-            .filter(|(df, _)| *df == 0)
-            .map(|&(_, i)| i)
-            .collect();
-        for i in unsaid {
-            if required.len() < 2 {
-                break;
-            }
-            required.retain(|&r| r != i);
-            dropped.push(i);
-        }
-        let count = |required: &[usize]| -> tantivy::Result<usize> {
-            searcher.search(&*self.query(required, &Filters::default(), None), &Count)
+        let mut chosen = Selection::all(self.concepts.len());
+        let count = |chosen: &Selection| -> tantivy::Result<usize> {
+            searcher.search(&*self.query(chosen, &Filters::default(), None), &Count)
         };
-        let mut found = count(&required)?;
-        let exact = if dropped.is_empty() { found } else { 0 };
-        let letting_go: Vec<usize> = by_df
-            .into_iter()
-            .map(|(_, i)| i)
-            .filter(|i| !dropped.contains(i))
-            .collect();
-        for i in letting_go {
-            if found >= enough || required.len() < 2 {
+        let mut dropped = Vec::new();
+        // 1. A word no document says is let go at once: no document says every concept.
+        for &(_, i) in by_df.iter().filter(|(df, _)| *df == 0) {
+            if chosen.required.len() < 2 {
                 break;
             }
-            required.retain(|&r| r != i);
+            chosen.required.retain(|&r| r != i);
             dropped.push(i);
-            found = count(&required)?;
         }
-        if dropped.is_empty() {
-            return Ok(Selection {
-                required,
-                relaxation: None,
-            });
+        let mut found = count(&chosen)?;
+        let exact = if dropped.is_empty() { found } else { 0 };
+        // 2. A foreign country matched where it is only mentioned, too.
+        let countries: Vec<usize> = chosen
+            .required
+            .iter()
+            .copied()
+            .filter(|&i| self.is_foreign_country(i))
+            .collect();
+        if found < enough && !countries.is_empty() {
+            chosen.mentions = true;
+            found = count(&chosen)?;
         }
-        Ok(Selection {
-            required,
-            relaxation: Some(Relaxation {
+        // 3. The most frequent concepts let go, one at a time; a query naming a foreign country
+        //    keeps at least one concept besides it (the country alone is not what was asked).
+        let keep_one = usize::from(!countries.is_empty());
+        for (_, i) in by_df.into_iter().filter(|(df, _)| *df > 0) {
+            let others = chosen.required.len() - countries.len();
+            if found >= enough || chosen.required.len() < 2 || others <= keep_one {
+                break;
+            }
+            chosen.required.retain(|&r| r != i);
+            dropped.push(i);
+            found = count(&chosen)?;
+        }
+        if !dropped.is_empty() || chosen.mentions {
+            chosen.relaxation = Some(Relaxation {
                 dropped: dropped
                     .into_iter()
                     .map(|i| self.concepts[i].as_typed())
                     .collect(),
                 exact,
-            }),
-        })
+                mentioned: if chosen.mentions {
+                    countries
+                        .iter()
+                        .filter_map(|&i| self.concepts[i].country.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+        Ok(chosen)
     }
 
     /// The set as a query: the `required` concepts, quoted phrases, exclusions and filters (all but
     /// the dimension `except`, whose facet counts are being taken). Scores nothing.
     pub fn query(
         &self,
-        required: &[usize],
+        chosen: &Selection,
         filters: &Filters,
         except: Option<Dim>,
     ) -> Box<dyn Query> {
+        let required = &chosen.required;
         let (countries, others): (Vec<usize>, Vec<usize>) =
             required.iter().partition(|&&i| self.is_foreign_country(i));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = countries
             .iter()
-            .map(|&i| (Occur::Must, self.concept(i)))
+            .map(|&i| (Occur::Must, self.concept(i, chosen.mentions)))
             .collect();
         let may_miss = match self.weights.miss_one_in {
             0 => 0,
             every => required.len() / every,
         };
         if may_miss == 0 || others.len() <= may_miss {
-            clauses.extend(others.iter().map(|&i| (Occur::Must, self.concept(i))));
+            clauses.extend(
+                others
+                    .iter()
+                    .map(|&i| (Occur::Must, self.concept(i, false))),
+            );
         } else {
             let need = others.len() - may_miss;
             clauses.push((
@@ -188,7 +221,7 @@ impl<'a> ResultSet<'a> {
                 Box::new(BooleanQuery::with_minimum_required_clauses(
                     others
                         .iter()
-                        .map(|&i| (Occur::Should, self.concept(i)))
+                        .map(|&i| (Occur::Should, self.concept(i, false)))
                         .collect(),
                     need,
                 )),
@@ -217,10 +250,10 @@ impl<'a> ResultSet<'a> {
     /// One concept: a union of every way of saying it. A foreign country is matched by the
     /// documents about it (its country facet: named in the title or more than once), not by a
     /// passing mention.
-    fn concept(&self, i: usize) -> Box<dyn Query> {
+    fn concept(&self, i: usize, mentions: bool) -> Box<dyn Query> {
         let f = self.fields;
         let c = self.concepts[i];
-        if self.is_foreign_country(i) {
+        if self.is_foreign_country(i) && !mentions {
             if let Some(country) = &c.country {
                 return basic(f.country, country);
             }

@@ -188,3 +188,21 @@ fn pages_neither_repeat_nor_skip_across_the_rerank_window() {
     let all: Vec<String> = whole.hits.into_iter().map(|h| h.id).collect();
     assert_eq!(paged, all);
 }
+
+#[test]
+fn a_country_only_mentioned_is_found_when_too_few_are_about_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path());
+    // Strictly, `Hàn Quốc` matches the documents about Korea (its country facet); none of them says
+    // `Busan`. The one that mentions Korea in passing is found, and the answer says how.
+    let r = search(&e, "Busan Hàn Quốc", Filters::default());
+    assert_eq!(
+        ids(&r),
+        HashSet::from(["busan.txt"]),
+        "the documents about Korea that do not say Busan stay out"
+    );
+    let relaxation = r.relaxation.as_ref().expect("relaxed");
+    assert_eq!(relaxation.exact, 0);
+    assert!(relaxation.dropped.is_empty(), "{relaxation:?}");
+    assert_eq!(relaxation.mentioned, vec!["Hàn Quốc".to_string()]);
+}

@@ -587,20 +587,34 @@ impl SearchView {
 }
 
 /// The line a relaxed result set shows above the results: how many documents say every word (if
-/// any), and which words the others may lack.
+/// any), which words the others may lack, and which countries they may only mention.
 fn relaxed_note(r: &crate::Relaxation) -> String {
-    let dropped = r
-        .dropped
-        .iter()
-        .map(|w| format!("“{w}”"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let quoted = |words: &[String]| {
+        words
+            .iter()
+            .map(|w| format!("“{w}”"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let head = if r.exact == 0 {
         "Không có tài liệu nào chứa đủ các từ".to_string()
     } else {
         format!("Chỉ {} tài liệu chứa đủ các từ", vi_number(r.exact as u64))
     };
-    format!("{head}; hiển thị tài liệu chứa phần lớn các từ (có thể thiếu {dropped}).")
+    let mentioned = r.mentioned.join(", ");
+    let shown = match (r.dropped.is_empty(), r.mentioned.is_empty()) {
+        (false, true) => format!(
+            "hiển thị tài liệu chứa phần lớn các từ (có thể thiếu {})",
+            quoted(&r.dropped)
+        ),
+        (false, false) => format!(
+            "hiển thị tài liệu chứa phần lớn các từ (có thể thiếu {}), kể cả tài liệu chỉ nhắc \
+             đến {mentioned}",
+            quoted(&r.dropped)
+        ),
+        (true, _) => format!("hiển thị cả tài liệu chỉ nhắc đến {mentioned}"),
+    };
+    format!("{head}; {shown}.")
 }
 
 fn facet_items(
@@ -776,6 +790,29 @@ mod tests {
                 topic: vec![],
             },
         }
+    }
+
+    #[test]
+    fn a_relaxed_set_says_what_it_gave_up() {
+        let dropped = crate::Relaxation {
+            dropped: vec!["qwzxv".into()],
+            exact: 0,
+            mentioned: vec![],
+        };
+        assert_eq!(
+            relaxed_note(&dropped),
+            "Không có tài liệu nào chứa đủ các từ; hiển thị tài liệu chứa phần lớn các từ (có thể \
+             thiếu “qwzxv”)."
+        );
+        let mentioned = crate::Relaxation {
+            dropped: vec![],
+            exact: 3,
+            mentioned: vec!["Hàn Quốc".into()],
+        };
+        assert_eq!(
+            relaxed_note(&mentioned),
+            "Chỉ 3 tài liệu chứa đủ các từ; hiển thị cả tài liệu chỉ nhắc đến Hàn Quốc."
+        );
     }
 
     fn empty_hit() -> Hit {
