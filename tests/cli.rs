@@ -233,7 +233,10 @@ fn human_summary_names_each_skipped_file_and_its_reason() {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stdout.contains("indexed 5, skipped 1"), "{stdout}");
+    assert!(
+        stdout.contains("added 5, updated 0, removed 0, unchanged 0, skipped 1"),
+        "{stdout}"
+    );
     assert!(
         stderr.contains("empty.txt") && stderr.contains("empty"),
         "{stderr}"
@@ -258,6 +261,12 @@ fn reindexing_an_unchanged_corpus_changes_nothing() {
     let f = Fixture::indexed();
     let again = json(&f.index());
     assert_eq!(again["unchanged"], 5);
+    let human = hoptac(
+        &f.index_path(),
+        &["index", "--corpus", f.corpus().to_str().unwrap()],
+    );
+    let said = String::from_utf8_lossy(&human.stdout);
+    assert!(said.starts_with("up to date, 5 documents in "), "{said}");
     assert_eq!(again["added"], 0);
     assert_eq!(again["documents"], 5);
 }
@@ -273,9 +282,22 @@ fn show_prints_a_document_with_its_facets() {
         .unwrap()
         .iter()
         .any(|c| c == "Hàn Quốc"));
+    let body = doc["body"].as_str().unwrap();
+    for furniture in [
+        "Xem chi tiết icon",
+        "imgNgoài",
+        "Cổng dịch vụ công",
+        "khai báo online tại đây",
+        "Chính sách\npháp luật",
+    ] {
+        assert!(
+            !body.contains(furniture),
+            "site furniture was indexed: {furniture:?}"
+        );
+    }
     assert!(
-        !doc["body"].as_str().unwrap().contains("Xem chi tiết icon"),
-        "site furniture was indexed"
+        body.contains("\nNgoài những nội dung chính"),
+        "the article lost a paragraph"
     );
     let missing = hoptac(&f.index_path(), &["show", "no-such-doc.txt"]);
     assert_eq!(missing.status.code(), Some(1));
@@ -322,4 +344,27 @@ fn missing_index_is_a_clear_error() {
     let out = hoptac(&dir.path().join("nothing"), &["search", "hợp tác"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("hoptac index"));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    let f = Fixture::indexed();
+    for args in [
+        &["search", "hợp tác", "--limit", "50"][..],
+        &["search", "--country", "Hàn Quốc", "--json"][..],
+        &["facets"][..],
+    ] {
+        // The reader has gone before the first line is written (`hoptac search … | head -c 0`).
+        let mut child = support::hoptac(&f.index_path())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+    }
 }

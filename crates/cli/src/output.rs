@@ -1,12 +1,34 @@
-//! Terminal output helpers: highlighted passages and JSON printing.
+//! Terminal output helpers: lines on stdout that end the program quietly when the reader has gone,
+//! highlighted passages, and JSON printing.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use hoptac_search::Snippet;
 
+/// Prints a line on stdout, as `println!` does, except that a closed pipe (`hoptac search … | head`)
+/// ends the program quietly with success, as ripgrep does, instead of panicking: the reader has
+/// all it wanted.
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(format_args!("{args}\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("hoptac: error: writing to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`line`].
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::output::line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*)) };
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    line(format_args!("{}", serde_json::to_string_pretty(value)?));
     Ok(())
 }
 

@@ -89,7 +89,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             output::json(&r)?;
             return Ok(ExitCode::SUCCESS);
         }
-        println!(
+        crate::outln!(
             "segmentation on {} sentences: F1 {:.2} (P {:.2}, R {:.2}) all tokens; F1 {:.2} (P {:.2}, R {:.2}) words only",
             r.sentences,
             100.0 * r.all.f1,
@@ -171,7 +171,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                 json.insert(k, v);
             }
         } else {
-            println!(
+            crate::outln!(
                 "{:<12} {:>5} {:>9} {:>8} {:>11} {:>10} {:>8} {:>8} {:>10} {:>8} {:>8}",
                 "class",
                 "n",
@@ -186,9 +186,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                 "country"
             );
             for (class, s) in &report.per_class {
-                println!("{}", row(class, s));
+                crate::outln!("{}", row(class, s));
             }
-            println!("{}", row("overall", &report.overall));
+            crate::outln!("{}", row("overall", &report.overall));
         }
     }
     if let (Some(f), Some(engine)) = (&args.facets, &engine) {
@@ -196,21 +196,22 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         if args.json {
             json.insert("facets".into(), serde_json::to_value(&report)?);
         } else {
-            println!();
-            println!(
+            crate::outln!();
+            crate::outln!(
                 "facets on {} labelled documents ({} missing from the index)",
                 report.documents,
                 report.missing.len()
             );
             for (name, p) in [("country", &report.country), ("ministry", &report.ministry)] {
-                println!(
+                crate::outln!(
                     "{name:<9} precision {:.3}  recall {:.3}  F1 {:.3}  ({} right of {} extracted, {} gold)",
                     p.precision, p.recall, p.f1, p.true_positives, p.extracted, p.gold
                 );
             }
-            println!(
+            crate::outln!(
                 "year      accuracy {:.3} on {} documents with a year",
-                report.year_accuracy, report.years
+                report.year_accuracy,
+                report.years
             );
             // Each document that differs from gold: what to look at when a rule is changed.
             let misses: Vec<_> = report
@@ -219,25 +220,27 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                 .filter(|d| d.has_misses())
                 .collect();
             if !misses.is_empty() {
-                println!();
-                println!("differences from gold (+ extracted, not gold; - gold, not extracted)");
+                crate::outln!();
+                crate::outln!(
+                    "differences from gold (+ extracted, not gold; - gold, not extracted)"
+                );
             }
             for d in misses {
-                println!("{}", d.doc);
+                crate::outln!("{}", d.doc);
                 let list = |sign: char, vs: &[String]| -> String {
                     vs.iter().map(|v| format!(" {sign}{v}")).collect()
                 };
                 if !d.country_extra.is_empty() || !d.country_missed.is_empty() {
                     let both = list('+', &d.country_extra) + &list('-', &d.country_missed);
-                    println!("  country {}", both.trim_start());
+                    crate::outln!("  country {}", both.trim_start());
                 }
                 if !d.ministry_extra.is_empty() || !d.ministry_missed.is_empty() {
                     let both = list('+', &d.ministry_extra) + &list('-', &d.ministry_missed);
-                    println!("  ministry {}", both.trim_start());
+                    crate::outln!("  ministry {}", both.trim_start());
                 }
                 if let Some(y) = d.gold_year.filter(|y| d.year != Some(*y)) {
                     let got = d.year.map_or("none".to_string(), |y| y.to_string());
-                    println!("  year {got}, gold {y}");
+                    crate::outln!("  year {got}, gold {y}");
                 }
             }
         }

@@ -17,14 +17,14 @@ pub struct Args {
 }
 
 fn print(title: &str, values: &[FacetValue]) {
-    println!("{}", output::bold(title));
+    crate::outln!("{}", output::bold(title));
     if values.is_empty() {
-        println!("  (không có)");
+        crate::outln!("  (không có)");
     }
     for v in values {
-        println!("  {:>6}  {}", v.count, v.value);
+        crate::outln!("  {:>6}  {}", v.count, v.value);
     }
-    println!();
+    crate::outln!();
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         output::json(&f)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} tài liệu\n", engine.num_docs());
+    crate::outln!("{} tài liệu\n", engine.num_docs());
     print("Quốc gia (country)", &f.country);
     print("Bộ/ngành (ministry)", &f.ministry);
     print("Năm (year)", &f.year);

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
 
 use hoptac_indexer::write::index_corpus;
 use hoptac_indexer::{Config, IndexOptions, Progress};
@@ -71,32 +71,43 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         let b = ProgressBar::new(0);
         b.set_style(
             ProgressStyle::with_template(
-                "{spinner} indexing {pos}/{len} files [{bar:30}] {per_sec} ETA {eta}",
+                "{spinner} indexing {pos}/{len} files [{bar:30}] {rate} {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            // Whole files per second; and no ETA until 5 % is done (the first files include
+            // opening the index and warming the caches, so an early estimate is far off).
+            .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} files/s", s.per_sec());
+            })
+            .with_key("eta", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                if s.fraction() >= 0.05 {
+                    let _ = write!(w, "ETA {}", HumanDuration(s.eta()));
+                }
+            })
             .progress_chars("=> "),
         );
         b
     };
     let summary = index_corpus(&opts, &Bar(bar))
         .with_context(|| format!("indexing {}", args.corpus.display()))?;
-    let indexed = summary.added + summary.updated + summary.unchanged;
     if args.json {
         output::json(&summary)?;
     } else {
         for s in &summary.skipped {
             eprintln!("skipped {}: {}", printable(&s.path), s.reason);
         }
-        println!(
-            "indexed {indexed}, skipped {}: added {}, updated {}, removed {}, unchanged {}, skipped {} — {} documents in {}",
-            summary.skipped.len(),
+        // Say what changed: a rerun over an unchanged corpus indexed nothing.
+        let changed = summary.added + summary.updated + summary.removed;
+        crate::outln!(
+            "{}{} documents in {}: added {}, updated {}, removed {}, unchanged {}, skipped {}",
+            if changed == 0 { "up to date, " } else { "" },
+            summary.documents,
+            cli.index.display(),
             summary.added,
             summary.updated,
             summary.removed,
             summary.unchanged,
             summary.skipped.len(),
-            summary.documents,
-            cli.index.display()
         );
     }
     if summary.documents == 0 && !summary.skipped.is_empty() {

@@ -73,13 +73,13 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         format!(" cho \"{query}\"")
     };
-    println!("{} kết quả{what} ({:.1} ms)", res.total, res.took_ms);
+    crate::outln!("{} kết quả{what} ({:.1} ms)", res.total, res.took_ms);
     if res.hits.is_empty() {
-        println!("Không tìm thấy tài liệu nào.");
+        crate::outln!("Không tìm thấy tài liệu nào.");
     }
     for (i, h) in res.hits.iter().enumerate() {
-        println!();
-        println!("{}. {}", req.offset + i + 1, output::bold(&h.title));
+        crate::outln!();
+        crate::outln!("{}. {}", req.offset + i + 1, output::bold(&h.title));
         let mut meta = vec![h.id.clone()];
         if let Some(d) = &h.date {
             meta.push(d.clone());
@@ -92,10 +92,10 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         if !h.ministry.is_empty() {
             meta.push(h.ministry.join(", "));
         }
-        println!("   {}", meta.join(" · "));
+        crate::outln!("   {}", meta.join(" · "));
         let p = output::passage(&h.passage);
         if !p.is_empty() {
-            println!("   {p}");
+            crate::outln!("   {p}");
         }
     }
     Ok(ExitCode::SUCCESS)

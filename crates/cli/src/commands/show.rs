@@ -32,21 +32,21 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         output::json(&doc)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", output::bold(&doc.title));
-    println!("id:       {}", doc.id);
+    crate::outln!("{}", output::bold(&doc.title));
+    crate::outln!("id:       {}", doc.id);
     if let Some(d) = &doc.date {
-        println!("date:     {d}");
+        crate::outln!("date:     {d}");
     }
     if let Some(y) = doc.year {
-        println!("year:     {y}");
+        crate::outln!("year:     {y}");
     }
     if let Some(u) = &doc.url {
-        println!("url:      {u}");
+        crate::outln!("url:      {u}");
     }
-    println!("country:  {}", doc.country.join(", "));
-    println!("ministry: {}", doc.ministry.join(", "));
-    println!("topic:    {}", doc.topic.join(", "));
-    println!();
+    crate::outln!("country:  {}", doc.country.join(", "));
+    crate::outln!("ministry: {}", doc.ministry.join(", "));
+    crate::outln!("topic:    {}", doc.topic.join(", "));
+    crate::outln!();
     let body = match &args.query {
         Some(q) => {
             let s: Snippet = engine.highlight(q, &doc.body);
@@ -54,6 +54,6 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         }
         None => doc.body.clone(),
     };
-    println!("{body}");
+    crate::outln!("{body}");
     Ok(ExitCode::SUCCESS)
 }
