@@ -2,7 +2,9 @@
 //!
 //! The rules are lines in furniture.toml, not per-site code: a line equal to a `drop_lines` entry is
 //! dropped, and a line equal to an `end_markers` entry ends the article, provided enough of the text
-//! comes before it (a marker near the top cannot eat the article).
+//! comes before it (a marker near the top cannot eat the article). A one-word lower-case entry
+//! (`img`, `icon`) glued to a capitalised word at the start of a line (`imgNgoài những…`: an image
+//! placeholder that lost its line break) is cut off the line.
 
 use crate::config::Furniture;
 
@@ -10,6 +12,8 @@ use crate::config::Furniture;
 #[derive(Clone, Debug, Default)]
 pub struct Cleaner {
     drop: Vec<String>,
+    /// The drop entries that can be glued to the next sentence: one lower-case ASCII word.
+    glued: Vec<String>,
     end: Vec<String>,
     min_fraction: f64,
 }
@@ -23,6 +27,12 @@ impl Cleaner {
     pub fn new(f: &Furniture) -> Self {
         Cleaner {
             drop: f.drop_lines.iter().map(|l| key(l)).collect(),
+            glued: f
+                .drop_lines
+                .iter()
+                .filter(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase()))
+                .cloned()
+                .collect(),
             end: f.end_markers.iter().map(|l| key(l)).collect(),
             min_fraction: f.min_article_fraction,
         }
@@ -40,10 +50,24 @@ impl Cleaner {
             }
             seen += line.len() + 1;
             if !self.drop.contains(&k) {
-                out.push(*line);
+                out.push(self.unglued(line));
             }
         }
         out
+    }
+}
+
+impl Cleaner {
+    /// The line without a furniture word glued to its first sentence (`imgNgoài` → `Ngoài`).
+    fn unglued<'a>(&self, line: &'a str) -> &'a str {
+        for g in &self.glued {
+            if let Some(rest) = line.strip_prefix(g.as_str()) {
+                if rest.chars().next().is_some_and(char::is_uppercase) {
+                    return rest;
+                }
+            }
+        }
+        line
     }
 }
 
@@ -87,5 +111,35 @@ mod tests {
             "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế, tiếp tục rất dài.",
         ];
         assert_eq!(c.clean(&lines), lines);
+    }
+
+    #[test]
+    fn an_image_placeholder_glued_to_a_sentence_is_cut_off() {
+        let c = Cleaner::new(&Config::builtin().furniture);
+        let lines = [
+            "imgNgoài những nội dung chính đã bàn thảo, phía Hàn Quốc đề xuất.",
+            "icon",
+            "imgur là một trang web",
+        ];
+        assert_eq!(
+            c.clean(&lines),
+            [
+                "Ngoài những nội dung chính đã bàn thảo, phía Hàn Quốc đề xuất.",
+                "imgur là một trang web"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_portal_link_block_after_the_article_ends_it() {
+        let c = Cleaner::new(&Config::builtin().furniture);
+        let lines = [
+            "Hội nghị lần thứ Nhất Ban Hợp tác Tin học hóa Việt Nam – Hàn Quốc",
+            "Phiên họp đã được hai bên đánh giá cao, các vấn đề đưa ra đã được bàn thảo kỹ lưỡng.",
+            "Cổng dịch vụ công",
+            "Quốc Gia",
+            "Những thông tin thủ tục hành chính",
+        ];
+        assert_eq!(c.clean(&lines), &lines[..2]);
     }
 }

@@ -79,15 +79,16 @@ pub fn latest_mentioned(text: &str, max_year: u16) -> Option<Date> {
             let tail: String = before
                 .chars()
                 .rev()
-                .take(8)
+                .take(TARGET_CUE_CHARS)
                 .collect::<Vec<_>>()
                 .into_iter()
                 .rev()
                 .collect();
-            let target = ["đến ", "tới ", "sau ", "trước ", "vào "]
-                .iter()
-                .any(|w| tail.ends_with(w));
-            if let Some(year) = parse_y(y).filter(|y| !target && (1900..=max_year).contains(y)) {
+            let after = &text[c.get(0).map_or(0, |m| m.end())..];
+            if is_target(&tail, after) {
+                continue;
+            }
+            if let Some(year) = parse_y(y).filter(|y| (1900..=max_year).contains(y)) {
                 *bare.entry(year).or_default() += 1;
             }
         }
@@ -101,6 +102,37 @@ pub fn latest_mentioned(text: &str, max_year: u16) -> Option<Date> {
                 day: 0,
             })
     })
+}
+
+/// How far before `năm YYYY` a target cue is looked for (`mục tiêu đến năm 2030`).
+const TARGET_CUE_CHARS: usize = 12;
+
+/// Words before `năm YYYY` that make it a target or a plan, not when the text was written.
+const TARGET_CUES: [&str; 7] = [
+    "đến ",
+    "tới ",
+    "sau ",
+    "trước ",
+    "vào ",
+    "mục tiêu ",
+    "giai đoạn ",
+];
+
+/// Whether the `năm YYYY` between `tail` (the text just before it) and `after` (just after the
+/// year) names a target or a period rather than a time the text reports on: `đến năm 2025`,
+/// `Đến năm 2025` (any case), `giai đoạn năm 2021`, or a span `năm 2025-2035`, `năm 2016 – 2020`.
+fn is_target(tail: &str, after: &str) -> bool {
+    let tail = tail.to_lowercase();
+    if TARGET_CUES.iter().any(|w| tail.ends_with(w)) {
+        return true;
+    }
+    let after = after.trim_start();
+    let rest = after
+        .strip_prefix('-')
+        .or_else(|| after.strip_prefix('–'))
+        .or_else(|| after.strip_prefix("đến"))
+        .map(str::trim_start);
+    rest.is_some_and(|r| r.len() >= 4 && r.as_bytes()[..4].iter().all(u8::is_ascii_digit))
 }
 
 #[cfg(test)]
@@ -161,6 +193,36 @@ mod tests {
         assert_eq!(
             latest_mentioned("phấn đấu đến năm 2025, từ năm 2016", 2030),
             d(2016, 0, 0)
+        );
+    }
+
+    #[test]
+    fn a_target_year_at_the_start_of_a_sentence_is_ignored() {
+        assert_eq!(
+            latest_mentioned(
+                "Đến năm 2025, Việt Nam phấn đấu. Trong năm 2017 xuất khẩu tăng",
+                2025
+            ),
+            d(2017, 0, 0)
+        );
+        assert_eq!(
+            latest_mentioned(
+                "Đến năm 2025 sẽ hoàn thành. Từ năm 2016, hai bên hợp tác.",
+                2025
+            ),
+            d(2016, 0, 0)
+        );
+    }
+
+    #[test]
+    fn a_period_is_not_a_year_of_writing() {
+        assert_eq!(
+            latest_mentioned("kế hoạch từ năm 2025-2035 và năm 2017", 2025),
+            d(2017, 0, 0)
+        );
+        assert_eq!(
+            latest_mentioned("chiến lược năm 2021 – 2030, năm 2018", 2025),
+            d(2018, 0, 0)
         );
     }
 }
