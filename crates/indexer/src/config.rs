@@ -14,7 +14,7 @@ use crate::IndexerError;
 
 /// Changes whenever an extraction rule (dates, countries, ministries, topics, cleaning) changes what
 /// it extracts from the same text and configuration.
-pub const EXTRACTION_VERSION: &str = "extract-4";
+pub const EXTRACTION_VERSION: &str = "extract-5";
 
 /// One country: canonical Vietnamese name and aliases.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
