@@ -342,7 +342,10 @@ struct FacetGroup {
 
 #[derive(Debug, Serialize)]
 struct Bar {
+    /// The first year of the bar.
     year: u64,
+    /// What the bar stands for, in its title: `2017`, or `1990–1999` for a decade.
+    span: String,
     label: String,
     count: u64,
     href: String,
@@ -433,8 +436,9 @@ const DIMS: [(Dim, &str, &str); 4] = [
     (Dim::Topic, "topic", "Chủ đề"),
 ];
 
-/// Longest span of years drawn with empty years filled in; a wider one shows only the years found.
-const HISTOGRAM_SPAN: u64 = 80;
+/// Most bars the year histogram draws: a wider span of years is drawn by decade, so bars stay
+/// wide enough to see and click and their labels do not overlap (a corpus citing 1900 and 2025).
+const HISTOGRAM_BARS: u64 = 30;
 
 impl SearchView {
     fn form(p: &SearchParams) -> Form {
@@ -672,37 +676,59 @@ fn histogram(p: &SearchParams, years: &[FacetValue]) -> Vec<Bar> {
     let (Some(&lo), Some(&hi)) = (counts.keys().next(), counts.keys().next_back()) else {
         return Vec::new();
     };
-    if hi - lo <= HISTOGRAM_SPAN {
-        for y in lo..=hi {
-            counts.entry(y).or_insert(0);
+    // One bar per year, or per decade when the years would not fit; empty ones filled in.
+    let width = if hi - lo < HISTOGRAM_BARS { 1 } else { 10 };
+    let mut bars: BTreeMap<u64, u64> = BTreeMap::new();
+    for (year, count) in counts {
+        *bars.entry(year - year % width).or_default() += count;
+    }
+    let (first, last) = (lo - lo % width, hi - hi % width);
+    if (last - first) / width < HISTOGRAM_BARS {
+        for start in (first..=last).step_by(width as usize) {
+            bars.entry(start).or_insert(0);
         }
     }
-    let max = counts.values().copied().max().unwrap_or(0).max(1);
-    let n = counts.len();
-    counts
-        .into_iter()
+    let max = bars.values().copied().max().unwrap_or(0).max(1);
+    let n = bars.len();
+    bars.into_iter()
         .enumerate()
-        .map(|(i, (year, count))| {
-            let on = p.year.contains(&year);
+        .map(|(i, (start, count))| {
+            let end = start + width - 1;
+            let on = if width == 1 {
+                p.year.contains(&start)
+            } else {
+                p.year_from == Some(start) && p.year_to == Some(end)
+            };
             // A label under every bar while they fit; beyond that the ends and the round years
             // away from them (the bar's own label is in its title and aria-label anyway).
-            let labelled = n <= 8
-                || i == 0
-                || i + 1 == n
-                || (matches!(year % 10, 0 | 5) && i >= 3 && i + 4 <= n);
+            let round = if width == 1 { 5 } else { 50 };
+            let labelled =
+                n <= 8 || i == 0 || i + 1 == n || (start % round == 0 && i >= 3 && i + 4 <= n);
             Bar {
-                year,
+                year: start,
+                span: if width == 1 {
+                    start.to_string()
+                } else {
+                    format!("{start}–{end}")
+                },
                 label: if labelled {
-                    year.to_string()
+                    start.to_string()
                 } else {
                     String::new()
                 },
                 count,
                 href: changed(p, |p| {
-                    if on {
-                        p.year.retain(|y| *y != year);
+                    if width == 1 {
+                        if on {
+                            p.year.retain(|y| *y != start);
+                        } else {
+                            p.year.push(start);
+                        }
+                    } else if on {
+                        (p.year_from, p.year_to) = (None, None);
                     } else {
-                        p.year.push(year);
+                        p.year.clear();
+                        (p.year_from, p.year_to) = (Some(start), Some(end));
                     }
                 }),
                 selected: on,
@@ -945,6 +971,26 @@ mod tests {
         assert_eq!(bars[1].level, 0);
         assert!(bars[0].selected);
         assert_eq!(bars[0].href, "/");
+    }
+
+    #[test]
+    fn a_century_of_years_is_drawn_by_decade() {
+        let p = params("q=x");
+        let years: Vec<FacetValue> = [(1905, 1), (1973, 2), (1975, 1), (2016, 40), (2017, 300)]
+            .into_iter()
+            .map(|(y, c)| fv(&y.to_string(), c))
+            .collect();
+        let bars = histogram(&p, &years);
+        assert_eq!(bars.len(), 12, "1900s to 2010s, empty decades filled");
+        assert_eq!(bars[0].span, "1900–1909");
+        let seventies = bars.iter().find(|b| b.year == 1970).unwrap();
+        assert_eq!(seventies.count, 3);
+        assert!(
+            seventies.href.contains("year_from=1970") && seventies.href.contains("year_to=1979")
+        );
+        assert_eq!(bars.last().unwrap().count, 340);
+        // Within a span that fits, one bar per year.
+        assert_eq!(histogram(&p, &years[3..]).len(), 2);
     }
 
     #[test]
