@@ -237,6 +237,28 @@ impl SegmentCollector for DimSegmentCounter {
 
 /// Reads one dimension's values out of collected counts: most frequent first (years: oldest first),
 /// at most `limit` (years: all).
+/// [`values`], and after them the `chosen` values that did not make the cut, with their counts
+/// (a value the user filtered by keeps its count on the page, however far down the list it is).
+pub fn values_keeping(
+    counts: &Tally,
+    dim: Dim,
+    limit: usize,
+    chosen: &[String],
+) -> Vec<FacetValue> {
+    let mut out = values(counts, dim, limit);
+    for c in chosen {
+        if !out.iter().any(|v| &v.value == c) {
+            if let Some(&count) = counts.0[slot(dim)].get(c) {
+                out.push(FacetValue {
+                    value: c.clone(),
+                    count,
+                });
+            }
+        }
+    }
+    out
+}
+
 pub fn values(counts: &Tally, dim: Dim, limit: usize) -> Vec<FacetValue> {
     let mut out: Vec<FacetValue> = counts.0[slot(dim)]
         .iter()

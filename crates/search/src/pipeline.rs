@@ -92,7 +92,13 @@ impl Engine {
             let q = set.query(&selection, filters, Some(d));
             let counts =
                 searcher.search(&q, &facets::collector("facets", &[d], &self.facet_cache))?;
-            *facet_counts.get_mut(d) = facets::values(&counts, d, facet_limit);
+            let chosen = match d {
+                Dim::Country => filters.country.clone(),
+                Dim::Ministry => filters.ministry.clone(),
+                Dim::Topic => filters.topic.clone(),
+                Dim::Year => Vec::new(),
+            };
+            *facet_counts.get_mut(d) = facets::values_keeping(&counts, d, facet_limit, &chosen);
         }
         Ok(Answer {
             docs,

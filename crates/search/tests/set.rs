@@ -206,3 +206,28 @@ fn a_country_only_mentioned_is_found_when_too_few_are_about_it() {
     assert!(relaxation.dropped.is_empty(), "{relaxation:?}");
     assert_eq!(relaxation.mentioned, vec!["Hàn Quốc".to_string()]);
 }
+
+#[test]
+fn a_chosen_value_keeps_its_count_beyond_the_facet_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path());
+    let mut req = SearchRequest::text("Việt Nam");
+    req.facet_limit = 1;
+    let top = e.search(&req).unwrap().facets.country;
+    assert_eq!(top.len(), 1);
+    let all = search(&e, "Việt Nam", Filters::default()).facets.country;
+    let other = all
+        .iter()
+        .find(|v| v.value != top[0].value)
+        .expect("a second country");
+    req.filters.country = vec![other.value.clone()];
+    let narrowed = e.search(&req).unwrap();
+    let kept = narrowed
+        .facets
+        .country
+        .iter()
+        .find(|v| v.value == other.value)
+        .unwrap_or_else(|| panic!("{} lost its count", other.value));
+    assert_eq!(kept.count, other.count);
+    assert_eq!(narrowed.total as u64, other.count);
+}
