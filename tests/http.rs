@@ -143,6 +143,19 @@ fn a_query_no_document_says_whole_is_relaxed_and_says_so() {
 }
 
 #[test]
+fn the_error_page_speaks_vietnamese() {
+    let s = start(corpus_copy(), &[]);
+    let page = s.get_with("/", &[("q", "hợp tác"), ("page", "0")]);
+    assert_eq!(page.status, 400);
+    let b = unescape(&page.body);
+    assert!(b.contains("số trang phải từ 1 trở lên"), "{b}");
+    assert!(!b.contains("must be"), "English on the page: {b}");
+    // The API keeps its English message.
+    let api = s.get_with("/api/search", &[("q", "hợp tác"), ("page", "0")]);
+    assert!(api.body.contains("page must be at least 1"), "{}", api.body);
+}
+
+#[test]
 fn filters_or_within_a_facet_and_counts_follow_the_other_filters() {
     let s = start(corpus_copy(), &[]);
     let all = s.get("/api/facets").json();

@@ -23,6 +23,8 @@ pub struct AppError {
     pub message: String,
     /// Answer with the HTML error page instead of JSON.
     pub html: bool,
+    /// The same, in Vietnamese, for the page (which never shows the English `message`).
+    pub vi: Option<String>,
 }
 
 /// The JSON body of every API error.
@@ -50,7 +52,14 @@ impl AppError {
             code,
             message: message.into(),
             html: false,
+            vi: None,
         }
+    }
+
+    /// The error as the page says it, in Vietnamese.
+    pub fn in_vietnamese(mut self, vi: impl Into<String>) -> Self {
+        self.vi = Some(vi.into());
+        self
     }
 
     /// 400: a parameter has a value that cannot be used.
@@ -68,6 +77,7 @@ impl AppError {
                 known.join(", ")
             ),
         )
+        .in_vietnamese(format!("không có tham số {name:?}"))
     }
 
     /// 404.

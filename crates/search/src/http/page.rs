@@ -85,7 +85,7 @@ pub fn error_page(e: &AppError) -> Response {
         context! {
             title => title,
             advice => advice,
-            detail => &e.message,
+            detail => &e.vi,
             status => e.status.as_u16(),
             form => SearchView::empty_form(),
         },

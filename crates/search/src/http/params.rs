@@ -85,6 +85,9 @@ fn year(name: &str, value: &str) -> Result<u64, AppError> {
         Ok(y) if y <= 9999 => Ok(y),
         _ => Err(AppError::bad_parameter(format!(
             "{name} must be a year (0 to 9999), not {value:?}"
+        ))
+        .in_vietnamese(format!(
+            "{name} phải là một năm (0 đến 9999), không phải {value:?}"
         ))),
     }
 }
@@ -92,14 +95,18 @@ fn year(name: &str, value: &str) -> Result<u64, AppError> {
 fn number(name: &str, value: &str) -> Result<u64, AppError> {
     value.trim().parse::<u64>().map_err(|_| {
         AppError::bad_parameter(format!("{name} must be a whole number, not {value:?}"))
+            .in_vietnamese(format!(
+                "{name} phải là một số nguyên, không phải {value:?}"
+            ))
     })
 }
 
 fn once<T>(slot: &mut Option<T>, name: &str, value: T) -> Result<(), AppError> {
     if slot.is_some() {
-        return Err(AppError::bad_parameter(format!(
-            "{name} is given more than once"
-        )));
+        return Err(
+            AppError::bad_parameter(format!("{name} is given more than once"))
+                .in_vietnamese(format!("{name} được cho nhiều lần")),
+        );
     }
     *slot = Some(value);
     Ok(())
@@ -110,12 +117,16 @@ fn push_value(list: &mut Vec<String>, name: &str, value: &str) -> Result<(), App
     if value.chars().count() > MAX_VALUE_CHARS {
         return Err(AppError::bad_parameter(format!(
             "{name} values are limited to {MAX_VALUE_CHARS} characters"
+        ))
+        .in_vietnamese(format!(
+            "giá trị của {name} dài tối đa {MAX_VALUE_CHARS} ký tự"
         )));
     }
     if list.len() >= MAX_VALUES {
-        return Err(AppError::bad_parameter(format!(
-            "{name} is limited to {MAX_VALUES} values"
-        )));
+        return Err(
+            AppError::bad_parameter(format!("{name} is limited to {MAX_VALUES} values"))
+                .in_vietnamese(format!("{name} có tối đa {MAX_VALUES} giá trị")),
+        );
     }
     if !list.iter().any(|v| v == value) {
         list.push(value.to_string());
@@ -160,7 +171,8 @@ impl SearchParams {
                     if p.year.len() >= MAX_VALUES {
                         return Err(AppError::bad_parameter(format!(
                             "year is limited to {MAX_VALUES} values"
-                        )));
+                        ))
+                        .in_vietnamese(format!("năm có tối đa {MAX_VALUES} giá trị")));
                     }
                     if !p.year.contains(&y) {
                         p.year.push(y);
@@ -183,13 +195,20 @@ impl SearchParams {
 
     fn check(&self) -> Result<(), AppError> {
         if self.page == Some(0) {
-            return Err(AppError::bad_parameter("page must be at least 1"));
+            return Err(AppError::bad_parameter("page must be at least 1")
+                .in_vietnamese("số trang phải từ 1 trở lên"));
         }
         match self.per_page {
-            Some(0) => return Err(AppError::bad_parameter("per_page must be at least 1")),
+            Some(0) => {
+                return Err(AppError::bad_parameter("per_page must be at least 1")
+                    .in_vietnamese("số kết quả mỗi trang phải từ 1 trở lên"))
+            }
             Some(n) if n > MAX_PER_PAGE => {
                 return Err(AppError::bad_parameter(format!(
                     "per_page must be at most {MAX_PER_PAGE}, not {n}"
+                ))
+                .in_vietnamese(format!(
+                    "số kết quả mỗi trang tối đa là {MAX_PER_PAGE}, không phải {n}"
                 )))
             }
             _ => {}
@@ -197,13 +216,17 @@ impl SearchParams {
         if self.page().saturating_mul(self.per_page()) > MAX_RESULT_WINDOW {
             return Err(AppError::bad_parameter(format!(
                 "only the first {MAX_RESULT_WINDOW} results can be paged through; narrow the search"
+            ))
+            .in_vietnamese(format!(
+                "chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu; hãy thu hẹp tìm kiếm"
             )));
         }
         if let (Some(a), Some(b)) = (self.year_from, self.year_to) {
             if a > b {
                 return Err(AppError::bad_parameter(format!(
                     "year_from ({a}) is after year_to ({b})"
-                )));
+                ))
+                .in_vietnamese(format!("năm bắt đầu ({a}) sau năm kết thúc ({b})")));
             }
         }
         Ok(())
