@@ -303,8 +303,8 @@ impl Engine {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: answer.facets,
-            relaxed: answer.relaxation.is_some(),
-            relaxation: answer.relaxation,
+            relaxed: answer.selection.relaxation.is_some(),
+            relaxation: answer.selection.relaxation,
         })
     }
 
@@ -350,7 +350,7 @@ impl Engine {
                 &self.ranker.weights,
                 self.context.home_country(),
             );
-            let selection = set.select(&searcher)?;
+            let selection = &answer.selection;
             let wanted: Vec<(Occur, Box<dyn tantivy::query::Query>)> = ids
                 .iter()
                 .map(|id| {
@@ -362,7 +362,7 @@ impl Engine {
                 })
                 .collect();
             let q = BooleanQuery::new(vec![
-                (Occur::Must, set.query(&selection, &filters, None)),
+                (Occur::Must, set.query(selection, &filters, None)),
                 (Occur::Must, Box::new(BooleanQuery::new(wanted))),
             ]);
             for (_, addr) in
@@ -379,7 +379,7 @@ impl Engine {
         Ok(Assessment {
             ranking,
             total: answer.total,
-            relaxed: answer.relaxation.is_some(),
+            relaxed: answer.selection.relaxation.is_some(),
             in_set,
             countries: answer.facets.country,
             named_countries: named,

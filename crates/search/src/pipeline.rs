@@ -3,9 +3,11 @@
 //! 1. **Parse** ([`QueryContext::parse`](crate::QueryContext::parse)): the text becomes a [`Plan`]
 //!    of concepts, each with its alternatives (acronym, alias, English name, synonym), quoted
 //!    phrases and exclusions.
-//! 2. **Result set** ([`ResultSet::select`]): which concepts every document must say — all of
-//!    them, a long query allowed to miss one in [`crate::Weights::miss_one_in`], relaxed when fewer than
-//!    [`crate::Weights::relax_below`] documents match (see [`crate::set`]).
+//! 2. **Result set** ([`ResultSet::begin`], [`ResultSet::widen`]): which concepts every document
+//!    must say — all of them, a long query allowed to miss one in
+//!    [`crate::Weights::miss_one_in`], relaxed when fewer than [`crate::Weights::relax_below`]
+//!    documents match (see [`crate::set`]). Without filters the count that decides it is stage
+//!    3's own, and the pass runs again only when the set was widened.
 //! 3. **One pass over the set**: tantivy scores the set with the evidence query
 //!    ([`Ranker::evidence`](crate::Ranker::evidence): BM25 over the views, phrase and exact
 //!    boosts), counts it, and takes the facet counts of the dimensions not filtered — the set is
@@ -23,10 +25,10 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur};
 use tantivy::{DocAddress, Order};
 
-use crate::facets::{self, FacetCountsByDim};
+use crate::facets::{self, FacetCountsByDim, Tally};
 use crate::query::{self, Plan};
 use crate::rank::{Dim, Filters};
-use crate::set::{Relaxation, ResultSet, Selection};
+use crate::set::{ResultSet, Selection};
 use crate::{coverage, Engine, SearchError};
 
 /// A page of documents from the pipeline, with the set's count and facets.
@@ -34,7 +36,15 @@ pub(crate) struct Answer {
     pub(crate) docs: Vec<(f32, DocAddress)>,
     pub(crate) total: usize,
     pub(crate) facets: FacetCountsByDim,
-    pub(crate) relaxation: Option<Relaxation>,
+    /// The concepts the set demanded, and what relaxing it gave up.
+    pub(crate) selection: Selection,
+}
+
+/// What one scored pass over the set found.
+struct Pass {
+    candidates: Vec<(f32, DocAddress)>,
+    count: usize,
+    tally: Tally,
 }
 
 impl Engine {
@@ -52,10 +62,10 @@ impl Engine {
         let weights = &self.ranker.weights;
         let set = ResultSet::new(&self.fields, plan, weights, self.context.home_country());
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
-        let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
         let mut facet_counts = FacetCountsByDim::default();
         let (docs, total, selection) = if plan.is_empty() {
             // Filters only: newest first.
+            let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
             let selection = Selection::all(0);
             let query = set.query(&selection, filters, None);
             let top = TopDocs::with_limit(limit)
@@ -68,25 +78,46 @@ impl Engine {
             let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
             (docs, count, selection)
         } else {
-            let selection = set.select(searcher)?;
-            // One pass over the set: first-phase scores, the count and the facets.
-            let query = BooleanQuery::new(vec![
-                (Occur::Must, set.query(&selection, filters, None)),
-                (Occur::Should, self.ranker.evidence(plan)),
-            ]);
-            let wanted = offset + limit;
-            let top = TopDocs::with_limit(wanted.max(weights.rerank_depth)).order_by_score();
-            let (mut candidates, count, counts) =
-                searcher.search(&query, &(top, Count, facet_collector))?;
+            // Without filters the pass counts the set it scores, and that count decides
+            // whether to relax: the set is counted once unless it is tiny.
+            let start = set.begin(searcher);
+            let begun = start.selection.clone();
+            let (selection, pass) = if filters.is_empty() {
+                let pass =
+                    self.scored_pass(searcher, &set, plan, &begun, filters, offset + limit)?;
+                let selection = set.widen(searcher, start, pass.count)?;
+                if selection.required == begun.required && selection.mentions == begun.mentions {
+                    (selection, pass)
+                } else {
+                    let pass = self.scored_pass(
+                        searcher,
+                        &set,
+                        plan,
+                        &selection,
+                        filters,
+                        offset + limit,
+                    )?;
+                    (selection, pass)
+                }
+            } else {
+                // With filters the set is judged on the text alone (see `set`).
+                let found =
+                    searcher.search(&*set.query(&begun, &Filters::default(), None), &Count)?;
+                let selection = set.widen(searcher, start, found)?;
+                let pass =
+                    self.scored_pass(searcher, &set, plan, &selection, filters, offset + limit)?;
+                (selection, pass)
+            };
             for d in &unfiltered {
-                *facet_counts.get_mut(*d) = facets::values(&counts, *d, facet_limit);
+                *facet_counts.get_mut(*d) = facets::values(&pass.tally, *d, facet_limit);
             }
             // The rerank window is fixed: deeper results keep their first-phase order.
+            let mut candidates = pass.candidates;
             let deeper = candidates.split_off(candidates.len().min(weights.rerank_depth));
             let mut docs = self.rescore(searcher, plan, candidates)?;
             docs.extend(deeper);
             let page = docs.into_iter().skip(offset).take(limit).collect();
-            (page, count, selection)
+            (page, pass.count, selection)
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
             let q = set.query(&selection, filters, Some(d));
@@ -104,7 +135,34 @@ impl Engine {
             docs,
             total,
             facets: facet_counts,
-            relaxation: selection.relaxation,
+            selection,
+        })
+    }
+
+    /// Stage 3, one pass over the set: first-phase scores of the best `wanted` (at least the
+    /// rerank window), the count and the facets of the dimensions not filtered.
+    fn scored_pass(
+        &self,
+        searcher: &tantivy::Searcher,
+        set: &ResultSet<'_>,
+        plan: &Plan,
+        selection: &Selection,
+        filters: &Filters,
+        wanted: usize,
+    ) -> Result<Pass, SearchError> {
+        let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, set.query(selection, filters, None)),
+            (Occur::Should, self.ranker.evidence(plan)),
+        ]);
+        let top =
+            TopDocs::with_limit(wanted.max(self.ranker.weights.rerank_depth)).order_by_score();
+        let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
+        let (candidates, count, tally) = searcher.search(&query, &(top, Count, facet_collector))?;
+        Ok(Pass {
+            candidates,
+            count,
+            tally,
         })
     }
 

@@ -73,6 +73,19 @@ pub struct Relaxation {
     pub mentioned: Vec<String>,
 }
 
+/// A selection begun by [`ResultSet::begin`]: step 1 taken, the rest waiting on a count.
+#[derive(Clone, Debug)]
+pub struct Start {
+    /// Every concept but the words no document says.
+    pub selection: Selection,
+    /// The other concepts by document frequency, the next to let go first.
+    by_df: Vec<(u64, usize)>,
+    /// The concepts step 1 let go.
+    dropped: Vec<usize>,
+    /// Fewer documents than this make the set tiny.
+    enough: usize,
+}
+
 impl Selection {
     /// Every concept, each foreign country by its facet: the strict set.
     pub fn all(concepts: usize) -> Self {
@@ -114,9 +127,19 @@ impl<'a> ResultSet<'a> {
     }
 
     /// Chooses the concepts to demand: all of them, unless fewer than `weights.relax_below`
-    /// documents match them all (see the module doc).
+    /// documents match them all (see the module doc). Counts the set once, then once per step of
+    /// relaxation; [`ResultSet::begin`] lets a caller that counts the set anyway skip the first.
     pub fn select(&self, searcher: &Searcher) -> tantivy::Result<Selection> {
-        let weights = self.weights;
+        let start = self.begin(searcher);
+        let found = searcher.search(
+            &*self.query(&start.selection, &Filters::default(), None),
+            &Count,
+        )?;
+        self.widen(searcher, start, found)
+    }
+
+    /// Step 1 of relaxation, which needs no count: every concept but the words no document says.
+    pub fn begin(&self, searcher: &Searcher) -> Start {
         // A concept no document says goes first (it can only empty the set), then the most
         // frequent: the concepts whose absence costs the least. A foreign country the query names
         // is what it is about, and is never let go.
@@ -130,21 +153,42 @@ impl<'a> ResultSet<'a> {
                 .then(b.0.cmp(&a.0))
                 .then(b.1.cmp(&a.1))
         });
-        let enough = tiny_below(weights.relax_below, searcher.num_docs());
-        let mut chosen = Selection::all(self.concepts.len());
-        let count = |chosen: &Selection| -> tantivy::Result<usize> {
-            searcher.search(&*self.query(chosen, &Filters::default(), None), &Count)
-        };
+        let mut selection = Selection::all(self.concepts.len());
         let mut dropped = Vec::new();
         // 1. A word no document says is let go at once: no document says every concept.
         for &(_, i) in by_df.iter().filter(|(df, _)| *df == 0) {
-            if chosen.required.len() < 2 {
+            if selection.required.len() < 2 {
                 break;
             }
-            chosen.required.retain(|&r| r != i);
+            selection.required.retain(|&r| r != i);
             dropped.push(i);
         }
-        let mut found = count(&chosen)?;
+        let enough = tiny_below(self.weights.relax_below, searcher.num_docs());
+        Start {
+            selection,
+            by_df,
+            dropped,
+            enough,
+        }
+    }
+
+    /// Steps 2 and 3, given how many documents (without filters) match the selection of
+    /// [`ResultSet::begin`]: widens it until enough match, and says what was given up.
+    pub fn widen(
+        &self,
+        searcher: &Searcher,
+        start: Start,
+        mut found: usize,
+    ) -> tantivy::Result<Selection> {
+        let Start {
+            selection: mut chosen,
+            by_df,
+            mut dropped,
+            enough,
+        } = start;
+        let count = |chosen: &Selection| -> tantivy::Result<usize> {
+            searcher.search(&*self.query(chosen, &Filters::default(), None), &Count)
+        };
         let exact = if dropped.is_empty() { found } else { 0 };
         // 2. A foreign country matched where it is only mentioned, too.
         let countries: Vec<usize> = chosen
