@@ -5,6 +5,12 @@
 //! typed with diacritics is marked where the text has that exact spelling; one typed without, wherever
 //! its folded form occurs. A stop word is marked only inside a marked run. The passage is the window of
 //! about `max_chars` characters with the most distinct matched words, cut at word boundaries.
+//!
+//! The work per document is bounded, whatever its length: highlights are looked for in the first
+//! [`MAX_ANALYZED_BYTES`] of a text (a document page) and a snippet's in the first
+//! [`SNIPPET_ANALYZED_BYTES`]; at most [`MAX_PASSAGES_SCORED`] windows are scored, each by a
+//! binary search over the ordered highlights. A 14 MB file repeating the query's words once made
+//! the window choice quadratic in its matches and held a search for minutes.
 
 use std::ops::Range;
 
@@ -12,6 +18,29 @@ use hoptac_analyzer::fold::fold_into;
 use hoptac_analyzer::{normalize_into, syllables, Kind};
 
 use crate::query::QTerm;
+
+/// Bytes of a text analysed for highlights (Elasticsearch's `highlight.max_analyzed_offset`
+/// default): a document page marks the words in its first megabyte and shows the rest plain.
+pub const MAX_ANALYZED_BYTES: usize = 1_000_000;
+
+/// Bytes of a text searched for a hit's snippet: twice the longest press release of the 38,098
+/// document corpus (50 KB). A longer text's snippet is drawn from its beginning.
+pub const SNIPPET_ANALYZED_BYTES: usize = 100_000;
+
+/// Candidate windows scored per snippet (one per highlight, in text order, up to this many).
+pub const MAX_PASSAGES_SCORED: usize = 500;
+
+/// The longest prefix of `text` of at most `max` bytes that ends at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// A passage and the byte ranges (within it) to highlight.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -102,8 +131,13 @@ impl Highlighter {
         self.sequences.is_empty()
     }
 
-    /// Byte ranges of `text` to highlight, adjacent words merged into one range.
+    /// Byte ranges of `text` to highlight, adjacent words merged into one range; only the first
+    /// [`MAX_ANALYZED_BYTES`] are looked at.
     pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        self.ranges_within(prefix(text, MAX_ANALYZED_BYTES))
+    }
+
+    fn ranges_within(&self, text: &str) -> Vec<Range<usize>> {
         let toks: Vec<_> = syllables(text)
             .into_iter()
             .filter(|s| s.kind != Kind::Part)
@@ -158,15 +192,22 @@ impl Highlighter {
         out
     }
 
-    /// The best passage of `text` of about `max_chars` characters.
+    /// The best passage of `text` of about `max_chars` characters, looked for in its first
+    /// [`SNIPPET_ANALYZED_BYTES`].
     pub fn snippet(&self, text: &str, max_chars: usize) -> Snippet {
         let ranges = if self.is_empty() {
             Vec::new()
         } else {
-            self.ranges(text)
+            self.ranges_within(prefix(text, SNIPPET_ANALYZED_BYTES))
         };
-        let total_chars = text.chars().count();
-        if total_chars <= max_chars {
+        // The byte where `max_chars` characters from `start` end (reads at most `max_chars`).
+        let max_bytes_for = |start: usize| {
+            text[start..]
+                .char_indices()
+                .nth(max_chars)
+                .map_or(text.len(), |(i, _)| start + i)
+        };
+        if max_bytes_for(0) == text.len() {
             return Snippet {
                 text: text.to_string(),
                 highlights: ranges,
@@ -174,13 +215,6 @@ impl Highlighter {
                 cut_end: false,
             };
         }
-        // Window start candidates: each highlight's start; score = distinct words within the window.
-        let max_bytes_for = |start: usize| {
-            text[start..]
-                .char_indices()
-                .nth(max_chars)
-                .map_or(text.len(), |(i, _)| start + i)
-        };
         // Each highlight's word, folded, as a small number: a window's distinct words are counted
         // without folding or allocating again per candidate window.
         let mut words: Vec<String> = Vec::new();
@@ -196,28 +230,22 @@ impl Highlighter {
             .collect();
         let mut seen = vec![false; words.len()];
         let mut best = (0usize, 0usize); // (score, start)
-        for r in &ranges {
-            // Start a little before the match, at a sentence or word start.
-            let back = text[..r.start]
-                .char_indices()
-                .rev()
-                .take(40)
-                .last()
-                .map_or(0, |(i, _)| i);
-            let start = text[back..r.start]
-                .rfind(['.', '\n', '!', '?'])
-                .map(|i| back + i + 1)
-                .unwrap_or_else(|| text[back..r.start].find(' ').map_or(back, |i| back + i + 1));
+                                         // Window start candidates: the first highlights' starts; score = distinct words within.
+        for r in ranges.iter().take(MAX_PASSAGES_SCORED) {
+            let start = passage_start(text, r.start);
             let end = max_bytes_for(start);
             seen.iter_mut().for_each(|s| *s = false);
             let (mut distinct, mut count) = (0, 0);
-            for (h, &k) in ranges.iter().zip(&keys) {
-                if h.start >= start && h.end <= end {
-                    count += 1;
-                    if !seen[k] {
-                        seen[k] = true;
-                        distinct += 1;
-                    }
+            // The highlights are ordered: those inside the window are one run of them.
+            let first = ranges.partition_point(|h| h.start < start);
+            for (h, &k) in ranges[first..].iter().zip(&keys[first..]) {
+                if h.end > end {
+                    break;
+                }
+                count += 1;
+                if !seen[k] {
+                    seen[k] = true;
+                    distinct += 1;
                 }
             }
             let score = distinct * 100 + count;
@@ -237,10 +265,11 @@ impl Highlighter {
                 }
             }
         }
+        // A run of marked words longer than the passage is marked as far as the passage goes.
         let highlights = ranges
             .iter()
-            .filter(|h| h.start >= start && h.end <= end)
-            .map(|h| h.start - start..h.end - start)
+            .filter(|h| h.start < end && h.end > start)
+            .map(|h| h.start.max(start) - start..h.end.min(end) - start)
             .collect();
         Snippet {
             text: text[start..end].to_string(),
@@ -249,6 +278,20 @@ impl Highlighter {
             cut_end: end < text.len(),
         }
     }
+}
+
+/// Where a passage showing a match at `at` starts: a little before it, at a sentence or word start.
+fn passage_start(text: &str, at: usize) -> usize {
+    let back = text[..at]
+        .char_indices()
+        .rev()
+        .take(40)
+        .last()
+        .map_or(0, |(i, _)| i);
+    text[back..at]
+        .rfind(['.', '\n', '!', '?'])
+        .map(|i| back + i + 1)
+        .unwrap_or_else(|| text[back..at].find(' ').map_or(back, |i| back + i + 1))
 }
 
 #[cfg(test)]
@@ -350,5 +393,26 @@ mod tests {
             s.to_html()
         );
         assert!(s.text.chars().count() <= 120);
+    }
+
+    #[test]
+    fn a_huge_text_repeating_the_query_is_cut_and_marked_at_once() {
+        // 14 MB of one phrase: the snippet comes from the beginning, and the page's highlights
+        // stop at the analysed prefix.
+        let text = format!("Tiêu đề\n\n{}", "hợp tác ".repeat(1_800_000));
+        let h = highlighter("hợp tác");
+        let s = h.snippet(&text, 200);
+        assert!(s.cut_end && !s.cut_start);
+        assert!(s.to_html().starts_with("Tiêu đề"), "{}", s.to_html());
+        assert!(s.to_html().contains("<mark>hợp tác"), "{}", s.to_html());
+        let all = h.ranges(&text);
+        assert!(all.last().is_some_and(|r| r.end <= MAX_ANALYZED_BYTES));
+    }
+
+    #[test]
+    fn a_cut_never_splits_a_character() {
+        let text = "ư".repeat(SNIPPET_ANALYZED_BYTES);
+        assert!(prefix(&text, SNIPPET_ANALYZED_BYTES + 1).len() <= SNIPPET_ANALYZED_BYTES + 1);
+        assert!(text.is_char_boundary(prefix(&text, 3).len()));
     }
 }
