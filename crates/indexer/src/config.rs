@@ -182,6 +182,14 @@ pub struct Limits {
     /// Files larger than this many bytes are reported and skipped.
     #[serde(default = "default_max_file_bytes")]
     pub max_file_bytes: u64,
+    /// Tokens analysed per field value; the rest of a longer text is stored and shown but not
+    /// indexed (see `hoptac_analyzer::limit`).
+    #[serde(default = "default_max_tokens_per_field")]
+    pub max_tokens_per_field: usize,
+}
+
+fn default_max_tokens_per_field() -> usize {
+    hoptac_analyzer::DEFAULT_MAX_TOKENS_PER_FIELD
 }
 
 fn default_max_file_bytes() -> u64 {
@@ -192,6 +200,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: default_max_file_bytes(),
+            max_tokens_per_field: default_max_tokens_per_field(),
         }
     }
 }

@@ -68,6 +68,7 @@ pub struct LiveIndex {
     cleaner: Cleaner,
     extractor: Extractor,
     max_file_bytes: u64,
+    max_tokens: usize,
     commit_every: usize,
     /// False until a whole-corpus pass ran with this configuration (documents extracted with
     /// another index-config must be re-extracted even when their file did not change).
@@ -94,6 +95,7 @@ impl LiveIndex {
             cleaner: Cleaner::new(&opts.config.furniture),
             extractor: Extractor::new(&opts.config),
             max_file_bytes: opts.max_file_bytes,
+            max_tokens: opts.config.limits.max_tokens_per_field,
             commit_every: opts.commit_every.max(1),
             same_config,
             index,
@@ -285,6 +287,15 @@ impl LiveIndex {
         match load(path, &bytes, &self.cleaner) {
             Ok(raw) => {
                 let doc = self.extractor.document(id.clone(), hash, raw);
+                if self.truncated(&doc) {
+                    // A whole-corpus pass reports these in its summary; one file says so here.
+                    tracing::warn!(
+                        id = %doc.id,
+                        bytes = doc.body.len(),
+                        max_tokens_per_field = self.max_tokens,
+                        "document longer than the token cap: stored whole, indexed by its beginning"
+                    );
+                }
                 self.writer
                     .delete_term(Term::from_field_text(self.fields.id, &id));
                 self.writer.add_document(to_tantivy(&self.fields, &doc))?;
@@ -295,6 +306,14 @@ impl LiveIndex {
             }
             Err(e) => Ok(self.stage_skip(id, old.is_some(), e.to_string())),
         }
+    }
+
+    /// True when a document is longer than the token cap: it is indexed by its beginning only.
+    fn truncated(&self, doc: &crate::document::Document) -> bool {
+        let over = [&doc.title, &doc.body]
+            .iter()
+            .any(|t| hoptac_analyzer::exceeds_token_cap(t, self.max_tokens));
+        over
     }
 
     fn stage_skip(&mut self, id: String, indexed: bool, reason: String) -> Change {
@@ -360,6 +379,9 @@ impl LiveIndex {
             match load(path, &bytes, &self.cleaner) {
                 Ok(raw) => {
                     let doc = self.extractor.document(id.clone(), hash, raw);
+                    if self.truncated(&doc) {
+                        summary.truncated.push(id.clone());
+                    }
                     delete(&mut self.writer, &self.fields, id);
                     self.writer.add_document(to_tantivy(&self.fields, &doc))?;
                     match old {
@@ -563,6 +585,43 @@ mod tests {
         assert!(!live.delete("sub/b.md").unwrap());
         assert!(live.delete("a.txt").unwrap());
         assert_eq!(live.num_docs(), 0);
+    }
+
+    #[test]
+    fn a_document_past_the_token_cap_is_stored_whole_and_indexed_by_its_beginning() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        let body = format!("{}cuối cùng Nhật Bản", "hợp tác ".repeat(60));
+        std::fs::write(corpus.join("long.txt"), format!("Nhật ký\n\n{body}")).unwrap();
+        std::fs::write(corpus.join("short.txt"), "Ngắn\n\nHàn Quốc").unwrap();
+        let mut config = Config::builtin();
+        config.limits.max_tokens_per_field = 100;
+        let opts = IndexOptions::new(&corpus, dir.path().join("index"), config);
+        let mut live = LiveIndex::open(&opts).unwrap();
+        let summary = live.sync(&()).unwrap();
+        assert_eq!(summary.truncated, vec!["long.txt".to_string()]);
+        let searcher = live.index().reader().unwrap().searcher();
+        let found = |field, word: &str| {
+            let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::Basic);
+            searcher.search(&q, &tantivy::collector::Count).unwrap()
+        };
+        assert_eq!(found(live.fields.body_f, "hop"), 1);
+        assert_eq!(found(live.fields.body_f, "cuoi"), 0, "past the cap");
+        let docs = searcher
+            .search(
+                &tantivy::query::AllQuery,
+                &TopDocs::with_limit(2).order_by_score(),
+            )
+            .unwrap();
+        let stored: Vec<String> = docs
+            .iter()
+            .map(|(_, a)| {
+                let d: TantivyDocument = searcher.doc(*a).unwrap();
+                crate::write::from_tantivy(&live.fields, &d).body
+            })
+            .collect();
+        assert!(stored.contains(&body), "the text is stored whole");
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub struct Summary {
     pub unchanged: usize,
     /// Files that could not be indexed, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Documents longer than `max_tokens_per_field` (index-config's `limits.toml`): stored whole,
+    /// searchable by their beginning only.
+    pub truncated: Vec<String>,
     /// Documents in the index after the run.
     pub documents: u64,
 }
@@ -367,21 +370,18 @@ pub(crate) fn open_for_writing(
     path: &Path,
     config: &Config,
 ) -> Result<(Index, Fields, bool), IndexerError> {
-    if path.join("meta.json").exists() {
-        match open_index(path) {
-            Ok((index, fields, version)) => {
-                let same_config = version.is_some_and(|v| v.config == config.hash());
-                Ok((index, fields, same_config))
-            }
-            Err(e) => Err(e),
-        }
+    let (index, fields, same_config) = if path.join("meta.json").exists() {
+        let (index, fields, version) = open_index(path)?;
+        let same_config = version.is_some_and(|v| v.config == config.hash());
+        (index, fields, same_config)
     } else {
         std::fs::create_dir_all(path).map_err(io(path))?;
         let (schema, fields) = schema::build();
-        let index = Index::create_in_dir(path, schema)?;
-        hoptac_analyzer::register(index.tokenizers());
-        Ok((index, fields, true))
-    }
+        (Index::create_in_dir(path, schema)?, fields, true)
+    };
+    // Documents are analysed under this configuration's token cap.
+    hoptac_analyzer::register_limited(index.tokenizers(), config.limits.max_tokens_per_field);
+    Ok((index, fields, same_config))
 }
 
 pub(crate) fn writer(

@@ -96,6 +96,14 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         for s in &summary.skipped {
             eprintln!("skipped {}: {}", printable(&s.path), s.reason);
         }
+        for id in &summary.truncated {
+            eprintln!(
+                "truncated {}: longer than {} tokens; stored whole, searchable by its beginning \
+                 (max_tokens_per_field in limits.toml)",
+                printable(id),
+                opts.config.limits.max_tokens_per_field
+            );
+        }
         // Say what changed: a rerun over an unchanged corpus indexed nothing.
         let changed = summary.added + summary.updated + summary.removed;
         crate::outln!(
