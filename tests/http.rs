@@ -528,3 +528,31 @@ fn exposing_the_server_needs_an_admin_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn an_unreadable_saved_config_is_said_in_the_health_and_searches_still_answer() {
+    let dir = support::corpus_copy();
+    let index = dir.path().join("index");
+    let corpus = dir.path().join("corpus");
+    support::run_hoptac(&index, &["index", "--corpus", corpus.to_str().unwrap()]);
+    std::fs::write(index.join("hoptac-config.json"), "{ not json").unwrap();
+    // Without a corpus folder the server serves the index as it is (it rewrites nothing).
+    std::fs::remove_dir_all(&corpus).unwrap();
+    let server = start(dir, &[]);
+    let health = server.get("/api/health").json();
+    let warnings = health["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{health}");
+    assert!(
+        warnings[0].as_str().unwrap().contains("hoptac-config.json"),
+        "{health}"
+    );
+    assert!(
+        server.log().contains("hoptac-config.json"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(
+        server.get_with("/api/search", &[("q", "Hàn Quốc")]).status,
+        200
+    );
+}

@@ -113,7 +113,13 @@ pub fn reply(res: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Repl
         content_type,
         csp,
         cache,
-        body: res.body_mut().read_to_string().unwrap_or_default(),
+        // Past ureq's 10 MB default: a stored document may be as large as the file limit.
+        body: res
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default(),
     }
 }
 
@@ -244,6 +250,26 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         self.dir.take().unwrap()
+    }
+
+    /// Sends SIGTERM and waits up to `limit` for the process to exit: its exit status, or `None`
+    /// when it was still running (it is then killed).
+    pub fn terminate(mut self, limit: Duration) -> (Option<std::process::ExitStatus>, Duration) {
+        let started = Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM failed");
+        while started.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return (Some(status), started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        (None, started.elapsed())
     }
 
     pub fn url(&self, path: &str) -> String {

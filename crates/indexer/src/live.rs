@@ -103,7 +103,10 @@ impl LiveIndex {
         .and_then(|live| {
             write_atomic(
                 &opts.index.join(CONFIG_FILE),
-                &serde_json::to_vec(&opts.config).unwrap_or_default(),
+                &serde_json::to_vec(&opts.config).map_err(|e| IndexerError::Io {
+                    path: opts.index.join(CONFIG_FILE).display().to_string(),
+                    source: std::io::Error::other(e),
+                })?,
             )?;
             Ok(live)
         })
@@ -211,6 +214,18 @@ impl LiveIndex {
     /// not.
     pub fn update_path(&mut self, path: &Path) -> Result<Change, IndexerError> {
         let change = self.stage_path(path)?;
+        if change.changed() {
+            self.commit()?;
+        }
+        Ok(change)
+    }
+
+    /// Indexes a file the caller has just written whole (atomically, by rename) with these
+    /// `bytes`, and commits. Unlike [`LiveIndex::update_path`] it does not read the file again
+    /// until it is stable: the caller knows its content, and the writer is not held through the
+    /// waits that a file still being copied in needs.
+    pub fn update_written(&mut self, path: &Path, bytes: &[u8]) -> Result<Change, IndexerError> {
+        let change = self.stage_read(path, Ok(bytes.to_vec()))?;
         if change.changed() {
             self.commit()?;
         }

@@ -183,10 +183,20 @@ fn read_version(index: &Index) -> Result<Option<IndexVersion>, IndexerError> {
         .and_then(|p| serde_json::from_str(p).ok()))
 }
 
-/// The configuration an index was built with (saved beside it), if any.
-pub fn saved_config(index_dir: &Path) -> Option<Config> {
-    let bytes = std::fs::read(index_dir.join(CONFIG_FILE)).ok()?;
-    serde_json::from_slice(&bytes).ok()
+/// The configuration an index was built with (saved beside it): `Ok(None)` for an index saved
+/// without one (built by an older hoptac), and the reason when the file is there but cannot be
+/// read or parsed — the caller falls back to the built-in configuration and must say so, since
+/// country and ministry names would then be those of the defaults, not those of the index.
+pub fn saved_config(index_dir: &Path) -> Result<Option<Config>, String> {
+    let path = index_dir.join(CONFIG_FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{} cannot be read: {e}", path.display())),
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| format!("{} is not a valid configuration: {e}", path.display()))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexerError + '_ {

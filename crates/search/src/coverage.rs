@@ -22,8 +22,9 @@ use hoptac_indexer::schema::Fields;
 
 use crate::query::Concept;
 use crate::rank::Weights;
+use crate::{Deadline, SearchError};
 
-/// Re-scores `docs` (best first by BM25) by concept coverage and returns the best `wanted`.
+/// Re-scores `docs` (best first by BM25) by concept coverage, best first.
 /// `home` is the corpus's own country, which the query may name without demanding it.
 pub fn rescore(
     searcher: &Searcher,
@@ -32,8 +33,8 @@ pub fn rescore(
     concepts: &[&Concept],
     home: &str,
     mut docs: Vec<(f32, DocAddress)>,
-    wanted: usize,
-) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    deadline: &Deadline,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     let foreign = concepts
         .iter()
         .any(|c| c.country.as_deref().is_some_and(|c| c != home));
@@ -41,7 +42,6 @@ pub fn rescore(
     // whole (`Phạm Bình Minh`, not `Phạm` and `bình minh` apart) — leaving only the country rule.
     let nothing_to_cover = concepts.len() < 2 && !concepts.first().is_some_and(|c| c.name);
     if (nothing_to_cover && !foreign) || docs.is_empty() {
-        docs.truncate(wanted);
         return Ok(docs);
     }
     let n = searcher.num_docs().max(1) as f32;
@@ -69,6 +69,7 @@ pub fn rescore(
         }
         let doc_ids: Vec<DocId> = in_segment.iter().map(|&i| docs[i].1.doc_id).collect();
         for (c, weight) in concepts.iter().zip(&idf) {
+            deadline.check()?;
             let present = concept_credit(reader, fields, weights, c, &doc_ids)?;
             let about = match &c.country {
                 Some(country) => Some(term_present(
@@ -102,7 +103,6 @@ pub fn rescore(
             + (1.0 - weights.coverage_floor) * coverage.powf(weights.coverage_power);
     }
     docs.sort_by(|a, b| b.0.total_cmp(&a.0));
-    docs.truncate(wanted);
     Ok(docs)
 }
 

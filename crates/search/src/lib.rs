@@ -3,6 +3,7 @@
 
 pub mod coord;
 pub mod coverage;
+pub mod deadline;
 pub mod eval;
 pub mod facets;
 pub mod http;
@@ -26,6 +27,7 @@ use hoptac_indexer::schema::Fields;
 use hoptac_indexer::write::{from_tantivy, saved_config};
 use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
 
+pub use deadline::Deadline;
 pub use facets::{FacetCountsByDim, FacetValue};
 pub use query::{Plan, QueryContext};
 pub use rank::{Dim, Filters, Ranker, Weights};
@@ -47,6 +49,12 @@ pub enum SearchError {
     /// No document with this id.
     #[error("no document with id {0:?}")]
     NotFound(String),
+    /// The machine cannot do the work now (a thread could not be started): try again later.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The search passed its deadline (or its requester gave it up) and was stopped.
+    #[error("the search was stopped at its deadline")]
+    Cancelled,
 }
 
 /// A search: free text and/or filters, and the page wanted (equal requests get equal answers from
@@ -154,6 +162,10 @@ pub struct Engine {
     path: PathBuf,
     version: Option<IndexVersion>,
     facet_cache: facets::SegmentFacetsCache,
+    /// The index-config the index was built with (or the built-in one).
+    config: Config,
+    /// Why the saved index-config could not be used, if it could not.
+    config_problem: Option<String>,
     /// Tells this engine from another opened on the same folder (a rebuilt index).
     instance: u64,
 }
@@ -177,7 +189,15 @@ impl Engine {
         path: &Path,
         (index, fields, version): (Index, Fields, Option<IndexVersion>),
     ) -> Result<Engine, SearchError> {
-        let config = saved_config(path).unwrap_or_else(Config::builtin);
+        let (config, config_problem) = match saved_config(path) {
+            Ok(Some(config)) => (config, None),
+            // An index written before configurations were saved beside it.
+            Ok(None) => (Config::builtin(), None),
+            Err(why) => {
+                tracing::warn!("{why}; answering with the built-in index-config");
+                (Config::builtin(), Some(why))
+            }
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
@@ -194,6 +214,8 @@ impl Engine {
             path: path.to_path_buf(),
             version,
             facet_cache: facets::SegmentFacetsCache::default(),
+            config,
+            config_problem,
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
@@ -220,6 +242,17 @@ impl Engine {
     /// Versions recorded in the index.
     pub fn version(&self) -> Option<&IndexVersion> {
         self.version.as_ref()
+    }
+
+    /// The index-config the index was built with (the built-in one when it could not be read).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Why the index-config saved with the index could not be read, when it could not: answers
+    /// then use the built-in one (the server's health says so).
+    pub fn config_problem(&self) -> Option<&str> {
+        self.config_problem.as_deref()
     }
 
     /// The ranker that turns plans into queries.
@@ -264,6 +297,16 @@ impl Engine {
 
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        self.search_within(req, &Deadline::none())
+    }
+
+    /// Runs a search that stops with [`SearchError::Cancelled`] once `deadline` passes (see
+    /// [`deadline`]): the server's searches, which must not outlive their request.
+    pub fn search_within(
+        &self,
+        req: &SearchRequest,
+        deadline: &Deadline,
+    ) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         self.facet_cache.retain(&searcher);
@@ -274,13 +317,17 @@ impl Engine {
             &searcher,
             &plan,
             &filters,
-            req.offset,
-            req.limit.max(1),
-            req.facet_limit,
+            pipeline::Page {
+                offset: req.offset,
+                limit: req.limit.max(1),
+                facet_limit: req.facet_limit,
+            },
+            deadline,
         )?;
         let highlighter = Highlighter::new(plan.highlight_sequences());
         let mut hits = Vec::with_capacity(answer.docs.len());
         for (score, addr) in answer.docs {
+            deadline.check()?;
             let doc: TantivyDocument = searcher.doc(addr)?;
             let d = from_tantivy(&self.fields, &doc);
             let passage = highlighter.snippet(&d.body, req.snippet_chars.max(40));
@@ -336,7 +383,17 @@ impl Engine {
             return Ok(Assessment::default());
         }
         let filters = Filters::default();
-        let answer = self.answer(&searcher, &plan, &filters, 0, limit.max(1), 10)?;
+        let answer = self.answer(
+            &searcher,
+            &plan,
+            &filters,
+            pipeline::Page {
+                offset: 0,
+                limit: limit.max(1),
+                facet_limit: 10,
+            },
+            &Deadline::none(),
+        )?;
         let ranking = answer
             .docs
             .iter()

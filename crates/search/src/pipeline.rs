@@ -20,6 +20,9 @@
 //! 6. **Page**: `offset`, `limit`; snippets are made by the caller ([`crate::Engine::search`]).
 //!
 //! A query of filters alone skips 2, 3's scoring and 5: the filtered documents, newest first.
+//!
+//! Every stage stops at the request's [`Deadline`]: its queries are bounded and the rerank and the
+//! snippets look at the deadline between documents.
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur};
@@ -29,7 +32,7 @@ use crate::facets::{self, FacetCountsByDim, Tally};
 use crate::query::{self, Plan};
 use crate::rank::{Dim, Filters};
 use crate::set::{ResultSet, Selection};
-use crate::{coverage, Engine, SearchError};
+use crate::{coverage, Deadline, Engine, SearchError};
 
 /// A page of documents from the pipeline, with the set's count and facets.
 pub(crate) struct Answer {
@@ -38,6 +41,14 @@ pub(crate) struct Answer {
     pub(crate) facets: FacetCountsByDim,
     /// The concepts the set demanded, and what relaxing it gave up.
     pub(crate) selection: Selection,
+}
+
+/// The page asked for: which results, and how many values per facet dimension.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Page {
+    pub(crate) offset: usize,
+    pub(crate) limit: usize,
+    pub(crate) facet_limit: usize,
 }
 
 /// What one scored pass over the set found.
@@ -55,10 +66,14 @@ impl Engine {
         searcher: &tantivy::Searcher,
         plan: &Plan,
         filters: &Filters,
-        offset: usize,
-        limit: usize,
-        facet_limit: usize,
+        page: Page,
+        deadline: &Deadline,
     ) -> Result<Answer, SearchError> {
+        let Page {
+            offset,
+            limit,
+            facet_limit,
+        } = page;
         let weights = &self.ranker.weights;
         let set = ResultSet::new(&self.fields, plan, weights, self.context.home_country());
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
@@ -71,7 +86,9 @@ impl Engine {
             let top = TopDocs::with_limit(limit)
                 .and_offset(offset)
                 .order_by_fast_field::<u64>("date_key", Order::Desc);
-            let (docs, count, counts) = searcher.search(&query, &(top, Count, facet_collector))?;
+            let (docs, count, counts) =
+                searcher.search(&*deadline.bound(query), &(top, Count, facet_collector))?;
+            deadline.check()?;
             for d in &unfiltered {
                 *facet_counts.get_mut(*d) = facets::values(&counts, *d, facet_limit);
             }
@@ -83,9 +100,16 @@ impl Engine {
             let start = set.begin(searcher);
             let begun = start.selection.clone();
             let (selection, pass) = if filters.is_empty() {
-                let pass =
-                    self.scored_pass(searcher, &set, plan, &begun, filters, offset + limit)?;
-                let selection = set.widen(searcher, start, pass.count)?;
+                let pass = self.scored_pass(
+                    searcher,
+                    &set,
+                    plan,
+                    &begun,
+                    filters,
+                    offset + limit,
+                    deadline,
+                )?;
+                let selection = set.widen(searcher, start, pass.count, deadline)?;
                 if selection.required == begun.required && selection.mentions == begun.mentions {
                     (selection, pass)
                 } else {
@@ -96,16 +120,27 @@ impl Engine {
                         &selection,
                         filters,
                         offset + limit,
+                        deadline,
                     )?;
                     (selection, pass)
                 }
             } else {
                 // With filters the set is judged on the text alone (see `set`).
-                let found =
-                    searcher.search(&*set.query(&begun, &Filters::default(), None), &Count)?;
-                let selection = set.widen(searcher, start, found)?;
-                let pass =
-                    self.scored_pass(searcher, &set, plan, &selection, filters, offset + limit)?;
+                let found = searcher.search(
+                    &*deadline.bound(set.query(&begun, &Filters::default(), None)),
+                    &Count,
+                )?;
+                deadline.check()?;
+                let selection = set.widen(searcher, start, found, deadline)?;
+                let pass = self.scored_pass(
+                    searcher,
+                    &set,
+                    plan,
+                    &selection,
+                    filters,
+                    offset + limit,
+                    deadline,
+                )?;
                 (selection, pass)
             };
             for d in &unfiltered {
@@ -114,15 +149,16 @@ impl Engine {
             // The rerank window is fixed: deeper results keep their first-phase order.
             let mut candidates = pass.candidates;
             let deeper = candidates.split_off(candidates.len().min(weights.rerank_depth));
-            let mut docs = self.rescore(searcher, plan, candidates)?;
+            let mut docs = self.rescore(searcher, plan, candidates, deadline)?;
             docs.extend(deeper);
             let page = docs.into_iter().skip(offset).take(limit).collect();
             (page, pass.count, selection)
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
-            let q = set.query(&selection, filters, Some(d));
+            let q = deadline.bound(set.query(&selection, filters, Some(d)));
             let counts =
-                searcher.search(&q, &facets::collector("facets", &[d], &self.facet_cache))?;
+                searcher.search(&*q, &facets::collector("facets", &[d], &self.facet_cache))?;
+            deadline.check()?;
             let chosen = match d {
                 Dim::Country => filters.country.clone(),
                 Dim::Ministry => filters.ministry.clone(),
@@ -141,6 +177,7 @@ impl Engine {
 
     /// Stage 3, one pass over the set: first-phase scores of the best `wanted` (at least the
     /// rerank window), the count and the facets of the dimensions not filtered.
+    #[allow(clippy::too_many_arguments)]
     fn scored_pass(
         &self,
         searcher: &tantivy::Searcher,
@@ -149,6 +186,7 @@ impl Engine {
         selection: &Selection,
         filters: &Filters,
         wanted: usize,
+        deadline: &Deadline,
     ) -> Result<Pass, SearchError> {
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
         let query = BooleanQuery::new(vec![
@@ -158,7 +196,11 @@ impl Engine {
         let top =
             TopDocs::with_limit(wanted.max(self.ranker.weights.rerank_depth)).order_by_score();
         let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
-        let (candidates, count, tally) = searcher.search(&query, &(top, Count, facet_collector))?;
+        let (candidates, count, tally) = searcher.search(
+            &*deadline.bound(Box::new(query)),
+            &(top, Count, facet_collector),
+        )?;
+        deadline.check()?;
         Ok(Pass {
             candidates,
             count,
@@ -172,17 +214,17 @@ impl Engine {
         searcher: &tantivy::Searcher,
         plan: &Plan,
         docs: Vec<(f32, DocAddress)>,
+        deadline: &Deadline,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let concepts: Vec<&query::Concept> = plan.concepts().collect();
-        let n = docs.len();
-        Ok(coverage::rescore(
+        coverage::rescore(
             searcher,
             &self.fields,
             &self.ranker.weights,
             &concepts,
             self.context.home_country(),
             docs,
-            n,
-        )?)
+            deadline,
+        )
     }
 }

@@ -48,6 +48,7 @@ use hoptac_indexer::schema::Fields;
 use crate::coverage::concept_df;
 use crate::query::{Alternative, Concept, Plan};
 use crate::rank::{Dim, Filters, Weights};
+use crate::{Deadline, SearchError};
 
 /// Which concepts the set demands, and what relaxing it gave up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,18 +127,6 @@ impl<'a> ResultSet<'a> {
             .is_some_and(|c| c != self.home)
     }
 
-    /// Chooses the concepts to demand: all of them, unless fewer than `weights.relax_below`
-    /// documents match them all (see the module doc). Counts the set once, then once per step of
-    /// relaxation; [`ResultSet::begin`] lets a caller that counts the set anyway skip the first.
-    pub fn select(&self, searcher: &Searcher) -> tantivy::Result<Selection> {
-        let start = self.begin(searcher);
-        let found = searcher.search(
-            &*self.query(&start.selection, &Filters::default(), None),
-            &Count,
-        )?;
-        self.widen(searcher, start, found)
-    }
-
     /// Step 1 of relaxation, which needs no count: every concept but the words no document says.
     pub fn begin(&self, searcher: &Searcher) -> Start {
         // A concept no document says goes first (it can only empty the set), then the most
@@ -179,15 +168,19 @@ impl<'a> ResultSet<'a> {
         searcher: &Searcher,
         start: Start,
         mut found: usize,
-    ) -> tantivy::Result<Selection> {
+        deadline: &Deadline,
+    ) -> Result<Selection, SearchError> {
         let Start {
             selection: mut chosen,
             by_df,
             mut dropped,
             enough,
         } = start;
-        let count = |chosen: &Selection| -> tantivy::Result<usize> {
-            searcher.search(&*self.query(chosen, &Filters::default(), None), &Count)
+        let count = |chosen: &Selection| -> Result<usize, SearchError> {
+            let q = deadline.bound(self.query(chosen, &Filters::default(), None));
+            let n = searcher.search(&*q, &Count)?;
+            deadline.check()?;
+            Ok(n)
         };
         let exact = if dropped.is_empty() { found } else { 0 };
         // 2. A foreign country matched where it is only mentioned, too.

@@ -265,6 +265,24 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     println!("hoptac: serving {docs} documents at http://{addr}/ (Ctrl-C to stop)");
     use std::io::Write;
     std::io::stdout().flush()?;
-    server.run(state)?;
+    let stopped = server.run(state.clone())?;
+    // Every write committed as it was made; closing the writer releases the index's lock.
+    drop(_watcher);
+    drop(state.take_writer(WriterState::ReadOnly));
+    if stopped.cut_off > 0 {
+        eprintln!(
+            "hoptac: stopped; {} of {} requests under way did not finish in time and were cancelled",
+            stopped.cut_off, stopped.in_flight
+        );
+        return Ok(ExitCode::from(STOPPED_CUTTING_OFF));
+    }
+    eprintln!(
+        "hoptac: stopped; {} connections were open and closed cleanly",
+        stopped.in_flight
+    );
     Ok(ExitCode::SUCCESS)
 }
+
+/// Exit code of a server that stopped on request but had to cancel requests still under way
+/// after the grace period (0 when everything under way finished).
+const STOPPED_CUTTING_OFF: u8 = 3;

@@ -207,6 +207,8 @@ impl From<SearchError> for AppError {
         match e {
             SearchError::BadRequest(m) => AppError::bad_parameter(m),
             SearchError::NotFound(id) => AppError::not_found(format!("no document with id {id:?}")),
+            SearchError::Cancelled => AppError::timeout(),
+            SearchError::Unavailable(m) => AppError::unavailable("unavailable", m),
             e => AppError::internal(e),
         }
     }
@@ -262,5 +264,12 @@ mod tests {
             SearchError::Index(hoptac_indexer::IndexerError::NoIndex("/tmp/x".into())).into();
         assert_eq!(io.status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(!io.message.contains("/tmp/x"), "internals leaked");
+        let stopped: AppError = SearchError::Cancelled.into();
+        assert_eq!(
+            (stopped.status, stopped.code),
+            (StatusCode::SERVICE_UNAVAILABLE, "timeout")
+        );
+        let busy: AppError = SearchError::Unavailable("cannot start a thread".into()).into();
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
     }
 }

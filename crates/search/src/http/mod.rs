@@ -260,6 +260,7 @@ pub fn router(mut state: AppState, config: &ServerConfig) -> Router {
         config.admin_token.as_deref(),
         config.max_body_bytes,
         config.cache_entries,
+        config.request_timeout,
     );
     let api = Router::new()
         .route("/api/search", get(routes::search::search))
@@ -317,26 +318,34 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until Ctrl-C or SIGTERM, on a runtime of its own.
-    pub fn run(self, state: AppState) -> std::io::Result<()> {
-        tokio::runtime::Builder::new_multi_thread()
+    /// Serves until Ctrl-C or SIGTERM, on a runtime of its own, then stops within
+    /// [`STOP_GRACE`] + [`STOP_ABANDON`]: see [`Server::serve`]. The engine work of requests cut
+    /// off at the grace period is cancelled (its requests' deadlines pass when they are dropped)
+    /// and given [`STOP_ABANDON`] to notice.
+    pub fn run(self, state: AppState) -> std::io::Result<Stopped> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .thread_name("hoptac-http")
-            .build()?
-            .block_on(self.serve(state, shutdown_signal()))
+            .build()?;
+        let stopped = runtime.block_on(self.serve(state, shutdown_signal()))?;
+        runtime.shutdown_timeout(STOP_ABANDON);
+        Ok(stopped)
     }
 
-    /// Serves until `shutdown` completes. Each connection is HTTP/1.1 with a header deadline
-    /// (hyper enforces it only when given a timer, which `axum::serve` does not set up — hence
-    /// this accept loop).
+    /// Serves until `shutdown` completes, then stops accepting, asks every connection to close
+    /// after the request it is serving, and waits up to [`STOP_GRACE`] for them. Each connection
+    /// is HTTP/1.1 with a header deadline (hyper enforces it only when given a timer, which
+    /// `axum::serve` does not set up — hence this accept loop).
     pub async fn serve(
         self,
         state: AppState,
         shutdown: impl Future<Output = ()>,
-    ) -> std::io::Result<()> {
+    ) -> std::io::Result<Stopped> {
         let listener = tokio::net::TcpListener::from_std(self.listener)?;
         let app = router(state, &self.config);
-        let slots = Arc::new(Semaphore::new(self.config.max_connections.max(1)));
+        let max_connections = self.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+        let slots = Arc::new(Semaphore::new(max_connections));
+        let (stop, stopping) = tokio::sync::watch::channel(false);
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new())
             .header_read_timeout(self.config.header_timeout)
@@ -366,15 +375,58 @@ impl Server {
             let _ = stream.set_nodelay(true);
             let service = TowerToHyperService::new(app.clone());
             let conn = http.serve_connection(TokioIo::new(stream), service);
+            let mut stopping = stopping.clone();
             tokio::spawn(async move {
-                if let Err(e) = conn.await {
+                tokio::pin!(conn);
+                let mut asked = false;
+                let result = loop {
+                    tokio::select! {
+                        r = conn.as_mut() => break r,
+                        _ = stopping.changed(), if !asked => {
+                            // Finish the request under way (if any), then close.
+                            asked = true;
+                            conn.as_mut().graceful_shutdown();
+                        }
+                    }
+                };
+                if let Err(e) = result {
                     tracing::debug!("connection closed: {e}");
                 }
                 drop(slot);
             });
         }
-        Ok(())
+        drop(listener);
+        let _ = stop.send(true);
+        let in_flight = max_connections - slots.available_permits();
+        let drained = tokio::time::timeout(
+            STOP_GRACE,
+            slots.acquire_many(u32::try_from(max_connections).unwrap_or(u32::MAX)),
+        )
+        .await
+        .is_ok();
+        let cut_off = if drained {
+            0
+        } else {
+            max_connections - slots.available_permits()
+        };
+        Ok(Stopped { in_flight, cut_off })
     }
+}
+
+/// How long a stopping server lets the requests under way finish.
+pub const STOP_GRACE: Duration = Duration::from_millis(3500);
+
+/// How long a stopping server then waits for the engine work it cancelled (a search stops within a
+/// check of its deadline; a write that has started finishes).
+pub const STOP_ABANDON: Duration = Duration::from_millis(1000);
+
+/// How a server stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stopped {
+    /// Connections open when it was asked to stop.
+    pub in_flight: usize,
+    /// Connections still busy after [`STOP_GRACE`], cut off (their searches cancelled).
+    pub cut_off: usize,
 }
 
 /// Completes on Ctrl-C or SIGTERM.

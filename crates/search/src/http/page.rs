@@ -148,8 +148,9 @@ pub async fn document(
     let params = canonical(&state, params);
     let q = params.query().to_string();
     let (doc, title, body) = state
-        .blocking(move |e| {
+        .blocking(move |e, deadline| {
             let doc = e.document(&id)?;
+            deadline.check()?;
             let title = e.highlight(&q, &doc.title).to_html();
             let body = e.highlight(&q, &doc.body);
             Ok((doc, title, body))

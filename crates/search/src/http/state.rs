@@ -8,17 +8,17 @@
 //! another process holds the index's writer lock (the server is then read-only).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-use hoptac_indexer::write::saved_config;
-use hoptac_indexer::{Config, IndexerError, LiveIndex};
+use hoptac_indexer::{IndexerError, LiveIndex};
 
 use super::cache::ResponseCache;
 use super::error::AppError;
 use crate::suggest::Suggester;
-use crate::{Engine, SearchError, SearchRequest, SearchResponse};
+use crate::{Deadline, Engine, SearchError, SearchRequest, SearchResponse};
 
 /// Values per facet dimension used to weigh suggestions (all of them, in practice).
 const SUGGEST_FACET_LIMIT: usize = 100_000;
@@ -114,13 +114,26 @@ pub struct AppState {
     engine_slots: Arc<tokio::sync::Semaphore>,
     /// Answers of repeated searches, until the index changes.
     cache: Arc<ResponseCache>,
+    /// How long engine work may take (the request deadline); `None` outside a router.
+    request_timeout: Option<Duration>,
+}
+
+/// Raises its flag when dropped. A request future holding it is dropped when the deadline
+/// middleware answers `timeout`, when its client goes away and when the server stops: the engine
+/// work it started sees the flag and stops (see [`crate::deadline`]).
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 fn build_suggester(engine: &Engine) -> Result<Suggester, SearchError> {
-    let config = saved_config(engine.path()).unwrap_or_else(Config::builtin);
+    let config = engine.config();
     let facets = engine.facets(SUGGEST_FACET_LIMIT)?;
     let titles = engine.titles()?;
-    Ok(Suggester::build(&config, &facets, &titles))
+    Ok(Suggester::build(config, &facets, &titles))
 }
 
 impl AppState {
@@ -145,6 +158,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             cache: Arc::new(ResponseCache::new(0)),
+            request_timeout: None,
         };
         // Rebuilds the suggestions after commits; requests that pile up during a rebuild are
         // served by one more rebuild.
@@ -167,7 +181,7 @@ impl AppState {
                     }
                 }
             })
-            .map_err(|e| SearchError::BadRequest(format!("cannot start a thread: {e}")))?;
+            .map_err(|e| SearchError::Unavailable(format!("cannot start a thread: {e}")))?;
         Ok(state)
     }
 
@@ -177,7 +191,9 @@ impl AppState {
         admin_token: Option<&str>,
         max_body_bytes: usize,
         cache_entries: usize,
+        request_timeout: Duration,
     ) {
+        self.request_timeout = Some(request_timeout);
         self.admin_token = admin_token.map(Arc::from);
         self.max_body_bytes = max_body_bytes;
         self.cache = Arc::new(ResponseCache::new(cache_entries));
@@ -312,8 +328,8 @@ impl AppState {
             return Ok((answer, true));
         }
         let cache = Arc::clone(&self.cache);
-        self.blocking(move |e| {
-            let answer = Arc::new(e.search(&request)?);
+        self.blocking(move |e, deadline| {
+            let answer = Arc::new(e.search_within(&request, deadline)?);
             cache.put(stamp, &request, Arc::clone(&answer));
             Ok((answer, false))
         })
@@ -321,12 +337,22 @@ impl AppState {
     }
 
     /// Runs engine work on the blocking pool: a search is CPU and mmap I/O, and must not stall the
-    /// async workers that read and write every other connection.
+    /// async workers that read and write every other connection. The work gets the request's
+    /// [`Deadline`]: it passes when the request's time is up or when the request is given up, and
+    /// work that honours it stops then and frees its slot. Work whose deadline passed while it
+    /// waited for a slot is not started.
     pub async fn blocking<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&Engine) -> Result<T, SearchError> + Send + 'static,
+        F: FnOnce(&Engine, &Deadline) -> Result<T, SearchError> + Send + 'static,
     {
+        let given_up = Arc::new(AtomicBool::new(false));
+        let _cancel = CancelOnDrop(Arc::clone(&given_up));
+        let deadline = match self.request_timeout {
+            Some(t) => Deadline::at(Instant::now() + t),
+            None => Deadline::none(),
+        }
+        .or_when(given_up);
         let slot = Arc::clone(&self.engine_slots)
             .acquire_owned()
             .await
@@ -334,7 +360,8 @@ impl AppState {
         let engine = self.engine();
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            f(&engine)
+            deadline.check()?;
+            f(&engine, &deadline)
         })
         .await
         .map_err(AppError::internal)?

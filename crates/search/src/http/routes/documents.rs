@@ -78,7 +78,7 @@ pub async fn document(
     let Path(id) = id.map_err(|e| AppError::bad_parameter(e.body_text()))?;
     corpus_relative(&id)?;
     params::only(raw.as_deref().unwrap_or(""), &[])?;
-    let doc = state.blocking(move |e| e.document(&id)).await?;
+    let doc = state.blocking(move |e, _| e.document(&id)).await?;
     Ok(Json(doc.into()))
 }
 

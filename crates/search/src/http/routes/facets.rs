@@ -58,7 +58,7 @@ pub async fn facets(
 ) -> Result<Json<FacetCountsByDim>, AppError> {
     let p = FacetsParams::parse(raw.as_deref().unwrap_or(""))?;
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT) as usize;
-    Ok(Json(state.blocking(move |e| e.facets(limit)).await?))
+    Ok(Json(state.blocking(move |e, _| e.facets(limit)).await?))
 }
 
 #[cfg(test)]

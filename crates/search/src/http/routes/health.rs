@@ -32,6 +32,9 @@ pub struct HealthBody {
     pub analyzer: String,
     /// hoptac version.
     pub version: String,
+    /// What the server works around, in words (empty when nothing): e.g. an index-config saved
+    /// with the index that cannot be read, replaced by the built-in one.
+    pub warnings: Vec<String>,
 }
 
 /// Document count and versions.
@@ -60,5 +63,10 @@ pub async fn health(
         }),
         analyzer: hoptac_analyzer::ANALYZER_VERSION.into(),
         version: env!("CARGO_PKG_VERSION").into(),
+        warnings: e
+            .config_problem()
+            .map(|why| format!("{why}; answering with the built-in index-config"))
+            .into_iter()
+            .collect(),
     }))
 }

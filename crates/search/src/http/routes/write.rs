@@ -188,7 +188,7 @@ fn save_and_index(
         path: dir.join(name).display().to_string(),
         source,
     })?;
-    match live.update_path(&path)? {
+    match live.update_written(&path, bytes)? {
         Change::Added(id) | Change::Updated(id) | Change::Unchanged(id) => Ok(Ok(id)),
         Change::Removed(id) => Ok(Err(format!("{id} disappeared while it was indexed"))),
         Change::Skipped(_, reason) => Ok(Err(reason)),
