@@ -305,6 +305,7 @@ def run(a):
                    slope_kb_per_min=round(slope_per_min(after), 1),
                    anon_first_kb=anon[0][1], anon_last_kb=anon[-1][1],
                    anon_slope_kb_per_min=round(slope_per_min(anon), 1),
+                   spread_pct=round((max(v) - min(v)) * 100 / max(min(v), 1), 1),
                    peak_hwm_kb=max(r[3] for r in sampler.rows))
     report["rss"] = rss
     report["failures"] = failures
@@ -331,7 +332,9 @@ def print_report(r, rows, t_mixed):
         mib = lambda kb: kb / 1024  # noqa: E731
         print(f"RSS after warm-up (t >= {rss['warmup_until_s']} s): min {mib(rss['min_kb']):.0f} MiB, "
               f"max {mib(rss['max_kb']):.0f} MiB, first {mib(rss['first_kb']):.0f} → last {mib(rss['last_kb']):.0f} MiB, "
-              f"slope {rss['slope_kb_per_min'] / 1024:+.2f} MiB/min; peak (VmHWM) {mib(rss['peak_hwm_kb']):.0f} MiB")
+              f"slope {rss['slope_kb_per_min'] / 1024:+.2f} MiB/min; peak (VmHWM) {mib(rss['peak_hwm_kb']):.0f} MiB; "
+              f"spread {rss['spread_pct']:.1f} % of the minimum ({'flat' if rss['spread_pct'] <= 10 else 'NOT flat'} "
+              f"within 10 %)")
         print(f"  of which anonymous (heap): {mib(rss['anon_first_kb']):.0f} → {mib(rss['anon_last_kb']):.0f} MiB, "
               f"slope {rss['anon_slope_kb_per_min'] / 1024:+.2f} MiB/min")
     print("RSS every 30 s (t s, phase, RSS MiB, anonymous MiB, file-backed MiB, posted, deleted):")
