@@ -180,7 +180,7 @@ pub struct Furniture {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Limits {
     /// Files larger than this many bytes are reported and skipped.
-    #[serde(default = "default_max_file_bytes")]
+    #[serde(default = "default_max_file_bytes", skip_serializing)]
     pub max_file_bytes: u64,
     /// Tokens analysed per field value; the rest of a longer text is stored and shown but not
     /// indexed (see `hoptac_analyzer::limit`).
@@ -227,9 +227,10 @@ pub struct Config {
     /// family-names.txt (absent from the copy saved by an older hoptac, hence the default).
     #[serde(default)]
     pub family_names: Vec<String>,
-    /// limits.toml. Left out of the saved copy and the hash: limits decide which files are read,
-    /// not what is extracted from them, so changing one must not re-extract every document.
-    #[serde(default, skip_serializing)]
+    /// limits.toml. The file size limit is left out of the saved copy and the hash (it decides
+    /// which files are read, not what is indexed of them); the token cap is in both, since
+    /// changing it changes what every long document is found by.
+    #[serde(default)]
     pub limits: Limits,
 }
 
@@ -402,13 +403,17 @@ mod tests {
     }
 
     #[test]
-    fn limits_come_from_limits_toml_and_stay_out_of_the_hash() {
+    fn limits_come_from_limits_toml_and_only_the_token_cap_is_in_the_hash() {
         assert_eq!(Config::builtin().limits.max_file_bytes, 50 * 1024 * 1024);
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("limits.toml"), "max_file_bytes = 1_000\n").unwrap();
         let c = Config::load(dir.path()).unwrap();
         assert_eq!(c.limits.max_file_bytes, 1_000);
         assert_eq!(c.hash(), Config::builtin().hash());
+        std::fs::write(dir.path().join("limits.toml"), "max_tokens_per_field = 10\n").unwrap();
+        let capped = Config::load(dir.path()).unwrap();
+        assert_eq!(capped.limits.max_tokens_per_field, 10);
+        assert_ne!(capped.hash(), Config::builtin().hash(), "the cap changes what is indexed");
     }
 
     #[test]
