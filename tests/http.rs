@@ -556,3 +556,44 @@ fn an_unreadable_saved_config_is_said_in_the_health_and_searches_still_answer() 
         200
     );
 }
+
+#[test]
+fn keystrokes_and_typos_are_read_as_meant_and_said() {
+    let s = start(corpus_copy(), &[]);
+    let base = s.search(&[("q", "an toàn thông tin Hàn Quốc")]);
+    assert!(
+        base.get("corrected").is_none(),
+        "a correct query is never corrected"
+    );
+    for (typed, meant) in [
+        (
+            "an toanf thoong tin Hanf Quoocs",
+            "an toàn thông tin Hàn Quốc",
+        ),
+        (
+            "an toan2 tho6ng tin Han2 Quo6c1",
+            "an toàn thông tin Hàn Quốc",
+        ),
+        ("an toàn thôgn tin Hàn Quốc", "an toàn thông tin Hàn Quốc"),
+    ] {
+        let res = s.search(&[("q", typed)]);
+        assert_eq!(res["corrected"], meant, "{typed}");
+        assert_eq!(res["hits"][0]["id"], base["hits"][0]["id"], "{typed}");
+        assert_eq!(res["total"], base["total"], "{typed}");
+        // The marks fall on the words found.
+        let snippet = res["hits"][0]["snippet"].as_str().unwrap();
+        assert!(snippet.contains("<mark>"), "{typed}: {snippet}");
+        // The page offers the reading as a link.
+        let page = s.get_with("/", &[("q", typed)]);
+        assert!(page.body.contains("Có phải bạn muốn tìm"), "{typed}");
+        assert!(
+            page.body.contains(&format!("<strong>{meant}</strong>")),
+            "{typed}"
+        );
+    }
+    // Words the corpus has, English ones included, are left as typed.
+    for q in ["Hàn Quốc", "hop tac", "ASEAN", "e-government"] {
+        let res = s.search(&[("q", q)]);
+        assert!(res.get("corrected").is_none(), "{q}: {}", res["corrected"]);
+    }
+}

@@ -18,6 +18,7 @@ pub mod capitals;
 pub mod decode;
 pub mod filter;
 pub mod fold;
+pub mod keystrokes;
 pub mod letters;
 pub mod limit;
 pub mod lower;

@@ -410,10 +410,18 @@ mod tests {
         let c = Config::load(dir.path()).unwrap();
         assert_eq!(c.limits.max_file_bytes, 1_000);
         assert_eq!(c.hash(), Config::builtin().hash());
-        std::fs::write(dir.path().join("limits.toml"), "max_tokens_per_field = 10\n").unwrap();
+        std::fs::write(
+            dir.path().join("limits.toml"),
+            "max_tokens_per_field = 10\n",
+        )
+        .unwrap();
         let capped = Config::load(dir.path()).unwrap();
         assert_eq!(capped.limits.max_tokens_per_field, 10);
-        assert_ne!(capped.hash(), Config::builtin().hash(), "the cap changes what is indexed");
+        assert_ne!(
+            capped.hash(),
+            Config::builtin().hash(),
+            "the cap changes what is indexed"
+        );
     }
 
     #[test]

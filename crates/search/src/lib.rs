@@ -10,6 +10,7 @@ pub mod http;
 mod pipeline;
 pub mod query;
 pub mod rank;
+pub mod reading;
 pub mod set;
 pub mod snippet;
 pub mod suggest;
@@ -133,6 +134,10 @@ pub struct SearchResponse {
     /// What relaxing gave up, when `relaxed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<Relaxation>,
+    /// The query as it was searched, when it was read differently from how it was typed
+    /// (keystrokes decoded, a typo corrected: see [`reading`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<String>,
 }
 
 /// What evaluation measures of one query ([`Engine::assess`]).
@@ -310,7 +315,8 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         self.facet_cache.retain(&searcher);
-        let plan = self.context.parse(&req.query);
+        let reading = reading::read(&searcher, &self.fields, &req.query);
+        let plan = self.context.parse(&reading.text);
         tracing::debug!(?plan, "query plan");
         let filters = self.resolve(&req.filters);
         let answer = self.answer(
@@ -352,6 +358,7 @@ impl Engine {
             facets: answer.facets,
             relaxed: answer.selection.relaxation.is_some(),
             relaxation: answer.selection.relaxation,
+            corrected: reading.corrected,
         })
     }
 
@@ -378,7 +385,9 @@ impl Engine {
         ids: &[String],
     ) -> Result<Assessment, SearchError> {
         let searcher = self.reader.searcher();
-        let plan = self.context.parse(query);
+        let plan = self
+            .context
+            .parse(&reading::read(&searcher, &self.fields, query).text);
         if plan.is_empty() {
             return Ok(Assessment::default());
         }

@@ -88,6 +88,7 @@ mod tests {
             facets: Default::default(),
             relaxed: false,
             relaxation: None,
+            corrected: None,
         })
     }
 

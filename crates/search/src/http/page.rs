@@ -400,6 +400,9 @@ struct SearchView {
     total_n: u64,
     /// Said when the result set was relaxed: what the results do not all contain.
     relaxed: Option<String>,
+    /// When the query was read differently (keystrokes, a typo): the reading, and the link that
+    /// searches it as typed in the box.
+    corrected: Option<(String, String)>,
     took_ms: String,
     first: u64,
     last: u64,
@@ -575,6 +578,10 @@ impl SearchView {
             total: vi_number(total),
             total_n: total,
             relaxed: res.relaxation.as_ref().map(relaxed_note),
+            corrected: res.corrected.as_ref().map(|c| {
+                let link = changed(p, |p| p.q = Some(c.clone()));
+                (c.clone(), link)
+            }),
             took_ms: format!("{:.1}", res.took_ms).replace('.', ","),
             first,
             last,
@@ -810,6 +817,7 @@ mod tests {
             hits,
             relaxed: false,
             relaxation: None,
+            corrected: None,
             facets: FacetCountsByDim {
                 country: vec![fv("Hàn Quốc", 3), fv("Nhật Bản", 1)],
                 ministry: vec![fv("Bộ Thông tin và Truyền thông", 2)],

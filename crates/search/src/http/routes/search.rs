@@ -24,6 +24,11 @@ pub struct SearchBody {
     /// When `relaxed`: the concepts no longer demanded and how many documents say them all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<Relaxation>,
+    /// The query as it was searched, when it was read differently from how it was typed: Telex or
+    /// VNI keystrokes decoded (`howpj tacs` → `hợp tác`), a mistyped word corrected (`thôgn` →
+    /// `thông`). Absent for a query searched as typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<String>,
     /// Time the engine took, milliseconds.
     pub took_ms: f64,
     /// This page, from 1.
@@ -66,6 +71,7 @@ pub async fn search(
         total: res.total,
         relaxed: res.relaxed,
         relaxation: res.relaxation.clone(),
+        corrected: res.corrected.clone(),
         // Microseconds are noise at this scale; round so the JSON stays readable.
         took_ms: (took_ms * 1000.0).round() / 1000.0,
         page: params.page(),
