@@ -203,6 +203,18 @@ async function main() {
     assert.match(await page.locator("a.back").getAttribute("href"), /q=an\+toan/);
     await page.screenshot({ path: path.join(out, "document.png"), fullPage: true });
 
+    // 6b. Typed with the input method off: the page searches the reading and offers it as a link
+    //     that puts it in the box.
+    await page.goto(`${url}?q=${encodeURIComponent("an toanf thoong tin Hanf Quoocs")}`);
+    assert.match(await page.locator("#corrected").innerText(), /Có phải bạn muốn tìm/);
+    assert.equal((await page.locator("#corrected strong").innerText()).trim(), "an toàn thông tin Hàn Quốc");
+    assert.ok((await total(page)) > 0, "the reading found nothing");
+    assert.ok((await page.locator(".hit mark").count()) > 0, "no marks on the words found");
+    await page.screenshot({ path: path.join(out, "results-corrected.png"), fullPage: true });
+    await Promise.all([page.waitForURL(/q=an\+to%C3%A0n/), page.locator("#corrected a").click()]);
+    assert.equal(await page.locator("#q").inputValue(), "an toàn thông tin Hàn Quốc");
+    assert.equal(await page.locator("#corrected").count(), 0, "a correct query offered a correction");
+
     // 7. Keyboard only: suggestions with the arrow keys, Enter to search the completion.
     await page.goto(url);
     await searchBoxFocused(page);
