@@ -154,9 +154,9 @@ class Writes:
             self.errors.append(f"{time.strftime('%H:%M:%S', time.gmtime())} {what}")
 
 
-def writer(base, token, n, until, writes, run_id):
+def writer(base, token, n, until, writes, run_id, steady=False):
     """POSTs documents with unique ids, reads each back by id, DELETEs about half of them (a random
-    one of its own still present), until the deadline."""
+    one of its own still present; with `steady`, each one once read back), until the deadline."""
     rng = random.Random(run_id * 1000 + n)
     c = Client(base, token)
     live = []
@@ -192,7 +192,7 @@ def writer(base, token, n, until, writes, run_id):
         else:
             with writes.lock:
                 writes.read_back += 1
-        if live and rng.random() < 0.5:
+        if live and (steady or rng.random() < 0.5):
             victim = live.pop(rng.randrange(len(live)))
             try:
                 status, body = c.call("DELETE", "/api/documents/" + urllib.parse.quote(victim))
@@ -261,7 +261,7 @@ def run(a):
     print(f"== (b) {a.mixed_connections} read connections + {a.writers} writers, {a.mixed_seconds} s", file=sys.stderr)
     until = time.monotonic() + a.mixed_seconds
     run_id = int(time.time())
-    ws = [threading.Thread(target=writer, args=(base, a.token, n, until, writes, run_id), daemon=True)
+    ws = [threading.Thread(target=writer, args=(base, a.token, n, until, writes, run_id, a.steady), daemon=True)
           for n in range(a.writers)]
     for w in ws:
         w.start()
@@ -367,6 +367,7 @@ def main():
     r.add_argument("--mixed-seconds", type=int, default=600)
     r.add_argument("--mixed-connections", type=int, default=16)
     r.add_argument("--writers", type=int, default=2)
+    r.add_argument("--steady", action="store_true")
     a = ap.parse_args()
     if a.cmd == "paths":
         paths(a.queries, a.outdir)
