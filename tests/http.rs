@@ -159,6 +159,19 @@ fn the_error_page_speaks_vietnamese() {
 fn filters_or_within_a_facet_and_counts_follow_the_other_filters() {
     let s = start(corpus_copy(), &[]);
     let all = s.get("/api/facets").json();
+    // `limit` holds for every dimension, years included (the most frequent, oldest first).
+    let two = s.get_with("/api/facets", &[("limit", "2")]).json();
+    for dim in ["country", "ministry", "year", "topic"] {
+        assert!(
+            two[dim].as_array().unwrap().len() <= 2,
+            "{dim}: {}",
+            two[dim]
+        );
+    }
+    assert!(
+        all["year"].as_array().unwrap().len() > 2,
+        "the corpus has more than two years"
+    );
     let korea = s.search(&[("country", "Hàn Quốc")]);
     assert_eq!(korea["total"], 3);
     // Any spelling of a country filters the same.

@@ -18,7 +18,7 @@ const MAX_LIMIT: u64 = 10_000;
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FacetsParams {
-    /// Values per dimension, most frequent first (years: all, oldest first).
+    /// Values per dimension, most frequent first (years: the most frequent, oldest first).
     #[param(minimum = 1, maximum = 10000, default = 100)]
     pub limit: Option<u64>,
 }
@@ -58,12 +58,37 @@ pub async fn facets(
 ) -> Result<Json<FacetCountsByDim>, AppError> {
     let p = FacetsParams::parse(raw.as_deref().unwrap_or(""))?;
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT) as usize;
-    Ok(Json(state.blocking(move |e, _| e.facets(limit)).await?))
+    let mut counts = state.blocking(move |e, _| e.facets(limit)).await?;
+    counts.year = most_frequent_years(std::mem::take(&mut counts.year), limit);
+    Ok(Json(counts))
+}
+
+/// The `limit` years with the most documents, oldest first (the engine gives every year, for the
+/// page's histogram; the API's `limit` holds for every dimension).
+fn most_frequent_years(mut years: Vec<crate::FacetValue>, limit: usize) -> Vec<crate::FacetValue> {
+    years.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    years.truncate(limit);
+    years.sort_by(|a, b| a.value.cmp(&b.value));
+    years
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_limit_keeps_the_most_frequent_years_oldest_first() {
+        let fv = |value: &str, count| crate::FacetValue {
+            value: value.into(),
+            count,
+        };
+        let years = vec![fv("2010", 5), fv("2017", 40), fv("2018", 2), fv("2024", 9)];
+        let kept: Vec<String> = most_frequent_years(years, 2)
+            .into_iter()
+            .map(|v| v.value)
+            .collect();
+        assert_eq!(kept, ["2017", "2024"]);
+    }
 
     #[test]
     fn limit_is_checked() {
