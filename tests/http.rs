@@ -610,3 +610,33 @@ fn keystrokes_and_typos_are_read_as_meant_and_said() {
         assert!(res.get("corrected").is_none(), "{q}: {}", res["corrected"]);
     }
 }
+
+#[test]
+fn an_undated_document_shows_the_year_its_text_supports() {
+    let dir = corpus_copy();
+    std::fs::write(
+        dir.path().join("corpus/lao.txt"),
+        "Hợp tác với Lào về giáo dục trong năm 2015\n\nNăm 2015, Bộ Giáo dục và Đào tạo Việt Nam \
+         và Lào ký kết chương trình hợp tác giáo dục. Trong năm 2015 hai bên trao đổi sinh viên.\n",
+    )
+    .unwrap();
+    let s = start(dir, &[]);
+    let res = s.search(&[("q", "Lào giáo dục")]);
+    assert_eq!(res["hits"][0]["id"], "lao.txt");
+    assert!(res["hits"][0]["date"].is_null());
+    assert_eq!(res["hits"][0]["year"], 2015);
+    let page = s.get_with("/", &[("q", "Lào giáo dục")]);
+    assert!(
+        page.body
+            .contains(r#"<time datetime="2015">năm 2015</time>"#),
+        "{}",
+        page.body
+    );
+    let doc = s.get("/doc/lao.txt");
+    assert!(
+        doc.body
+            .contains(r#"<time datetime="2015">năm 2015</time>"#),
+        "{}",
+        doc.body
+    );
+}

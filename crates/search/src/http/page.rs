@@ -164,8 +164,8 @@ pub async fn document(
         title_html: title,
         marks: body.highlights.len(),
         body_html: body.to_html(),
-        date: doc.date.as_deref().map(vi_date),
-        date_iso: doc.date.clone(),
+        date: shown_date(doc.date.as_deref(), doc.year),
+        date_iso: doc.date.clone().or_else(|| doc.year.map(|y| y.to_string())),
         source: doc.url.as_deref().and_then(source_link),
         tags: tags(
             &params,
@@ -235,6 +235,13 @@ pub fn encode_path(id: &str) -> String {
 }
 
 /// `2010-05-14` → `14/05/2010`, as dates are written in Vietnamese.
+/// What a result or a document page shows as its date: the date line, or for an undated document
+/// the year its text supports (`năm 2015`), as the CLI shows it.
+fn shown_date(date: Option<&str>, year: Option<u64>) -> Option<String> {
+    date.map(vi_date)
+        .or_else(|| year.map(|y| format!("năm {y}")))
+}
+
 fn vi_date(iso: &str) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
     match parts.as_slice() {
@@ -491,8 +498,8 @@ impl SearchView {
                 rank: first + i as u64,
                 title: h.title.clone(),
                 href: format!("/doc/{}{}", encode_path(&h.id), query_suffix(p)),
-                date: h.date.as_deref().map(vi_date),
-                date_iso: h.date.clone(),
+                date: shown_date(h.date.as_deref(), h.year),
+                date_iso: h.date.clone().or_else(|| h.year.map(|y| y.to_string())),
                 source: h.url.as_deref().and_then(source_link),
                 snippet_html: h.snippet.clone(),
                 tags: tags(
@@ -1026,5 +1033,11 @@ mod tests {
         assert_eq!(vi_number(12), "12");
         assert_eq!(vi_date("2010-05-14"), "14/05/2010");
         assert_eq!(vi_date("2010"), "2010");
+        assert_eq!(shown_date(None, Some(2015)).as_deref(), Some("năm 2015"));
+        assert_eq!(
+            shown_date(Some("2010-05-14"), Some(2010)).as_deref(),
+            Some("14/05/2010")
+        );
+        assert_eq!(shown_date(None, None), None);
     }
 }
