@@ -62,14 +62,21 @@ function serve(dir) {
     );
     let stderr = "";
     let stdout = "";
+    // Cleared once the server answers, so the finished test does not wait for it.
+    const timer = setTimeout(() => reject(new Error(`hoptac serve did not start in 120 s: ${stderr}`)), 120_000);
     child.stderr.on("data", (d) => (stderr += d));
     child.stdout.on("data", (d) => {
       stdout += d;
       const m = stdout.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) resolve({ url: m[0], child });
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[0], child });
+      }
     });
-    child.on("exit", (code) => reject(new Error(`hoptac serve exited (${code}): ${stderr}`)));
-    setTimeout(() => reject(new Error(`hoptac serve did not start in 120 s: ${stderr}`)), 120_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hoptac serve exited (${code}): ${stderr}`));
+    });
   });
 }
 
