@@ -180,8 +180,9 @@ fn tone_position(letters: &[char]) -> Option<usize> {
     }
 }
 
-/// Keeps the first letter's capital: `Hanf` reads `Hàn`.
-fn recase(token: &str, decoded: String) -> String {
+/// `decoded` with the capital of `token`'s first letter: `Hanf` reads `Hàn`, `Belaurs` is
+/// corrected to `Belarus`.
+pub fn recase(token: &str, decoded: String) -> String {
     if token.chars().next().is_some_and(char::is_uppercase) {
         let mut c = decoded.chars();
         match c.next() {

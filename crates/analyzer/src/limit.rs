@@ -19,7 +19,19 @@ pub const BYTES_PER_TOKEN: usize = 10;
 /// `max_tokens × BYTES_PER_TOKEN` bytes, cut after a whitespace when one is near the end (so a
 /// word is not halved).
 pub fn analysed_prefix(text: &str, max_tokens: usize) -> &str {
-    let max = max_tokens.saturating_mul(BYTES_PER_TOKEN);
+    let cut = char_prefix(text, max_tokens.saturating_mul(BYTES_PER_TOKEN));
+    if cut.len() == text.len() {
+        return text;
+    }
+    match cut.rfind(char::is_whitespace) {
+        Some(sp) if sp >= cut.len() / 2 => &cut[..sp],
+        _ => cut,
+    }
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends at a character boundary (what a
+/// bound on the bytes analysed keeps of a text; snippets use it too).
+pub fn char_prefix(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
@@ -27,11 +39,7 @@ pub fn analysed_prefix(text: &str, max_tokens: usize) -> &str {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let cut = &text[..end];
-    match cut.rfind(char::is_whitespace) {
-        Some(sp) if sp >= end / 2 => &cut[..sp],
-        _ => cut,
-    }
+    &text[..end]
 }
 
 /// Caps every field value at `max_tokens` tokens (see the module).

@@ -24,7 +24,8 @@
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
-use hoptac_analyzer::{bigram, keystrokes};
+use hoptac_analyzer::bigram;
+use hoptac_analyzer::keystrokes::{self, recase};
 use hoptac_analyzer::{fold, has_diacritics};
 use hoptac_indexer::schema::Fields;
 
@@ -234,19 +235,6 @@ fn one_edit(word: &str, alphabet: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// `decoded` with the capital of `typed`'s first letter.
-fn recase(typed: &str, decoded: String) -> String {
-    if typed.chars().next().is_some_and(char::is_uppercase) {
-        let mut c = decoded.chars();
-        match c.next() {
-            Some(f) => f.to_uppercase().chain(c).collect(),
-            None => decoded,
-        }
-    } else {
-        decoded
-    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 use std::ops::Range;
 
 use hoptac_analyzer::fold::fold_into;
+use hoptac_analyzer::limit::char_prefix as prefix;
 use hoptac_analyzer::{normalize_into, syllables, Kind};
 
 use crate::query::QTerm;
@@ -29,18 +30,6 @@ pub const SNIPPET_ANALYZED_BYTES: usize = 100_000;
 
 /// Candidate windows scored per snippet (one per highlight, in text order, up to this many).
 pub const MAX_PASSAGES_SCORED: usize = 500;
-
-/// The longest prefix of `text` of at most `max` bytes that ends at a character boundary.
-fn prefix(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
 
 /// A passage and the byte ranges (within it) to highlight.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
