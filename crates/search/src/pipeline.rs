@@ -99,31 +99,14 @@ impl Engine {
             // whether to relax: the set is counted once unless it is tiny.
             let start = set.begin(searcher);
             let begun = start.selection.clone();
-            let (selection, pass) = if filters.is_empty() {
-                let pass = self.scored_pass(
-                    searcher,
-                    &set,
-                    plan,
-                    &begun,
-                    filters,
-                    offset + limit,
-                    deadline,
-                )?;
-                let selection = set.widen(searcher, start, pass.count, deadline)?;
-                if selection.required == begun.required && selection.mentions == begun.mentions {
-                    (selection, pass)
-                } else {
-                    let pass = self.scored_pass(
-                        searcher,
-                        &set,
-                        plan,
-                        &selection,
-                        filters,
-                        offset + limit,
-                        deadline,
-                    )?;
-                    (selection, pass)
-                }
+            let wanted = offset + limit;
+            let (selection, first) = if filters.is_empty() {
+                let pass =
+                    self.scored_pass(searcher, &set, plan, &begun, filters, wanted, deadline)?;
+                (
+                    set.widen(searcher, start, pass.count, deadline)?,
+                    Some(pass),
+                )
             } else {
                 // With filters the set is judged on the text alone (see `set`).
                 let found = searcher.search(
@@ -131,17 +114,19 @@ impl Engine {
                     &Count,
                 )?;
                 deadline.check()?;
-                let selection = set.widen(searcher, start, found, deadline)?;
-                let pass = self.scored_pass(
-                    searcher,
-                    &set,
-                    plan,
-                    &selection,
-                    filters,
-                    offset + limit,
-                    deadline,
-                )?;
-                (selection, pass)
+                (set.widen(searcher, start, found, deadline)?, None)
+            };
+            // The first pass serves unless the set was widened since.
+            let pass = match first {
+                Some(pass)
+                    if selection.required == begun.required
+                        && selection.mentions == begun.mentions =>
+                {
+                    pass
+                }
+                _ => {
+                    self.scored_pass(searcher, &set, plan, &selection, filters, wanted, deadline)?
+                }
             };
             for d in &unfiltered {
                 *facet_counts.get_mut(*d) = facets::values(&pass.tally, *d, facet_limit);
