@@ -270,10 +270,23 @@ pub fn values(counts: &Tally, dim: Dim, limit: usize) -> Vec<FacetValue> {
     if dim == Dim::Year {
         out.sort_by(|a, b| a.value.cmp(&b.value));
     } else {
-        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-        out.truncate(limit);
+        most_frequent(&mut out, limit);
     }
     out
+}
+
+/// Keeps the `limit` values with the most documents, most first (ties by value).
+fn most_frequent(values: &mut Vec<FacetValue>, limit: usize) {
+    values.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    values.truncate(limit);
+}
+
+/// The `limit` years with the most documents, oldest first: [`values`] gives every year (the
+/// page's histogram draws them all); an API's `limit` holds for years too.
+pub fn most_frequent_years(mut years: Vec<FacetValue>, limit: usize) -> Vec<FacetValue> {
+    most_frequent(&mut years, limit);
+    years.sort_by(|a, b| a.value.cmp(&b.value));
+    years
 }
 
 #[cfg(test)]

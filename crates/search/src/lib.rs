@@ -219,8 +219,9 @@ impl Engine {
             // An index written before configurations were saved beside it.
             Ok(None) => (Config::builtin(), None),
             Err(why) => {
-                tracing::warn!("{why}; answering with the built-in index-config");
-                (Config::builtin(), Some(why))
+                let problem = format!("{why}; answering with the built-in index-config");
+                tracing::warn!("{problem}");
+                (Config::builtin(), Some(problem))
             }
         };
         // Reloads are ours, one at a time (see `Reloads`); the index's folder watch triggers one
@@ -290,8 +291,8 @@ impl Engine {
         &self.config
     }
 
-    /// Why the index-config saved with the index could not be read, when it could not: answers
-    /// then use the built-in one (the server's health says so).
+    /// Why the index-config saved with the index could not be read, and that the built-in one
+    /// answers instead, when it could not (the server's health says so).
     pub fn config_problem(&self) -> Option<&str> {
         self.config_problem.as_deref()
     }

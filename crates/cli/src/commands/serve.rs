@@ -245,7 +245,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     // Kept until the server stops: dropping it stops watching.
-    let _watcher = if watching {
+    let watcher = if watching {
         let w = watch::watch(state.clone(), &args.corpus)
             .map_err(|e| anyhow::anyhow!("watching {}: {e}", args.corpus.display()))?;
         eprintln!("hoptac: watching {} for changes", args.corpus.display());
@@ -267,7 +267,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     std::io::stdout().flush()?;
     let stopped = server.run(state.clone())?;
     // Every write committed as it was made; closing the writer releases the index's lock.
-    drop(_watcher);
+    drop(watcher);
     drop(state.take_writer(WriterState::ReadOnly));
     if stopped.cut_off > 0 {
         eprintln!(

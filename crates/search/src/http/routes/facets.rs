@@ -59,17 +59,8 @@ pub async fn facets(
     let p = FacetsParams::parse(raw.as_deref().unwrap_or(""))?;
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT) as usize;
     let mut counts = state.blocking(move |e, _| e.facets(limit)).await?;
-    counts.year = most_frequent_years(std::mem::take(&mut counts.year), limit);
+    counts.year = crate::facets::most_frequent_years(std::mem::take(&mut counts.year), limit);
     Ok(Json(counts))
-}
-
-/// The `limit` years with the most documents, oldest first (the engine gives every year, for the
-/// page's histogram; the API's `limit` holds for every dimension).
-fn most_frequent_years(mut years: Vec<crate::FacetValue>, limit: usize) -> Vec<crate::FacetValue> {
-    years.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-    years.truncate(limit);
-    years.sort_by(|a, b| a.value.cmp(&b.value));
-    years
 }
 
 #[cfg(test)]
@@ -83,7 +74,7 @@ mod tests {
             count,
         };
         let years = vec![fv("2010", 5), fv("2017", 40), fv("2018", 2), fv("2024", 9)];
-        let kept: Vec<String> = most_frequent_years(years, 2)
+        let kept: Vec<String> = crate::facets::most_frequent_years(years, 2)
             .into_iter()
             .map(|v| v.value)
             .collect();

@@ -63,10 +63,6 @@ pub async fn health(
         }),
         analyzer: hoptac_analyzer::ANALYZER_VERSION.into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        warnings: e
-            .config_problem()
-            .map(|why| format!("{why}; answering with the built-in index-config"))
-            .into_iter()
-            .collect(),
+        warnings: e.config_problem().map(String::from).into_iter().collect(),
     }))
 }
