@@ -120,6 +120,45 @@ fn search_finds_korea_with_and_without_diacritics_and_marks_the_words_as_written
         .contains("<mark>Tin học hóa</mark>"));
 }
 
+/// A syllable typed with diacritics matches its own spelling (either tone placement), not its
+/// folded twins; typed without, it matches them all; an acronym typed in capitals matches where a
+/// text writes it so. The same rule decides the set, the snippets and the document page.
+#[test]
+fn diacritics_typed_match_their_spelling_in_the_set_snippets_and_the_document_page() {
+    let dir = corpus_copy();
+    let corpus = dir.path().join("corpus");
+    std::fs::write(
+        corpus.join("oda-nhat.txt"),
+        "Nhật Bản tài trợ vốn ODA cho cầu Bạch Đằng\n\nChính phủ Nhật Bản nhất trí cho vay vốn ODA \
+         xây cầu dài nhất; ông Oda Hiroshi dự lễ ký.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join("nhat-tri.txt"),
+        "Hai bên nhất trí về kế hoạch\n\nÔng Oda nhất trí với ông Dương về phương án thứ nhất.\n",
+    )
+    .unwrap();
+    let s = start(dir, &[]);
+    let typed = s.search(&[("q", "ODA Nhật Bản")]);
+    assert_eq!(ids(&typed), ["oda-nhat.txt"], "{typed}");
+    let snippet = typed["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>ODA</mark>"), "{snippet}");
+    for twin in ["<mark>nhất</mark>", "<mark>Oda</mark>"] {
+        assert!(!snippet.contains(twin), "{twin} marked: {snippet}");
+    }
+    // `Nhật Bản`'s alias `Nhật` does not find `nhất` either; typed without diacritics, every
+    // spelling is meant.
+    assert!(!s.all_ids("Nhật Bản").contains(&"nhat-tri.txt".to_string()));
+    assert!(!s.all_ids("đường").contains(&"nhat-tri.txt".to_string()));
+    assert!(s.all_ids("duong").contains(&"nhat-tri.txt".to_string()));
+    let doc = s.get_with("/doc/oda-nhat.txt", &[("q", "ODA Nhật Bản")]);
+    assert_eq!(doc.status, 200);
+    assert!(doc.body.contains("<mark>Nhật Bản</mark>"), "{}", doc.body);
+    assert!(doc.body.contains("<mark>ODA</mark>"));
+    assert!(!doc.body.contains("<mark>nhất</mark>"));
+    assert!(!doc.body.contains("<mark>Oda</mark>"));
+}
+
 #[test]
 fn a_query_no_document_says_whole_is_relaxed_and_says_so() {
     let s = start(corpus_copy(), &[]);

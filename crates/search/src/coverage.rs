@@ -20,8 +20,8 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, Term};
 use hoptac_analyzer::bigram;
 use hoptac_indexer::schema::Fields;
 
-use crate::query::Concept;
-use crate::rank::Weights;
+use crate::query::{Concept, QTerm};
+use crate::rank::{Views, Weights};
 use crate::{Deadline, SearchError};
 
 /// Re-scores `docs` (best first by BM25) by concept coverage, best first.
@@ -70,7 +70,7 @@ pub fn rescore(
         let doc_ids: Vec<DocId> = in_segment.iter().map(|&i| docs[i].1.doc_id).collect();
         for (c, weight) in concepts.iter().zip(&idf) {
             deadline.check()?;
-            let present = concept_credit(reader, fields, weights, c, &doc_ids)?;
+            let present = concept_credit(reader, fields, c, &doc_ids)?;
             let about = match &c.country {
                 Some(country) => Some(term_present(
                     reader,
@@ -106,17 +106,12 @@ pub fn rescore(
     Ok(docs)
 }
 
-/// The concept's syllables as typed, folded.
-fn typed_form(c: &Concept) -> Vec<&str> {
-    c.terms.iter().map(|t| t.folded.as_str()).collect()
-}
-
-/// Each alternative's folded syllables (`capitals`: those matched only as written in capitals).
-fn alternative_forms(c: &Concept, capitals: bool) -> impl Iterator<Item = Vec<&str>> {
+/// Each alternative's syllables (`capitals`: those matched only as written in capitals).
+fn alternative_forms(c: &Concept, capitals: bool) -> impl Iterator<Item = &[QTerm]> {
     c.alternatives
         .iter()
         .filter(move |a| a.capitals == capitals)
-        .map(|a| a.folded.iter().map(String::as_str).collect())
+        .map(|a| a.terms.as_slice())
 }
 
 /// For each of `docs` (ascending), whether one of `forms` is written in capitals in it (every
@@ -124,14 +119,18 @@ fn alternative_forms(c: &Concept, capitals: bool) -> impl Iterator<Item = Vec<&s
 fn capitals_present<'a>(
     reader: &SegmentReader,
     fields: &Fields,
-    forms: impl Iterator<Item = Vec<&'a str>>,
+    forms: impl Iterator<Item = &'a [QTerm]>,
     docs: &[DocId],
 ) -> tantivy::Result<Vec<bool>> {
     let mut out = vec![false; docs.len()];
     for form in forms.filter(|f| !f.is_empty()) {
         let mut all = vec![true; docs.len()];
         for key in form {
-            let found = term_present(reader, &Term::from_field_text(fields.capitals, key), docs)?;
+            let found = term_present(
+                reader,
+                &Term::from_field_text(fields.capitals, &key.folded),
+                docs,
+            )?;
             for (a, f) in all.iter_mut().zip(found) {
                 *a &= f;
             }
@@ -144,61 +143,32 @@ fn capitals_present<'a>(
 }
 
 /// For each of `docs` (ascending), the coverage credit of the concept: 1 when the document says
-/// it as typed or by one of its alternatives; `weights.folded_only` when it says it only with other
-/// diacritics than typed — `họp` (meet) typed, `hợp` (cooperation) written — because a syllable
-/// typed with its marks means that syllable, and its folded twin is another word; 0 when absent.
-/// The exact test is per syllable (the exact view has no positions), so the form must also be
-/// present as a folded run.
+/// it as typed or by one of its alternatives, 0 when not. A syllable typed with diacritics is said
+/// only by its own spelling: `họp` (meet) typed, a text of `hợp` (cooperation) does not cover it.
 fn concept_credit(
     reader: &SegmentReader,
     fields: &Fields,
-    weights: &Weights,
     c: &Concept,
     docs: &[DocId],
 ) -> tantivy::Result<Vec<f32>> {
-    let typed = typed_form(c);
-    let present = if c.capitals {
-        capitals_present(reader, fields, std::iter::once(typed), docs)?
+    let typed = std::iter::once(c.terms.as_slice());
+    let mut present = if c.capitals {
+        capitals_present(reader, fields, typed, docs)?
     } else {
-        forms_present(reader, fields, std::iter::once(typed), docs)?
+        forms_present(reader, fields, typed, docs)?
     };
-    let mut credit: Vec<f32> = present
+    if !c.alternatives.is_empty() && present.iter().any(|&p| !p) {
+        let (slots, subset) = select(docs, |k| !present[k]);
+        let folded = forms_present(reader, fields, alternative_forms(c, false), &subset)?;
+        let capitals = capitals_present(reader, fields, alternative_forms(c, true), &subset)?;
+        for (j, &k) in slots.iter().enumerate() {
+            present[k] = folded[j] || capitals[j];
+        }
+    }
+    Ok(present
         .into_iter()
         .map(|p| if p { 1.0 } else { 0.0 })
-        .collect();
-    for t in c.terms.iter().filter(|t| t.diacritics) {
-        let (slots, subset) = select(docs, |k| credit[k] == 1.0);
-        if slots.is_empty() {
-            break;
-        }
-        let in_body = term_present(
-            reader,
-            &Term::from_field_text(fields.body, &t.exact),
-            &subset,
-        )?;
-        let in_title = term_present(
-            reader,
-            &Term::from_field_text(fields.title, &t.exact),
-            &subset,
-        )?;
-        for (j, &k) in slots.iter().enumerate() {
-            if !in_body[j] && !in_title[j] {
-                credit[k] = weights.folded_only;
-            }
-        }
-    }
-    if c.alternatives.is_empty() || credit.iter().all(|&x| x == 1.0) {
-        return Ok(credit);
-    }
-    let (slots, subset) = select(docs, |k| credit[k] < 1.0);
-    let folded = forms_present(reader, fields, alternative_forms(c, false), &subset)?;
-    let capitals = capitals_present(reader, fields, alternative_forms(c, true), &subset)?;
-    for (j, &k) in slots.iter().enumerate() {
-        if folded[j] || capitals[j] {
-            credit[k] = 1.0;
-        }
-    }
-    Ok(credit)
+        .collect())
 }
 
 /// Estimated number of documents containing the concept: per form, the document frequency of a
@@ -212,57 +182,63 @@ pub(crate) fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u
             .doc_freq(&Term::from_field_text(field, text))
             .unwrap_or(0)
     };
-    let folded = |form: Vec<&str>| match form.as_slice() {
-        [one] => df(fields.body_f, one).max(df(fields.title_f, one)),
-        many => many
-            .windows(2)
-            .map(|p| {
-                let key = bigram::key(p[0], p[1]);
-                df(fields.body_bi, &key).max(df(fields.title_bi, &key))
-            })
-            .min()
-            .unwrap_or(0),
-    };
-    let capitals = |form: Vec<&str>| {
+    let spelled = |form: &[QTerm]| {
+        let folded = match form {
+            [one] => df(fields.body_f, &one.folded).max(df(fields.title_f, &one.folded)),
+            many => many
+                .windows(2)
+                .map(|p| {
+                    let key = bigram::key(&p[0].folded, &p[1].folded);
+                    df(fields.body_bi, &key).max(df(fields.title_bi, &key))
+                })
+                .min()
+                .unwrap_or(0),
+        };
         form.iter()
-            .map(|k| df(fields.capitals, k))
+            .filter(|t| t.diacritics)
+            .map(|t| df(fields.body, &t.exact).max(df(fields.title, &t.exact)))
+            .fold(folded, u64::min)
+    };
+    let capitals = |form: &[QTerm]| {
+        form.iter()
+            .map(|k| df(fields.capitals, &k.folded))
             .min()
             .unwrap_or(0)
     };
     let typed = if c.capitals {
-        capitals(typed_form(c))
+        capitals(&c.terms)
     } else {
-        c.terms
-            .iter()
-            .filter(|t| t.diacritics)
-            .map(|t| df(fields.body, &t.exact).max(df(fields.title, &t.exact)))
-            .fold(folded(typed_form(c)), u64::min)
+        spelled(&c.terms)
     };
     let sum: u64 = typed
-        + alternative_forms(c, false).map(folded).sum::<u64>()
+        + alternative_forms(c, false).map(spelled).sum::<u64>()
         + alternative_forms(c, true).map(capitals).sum::<u64>();
     sum.min(searcher.num_docs())
 }
 
-/// For each of `docs` (ascending), whether one of `forms` (folded syllables) occurs in it as a
-/// whole, in title or body — a longer form as the query's phrases match it: every adjacent pair a
-/// bigram term of the field (so never across punctuation), then the syllables at consecutive
-/// positions.
+/// For each of `docs` (ascending), whether one of `forms` occurs in it as a whole, in title or body
+/// — as the query's phrases match it: every adjacent pair a bigram term of the field (so never
+/// across punctuation), the exact spelling of each syllable typed with diacritics in the same
+/// field, then the folded syllables at consecutive positions.
 fn forms_present<'a>(
     reader: &SegmentReader,
     fields: &Fields,
-    forms: impl Iterator<Item = Vec<&'a str>>,
+    forms: impl Iterator<Item = &'a [QTerm]>,
     docs: &[DocId],
 ) -> tantivy::Result<Vec<bool>> {
     let mut out = vec![false; docs.len()];
     for form in forms.filter(|f| !f.is_empty()) {
-        for (field, bigrams) in [
-            (fields.body_f, fields.body_bi),
-            (fields.title_f, fields.title_bi),
-        ] {
+        for views in [Views::body(fields), Views::title(fields)] {
             let mut candidates: Vec<bool> = vec![true; docs.len()];
-            for pair in form.windows(2) {
-                let term = Term::from_field_text(bigrams, &bigram::key(pair[0], pair[1]));
+            let pairs = form.windows(2).map(|pair| {
+                let key = bigram::key(&pair[0].folded, &pair[1].folded);
+                Term::from_field_text(views.bigrams, &key)
+            });
+            let spellings = form
+                .iter()
+                .filter(|t| t.diacritics)
+                .map(|t| Term::from_field_text(views.exact, &t.exact));
+            for term in pairs.chain(spellings) {
                 for (c, found) in candidates
                     .iter_mut()
                     .zip(term_present(reader, &term, docs)?)
@@ -276,7 +252,7 @@ fn forms_present<'a>(
             }
             let terms: Vec<Term> = form
                 .iter()
-                .map(|t| Term::from_field_text(field, t))
+                .map(|t| Term::from_field_text(views.folded, &t.folded))
                 .collect();
             for (k, found) in slots
                 .into_iter()

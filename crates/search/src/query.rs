@@ -45,11 +45,16 @@ pub enum AltKind {
     Synonym,
 }
 
-/// Another way of saying a concept, as folded syllables.
+/// Another way of saying a concept: its syllables as index-config spells them.
+///
+/// A syllable typed with diacritics means that syllable, not its folded twins (`Nhật`, Japan, is not
+/// `nhất`, first), and so do the alternatives of a concept typed with diacritics: their syllables
+/// with diacritics are marked to match their own spelling only. A concept typed without diacritics
+/// matches its alternatives folded, as it matches itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alternative {
-    /// Folded syllables of the alternative (an acronym is one token, or several: `tp hcm`).
-    pub folded: Vec<String>,
+    /// The syllables of the alternative (an acronym is one token, or several: `tp hcm`).
+    pub terms: Vec<QTerm>,
     /// Why it is an alternative.
     pub kind: AltKind,
     /// Matches only where a text writes it in capitals: an acronym (`AI`, `UAE`) is not the
@@ -58,9 +63,9 @@ pub struct Alternative {
 }
 
 impl Alternative {
-    fn new(folded: Vec<String>, kind: AltKind) -> Self {
+    fn new(terms: Vec<QTerm>, kind: AltKind) -> Self {
         Alternative {
-            folded,
+            terms,
             kind,
             capitals: false,
         }
@@ -69,11 +74,45 @@ impl Alternative {
     /// An acronym by its key (`tp hcm`: several tokens), matched in capitals when written so.
     fn acronym(key: &str, capitals: bool) -> Self {
         Alternative {
-            folded: key.split(' ').map(String::from).collect(),
+            terms: key.split(' ').map(QTerm::folded).collect(),
             kind: AltKind::Acronym,
             capitals,
         }
     }
+
+    /// Its folded syllables joined by spaces: the lookup key of what it says.
+    pub fn key(&self) -> String {
+        folded_key(&self.terms)
+    }
+
+    /// Matched folded, whatever its spelling (the concept was typed without diacritics).
+    fn loosen(mut self) -> Self {
+        for t in &mut self.terms {
+            t.diacritics = false;
+        }
+        self
+    }
+}
+
+impl QTerm {
+    /// A syllable with no diacritics to honour (an acronym key, a folded form).
+    fn folded(text: &str) -> QTerm {
+        QTerm {
+            exact: text.to_string(),
+            folded: text.to_string(),
+            diacritics: false,
+            stop: false,
+        }
+    }
+}
+
+/// Folded syllables joined by spaces.
+pub(crate) fn folded_key(terms: &[QTerm]) -> String {
+    terms
+        .iter()
+        .map(|t| t.folded.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A group of query syllables that stands for one thing.
@@ -132,34 +171,43 @@ impl Plan {
         self.runs.iter().flatten().filter(|c| !c.is_stop())
     }
 
-    /// The sequences of syllables to highlight: each concept as typed (without leading or trailing
-    /// function words), each alternative, each quoted phrase.
-    pub fn highlight_sequences(&self) -> Vec<Vec<QTerm>> {
-        let mut out: Vec<Vec<QTerm>> = Vec::new();
+    /// The sequences of syllables to highlight: each concept as typed (a function word alone is
+    /// not marked; within a word or a name it is: `nhat ban` is `Nhật Bản` whole), each
+    /// alternative, each quoted phrase — each matched as the set matches it (a syllable typed with
+    /// diacritics by its spelling, an acronym where written in capitals).
+    pub fn highlight_sequences(&self) -> Vec<Sequence> {
+        let mut out: Vec<Sequence> = Vec::new();
         for c in self.runs.iter().flatten() {
-            let first = c.terms.iter().position(|t| !t.stop);
-            let last = c.terms.iter().rposition(|t| !t.stop);
-            if let (Some(a), Some(b)) = (first, last) {
-                out.push(c.terms[a..=b].to_vec());
+            if c.terms.iter().any(|t| !t.stop) {
+                out.push(Sequence {
+                    terms: c.terms.clone(),
+                    capitals: c.capitals,
+                });
             }
             for alt in &c.alternatives {
-                out.push(
-                    alt.folded
-                        .iter()
-                        .map(|f| QTerm {
-                            exact: f.clone(),
-                            folded: f.clone(),
-                            diacritics: false,
-                            stop: false,
-                        })
-                        .collect(),
-                );
+                out.push(Sequence {
+                    terms: alt.terms.clone(),
+                    capitals: alt.capitals,
+                });
             }
         }
-        out.extend(self.phrases.iter().cloned());
-        out.retain(|s| !s.is_empty());
+        out.extend(self.phrases.iter().map(|p| Sequence {
+            terms: p.clone(),
+            capitals: false,
+        }));
+        out.retain(|s| !s.terms.is_empty());
         out
     }
+}
+
+/// Syllables to mark in a text where they stand together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sequence {
+    /// The syllables, in order.
+    pub terms: Vec<QTerm>,
+    /// Marked only where the text writes every one in capitals (an acronym typed so: `ODA`, not
+    /// the name `Oda`).
+    pub capitals: bool,
 }
 
 /// A concept and the offset of the query token it came from.
@@ -211,8 +259,8 @@ pub struct QueryContext {
     capital_acronyms: HashSet<String>,
     /// folded English phrase → its Vietnamese (and acronym) alternatives
     glossary: HashMap<String, Vec<Alternative>>,
-    /// folded phrase → folded synonyms
-    synonyms: HashMap<String, Vec<Vec<String>>>,
+    /// folded phrase → its synonyms
+    synonyms: HashMap<String, Vec<Vec<QTerm>>>,
     /// Family names, lower-cased: a capitalised one begins a personal name.
     family_names: HashSet<String>,
     /// folded syllable → the one-syllable ways of naming a country beside another (`Hàn`, `Việt`,
@@ -231,18 +279,25 @@ fn key_of(text: &str) -> String {
         .join(" ")
 }
 
-/// Folded syllables of a phrase as indexed for phrase matching (joined tokens as their parts).
-fn folded_syllables(text: &str) -> Vec<String> {
+/// The syllables of a phrase from index-config as indexed for phrase matching (joined tokens as
+/// their parts), each marked `diacritics` where its spelling has them: strict until the concept
+/// it stands for turns out to be typed without diacritics ([`Alternative::loosen`]).
+fn spelled(text: &str) -> Vec<QTerm> {
     analyze(text)
         .into_iter()
         .filter(|a| a.syllable.kind != Kind::Joined)
-        .map(|a| a.folded)
+        .map(|a| QTerm {
+            diacritics: a.exact != a.folded && !a.exact.is_ascii(),
+            stop: false,
+            exact: a.exact,
+            folded: a.folded,
+        })
         .collect()
 }
 
-/// One way of writing a country: its folded syllables, and whether it matches only in capitals
-/// (an acronym alias such as `UAE`).
-type CountryForm = (Vec<String>, bool);
+/// One way of writing a country: its syllables, and whether it matches only in capitals (an
+/// acronym alias such as `UAE`).
+type CountryForm = (Vec<QTerm>, bool);
 
 impl QueryContext {
     /// Compiles the parts of a configuration that queries use.
@@ -272,7 +327,7 @@ impl QueryContext {
                     ));
                 }
                 for e in &a.expansions {
-                    entry.push(Alternative::new(folded_syllables(e), AltKind::English));
+                    entry.push(Alternative::new(spelled(e), AltKind::English));
                 }
             }
         }
@@ -280,18 +335,14 @@ impl QueryContext {
             for en in &t.en {
                 glossary.entry(key_of(en)).or_default().extend(
                     t.vi.iter()
-                        .map(|v| Alternative::new(folded_syllables(v), AltKind::English)),
+                        .map(|v| Alternative::new(spelled(v), AltKind::English)),
                 );
             }
         }
-        let mut synonyms: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        let mut synonyms: HashMap<String, Vec<Vec<QTerm>>> = HashMap::new();
         for set in &config.glossary.synonyms {
             for w in &set.words {
-                let others = set
-                    .words
-                    .iter()
-                    .filter(|o| *o != w)
-                    .map(|o| folded_syllables(o));
+                let others = set.words.iter().filter(|o| *o != w).map(|o| spelled(o));
                 synonyms.entry(key_of(w)).or_default().extend(others);
             }
         }
@@ -306,14 +357,14 @@ impl QueryContext {
         let mut countries = Vec::new();
         let mut country_acronyms = HashSet::new();
         for (i, c) in config.countries.countries.iter().enumerate() {
-            let mut forms = vec![(folded_syllables(&c.name), false)];
+            let mut forms = vec![(spelled(&c.name), false)];
             let written = c.aliases.iter().map(|a| (a, false));
             for (a, capitals) in written.chain(c.acronym_aliases.iter().map(|a| (a, true))) {
-                let f = folded_syllables(a);
+                let f = spelled(a);
                 if capitals {
                     country_acronyms.insert(key_of(a));
                 }
-                if !f.is_empty() && !forms.iter().any(|(g, _)| *g == f) {
+                if !f.is_empty() && !forms.iter().any(|(g, _)| folded_key(g) == folded_key(&f)) {
                     forms.push((f, capitals));
                 }
             }
@@ -470,9 +521,9 @@ impl QueryContext {
         let (name, forms) = &self.countries[index];
         let alternatives = forms
             .iter()
-            .filter(|(f, _)| f.join(" ") != typed)
+            .filter(|(f, _)| folded_key(f) != typed)
             .map(|(f, capitals)| Alternative {
-                folded: f.clone(),
+                terms: f.clone(),
                 kind: AltKind::Alias,
                 capitals: *capitals,
             })
@@ -483,9 +534,10 @@ impl QueryContext {
     /// The country concept of one syllable that names country `index`.
     fn country_concept(&self, term: QTerm, index: usize) -> Concept {
         let (name, alternatives) = self.country_names(index, &term.folded);
+        let terms = vec![term];
         Concept {
-            terms: vec![term],
-            alternatives,
+            alternatives: as_strict_as(&terms, alternatives),
+            terms,
             country: Some(name),
             name: false,
             capitals: false,
@@ -633,10 +685,8 @@ impl QueryContext {
                 // expansion belongs to the whole span.
                 if !self.ambiguous.contains(&key) {
                     for e in self.acronyms.expansions(&key) {
-                        alternatives.push(Alternative::new(
-                            e.iter().map(|s| hoptac_analyzer::fold(s)).collect(),
-                            AltKind::Expansion,
-                        ));
+                        alternatives
+                            .push(Alternative::new(spelled(&e.join(" ")), AltKind::Expansion));
                     }
                 }
                 if len > 1 {
@@ -652,8 +702,10 @@ impl QueryContext {
                         // The acronym's other expansions say the same thing (`cách mạng công
                         // nghiệp lần thứ tư` is `cách mạng công nghiệp 4.0`).
                         for e in self.acronyms.expansions(a) {
-                            let e = folded_syllables(&e.join(" "));
-                            if e != folded && !alternatives.iter().any(|x| x.folded == e) {
+                            let e = spelled(&e.join(" "));
+                            if folded_key(&e) != key
+                                && !alternatives.iter().any(|x| x.key() == folded_key(&e))
+                            {
                                 alternatives.push(Alternative::new(e, AltKind::Expansion));
                             }
                         }
@@ -680,7 +732,7 @@ impl QueryContext {
                     // an ninh thông tin), one step deep.
                     let mut more = Vec::new();
                     for a in &alternatives {
-                        if let Some(syn) = self.synonyms.get(&a.folded.join(" ")) {
+                        if let Some(syn) = self.synonyms.get(&a.key()) {
                             more.extend(
                                 syn.iter()
                                     .map(|v| Alternative::new(v.clone(), AltKind::Synonym)),
@@ -689,8 +741,7 @@ impl QueryContext {
                     }
                     alternatives.extend(more);
                     let mut seen = HashSet::new();
-                    alternatives
-                        .retain(|a| a.folded.join(" ") != key && seen.insert(a.folded.clone()));
+                    alternatives.retain(|a| a.key() != key && seen.insert(a.key()));
                     // An acronym typed in capitals means the acronym.
                     let capitals = len == 1
                         && mark(i).capitals
@@ -699,7 +750,7 @@ impl QueryContext {
                             || country.is_some() && self.country_acronyms.contains(&key));
                     best = Some(Concept {
                         terms: span.to_vec(),
-                        alternatives,
+                        alternatives: as_strict_as(span, alternatives),
                         country,
                         name: false,
                         capitals,
@@ -713,6 +764,16 @@ impl QueryContext {
             out.push(c);
         }
         merge_names(out, &out_marks, &self.family_names)
+    }
+}
+
+/// The alternatives of a concept typed as `terms`: matched by their own spelling when a syllable
+/// was typed with diacritics (`Nhật Bản` typed: its alias `Nhật`, never `nhất`), folded otherwise.
+fn as_strict_as(terms: &[QTerm], alternatives: Vec<Alternative>) -> Vec<Alternative> {
+    if terms.iter().any(|t| t.diacritics) {
+        alternatives
+    } else {
+        alternatives.into_iter().map(Alternative::loosen).collect()
     }
 }
 
@@ -853,7 +914,7 @@ mod tests {
         assert!(attt
             .alternatives
             .iter()
-            .any(|a| a.folded == ["an", "toan", "thong", "tin"]));
+            .any(|a| a.key() == "an toan thong tin"));
     }
 
     #[test]
@@ -869,7 +930,7 @@ mod tests {
             let plan = ctx().parse(acronym);
             assert!(
                 plan.concepts()
-                    .any(|c| c.alternatives.iter().any(|a| a.folded.join(" ") == folded)),
+                    .any(|c| c.alternatives.iter().any(|a| a.key() == folded)),
                 "{acronym} → {expansion}"
             );
             let plan = ctx().parse(expansion);
@@ -887,7 +948,7 @@ mod tests {
         assert!(plan.runs[0][0]
             .alternatives
             .iter()
-            .any(|a| a.folded == ["attt"]));
+            .any(|a| a.key() == "attt"));
     }
 
     #[test]
@@ -895,7 +956,7 @@ mod tests {
         let plan = ctx().parse("Thủ tướng thăm Mỹ");
         let my = plan.runs[0].last().unwrap();
         assert_eq!(my.country.as_deref(), Some("Hoa Kỳ"));
-        assert!(my.alternatives.iter().any(|a| a.folded == ["hoa", "ky"]));
+        assert!(my.alternatives.iter().any(|a| a.key() == "hoa ky"));
     }
 
     #[test]
@@ -906,7 +967,7 @@ mod tests {
         assert!(all[2]
             .alternatives
             .iter()
-            .any(|a| a.folded == ["doi", "tac", "chien", "luoc"]));
+            .any(|a| a.key() == "doi tac chien luoc"));
     }
 
     #[test]
@@ -914,12 +975,12 @@ mod tests {
         let plan = ctx().parse("fourth industrial revolution");
         assert!(plan
             .concepts()
-            .any(|c| c.alternatives.iter().any(|a| a.folded == ["cmcn", "4.0"])));
+            .any(|c| c.alternatives.iter().any(|a| a.key() == "cmcn 4.0")));
         let plan = ctx().parse("nuclear deal Iran");
         assert!(plan.concepts().any(|c| c
             .alternatives
             .iter()
-            .any(|a| a.folded == ["thoa", "thuan", "hat", "nhan"])));
+            .any(|a| a.key() == "thoa thuan hat nhan")));
         // Vietnamese writes `metro` as it is: a Vietnamese query for it is not widened.
         let plan = ctx().parse("tuyến metro Bến Thành");
         assert!(plan.concepts().all(|c| c.alternatives.is_empty()));
@@ -1051,7 +1112,7 @@ mod tests {
         assert!(plan.runs[0][0]
             .alternatives
             .iter()
-            .any(|a| a.folded == ["chinh", "phu", "dien", "tu"]));
+            .any(|a| a.key() == "chinh phu dien tu"));
     }
 
     #[test]
@@ -1112,7 +1173,7 @@ mod tests {
         assert!(plan.runs[0][0]
             .alternatives
             .iter()
-            .any(|a| a.folded == ["bo", "truong", "ngoai", "giao"]));
+            .any(|a| a.key() == "bo truong ngoai giao"));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Ranking: a query plan becomes one tantivy query.
 //!
 //! The score of a document is a sum of BM25 evidence, from weakest to strongest:
-//! - each query syllable in the folded view (so a query typed without diacritics finds everything),
-//!   plus a reward in the exact view when the syllable was typed with diacritics (so `đường` ranks
-//!   `đường` above `Dương`);
+//! - each query syllable: typed without diacritics, in the folded view (it finds every spelling);
+//!   typed with them, in the exact view only, with a reward — a syllable typed with its marks means
+//!   that syllable (`Nhật`, not `nhất`; `đường`, not `Dương`), as in the result set;
 //! - each pair of adjacent query syllables as a folded bigram (word evidence: `an toàn thông tin` as a
 //!   run, not four scattered syllables; `hợp tác` apart from `hợp tác xã` only by what surrounds it);
 //! - each alternative of a concept (acronym ↔ expansion, country alias, English glossary) as a phrase;
@@ -52,9 +52,6 @@ pub struct Weights {
     pub coverage_floor: f32,
     /// Exponent of the coverage share: higher punishes a missing concept more.
     pub coverage_power: f32,
-    /// Coverage credit for a concept the document says only with other diacritics than the query
-    /// typed (`hợp` for `họp`), as a share of a full match.
-    pub folded_only: f32,
     /// Coverage credit for a country named in the text but not among the document's country facets
     /// (a passing mention), as a share of a full match.
     pub country_mention: f32,
@@ -106,7 +103,6 @@ impl Weights {
                 "word_parts" => &mut self.word_parts,
                 "coverage_floor" => &mut self.coverage_floor,
                 "coverage_power" => &mut self.coverage_power,
-                "folded_only" => &mut self.folded_only,
                 "country_mention" => &mut self.country_mention,
                 "country_absent" => &mut self.country_absent,
                 other => return Err(format!("unknown weight {other:?}")),
@@ -130,7 +126,6 @@ impl Default for Weights {
             word_parts: 0.3,
             coverage_floor: 0.3,
             coverage_power: 2.0,
-            folded_only: 0.25,
             country_mention: 0.5,
             country_absent: 0.5,
             relax_below: 10,
@@ -282,8 +277,61 @@ fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
-/// A folded phrase (one syllable → a term query) in a field with positions, `bigrams` being the
-/// same text's bigram field.
+/// The three views of one text field a form is matched in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Views {
+    /// Exact view (diacritics kept; no positions).
+    pub exact: Field,
+    /// Folded view, with positions.
+    pub folded: Field,
+    /// Folded syllable pairs.
+    pub bigrams: Field,
+}
+
+impl Views {
+    /// The body's views.
+    pub fn body(f: &Fields) -> Views {
+        Views {
+            exact: f.body,
+            folded: f.body_f,
+            bigrams: f.body_bi,
+        }
+    }
+
+    /// The title's views.
+    pub fn title(f: &Fields) -> Views {
+        Views {
+            exact: f.title,
+            folded: f.title_f,
+            bigrams: f.title_bi,
+        }
+    }
+}
+
+/// A term that only has to be present (scored zero).
+fn present(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        )),
+        0.0,
+    ))
+}
+
+/// The exact spellings a form demands in a field: each syllable typed with diacritics, present
+/// (scored zero). The exact view has no positions, so the spelling is demanded in the same field
+/// as the folded phrase, not at its position.
+pub(crate) fn spellings(views: Views, terms: &[QTerm]) -> Vec<(Occur, Box<dyn Query>)> {
+    terms
+        .iter()
+        .filter(|t| t.diacritics)
+        .map(|t| (Occur::Must, present(views.exact, &t.exact)))
+        .collect()
+}
+
+/// A form (one syllable → a term query) in one field: the folded phrase, and the exact spelling of
+/// every syllable typed with diacritics.
 ///
 /// A phrase can only occur where each of its adjacent pairs does, and a pair's postings are far
 /// shorter than its syllables' (`nam hàn` against `nam` and `hàn`, both in most documents). So the
@@ -291,31 +339,28 @@ fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 /// pair and positions are read only for the documents that have every pair, where the phrase on
 /// its own intersected its syllables and read positions across most of the index. A pair never
 /// spans punctuation, so neither does a phrase.
-pub(crate) fn phrase(field: Field, bigrams: Field, folded: &[String]) -> Box<dyn Query> {
-    match folded {
-        [one] => term(field, one),
+pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
+    match terms {
+        [] => Box::new(EmptyQuery),
+        [one] if one.diacritics => term(views.exact, &one.exact),
+        [one] => term(views.folded, &one.folded),
         many => {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = many
                 .windows(2)
                 .map(|pair| {
-                    let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(bigrams, &bigram::key(&pair[0], &pair[1])),
-                            IndexRecordOption::Basic,
-                        )),
-                        0.0,
-                    ));
-                    (Occur::Must, q)
+                    let key = bigram::key(&pair[0].folded, &pair[1].folded);
+                    (Occur::Must, present(views.bigrams, &key))
                 })
                 .collect();
             clauses.push((
                 Occur::Must,
                 Box::new(PhraseQuery::new(
                     many.iter()
-                        .map(|s| Term::from_field_text(field, s))
+                        .map(|t| Term::from_field_text(views.folded, &t.folded))
                         .collect(),
                 )),
             ));
+            clauses.extend(spellings(views, many));
             Box::new(BooleanQuery::new(clauses))
         }
     }
@@ -331,47 +376,42 @@ pub struct Ranker {
 }
 
 impl Ranker {
-    /// A folded phrase in the body or the title, the title's match weighing `title_boost`.
-    fn phrase_in_text(&self, folded: &[String], title_boost: f32) -> Box<dyn Query> {
+    /// A form in the body or the title, the title's match weighing `title_boost`.
+    fn phrase_in_text(&self, terms: &[QTerm], title_boost: f32) -> Box<dyn Query> {
         let f = &self.fields;
         should(vec![
-            phrase(f.body_f, f.body_bi, folded),
-            boost(phrase(f.title_f, f.title_bi, folded), title_boost),
+            phrase(Views::body(f), terms),
+            boost(phrase(Views::title(f), terms), title_boost),
         ])
     }
 
     /// An acronym as written: scored as its folded form in the text, like any phrase, but only
     /// where the text writes every token of it in capitals (`AI`, never `ai`).
-    fn in_capitals(&self, keys: &[String], scored: Box<dyn Query>) -> Box<dyn Query> {
+    fn in_capitals(&self, keys: &[QTerm], scored: Box<dyn Query>) -> Box<dyn Query> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, scored)];
-        for k in keys {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.capitals, k),
-                        IndexRecordOption::Basic,
-                    )),
-                    0.0,
-                )),
-            ));
+        for t in keys {
+            clauses.push((Occur::Must, present(f.capitals, &t.folded)));
         }
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// A syllable typed without diacritics in the folded view; typed with them, in the exact view
+    /// only (its folded twins are other words), weighing `1 + exact`.
     fn syllable(&self, t: &QTerm) -> Box<dyn Query> {
         let f = &self.fields;
         let w = &self.weights;
-        let mut qs = vec![
+        if t.diacritics {
+            let weight = 1.0 + w.exact;
+            return should(vec![
+                boost(term(f.body, &t.exact), weight),
+                boost(term(f.title, &t.exact), weight * w.title),
+            ]);
+        }
+        should(vec![
             term(f.body_f, &t.folded),
             boost(term(f.title_f, &t.folded), w.title),
-        ];
-        if t.diacritics {
-            qs.push(boost(term(f.body, &t.exact), w.exact));
-            qs.push(boost(term(f.title, &t.exact), w.exact * w.title));
-        }
-        should(qs)
+        ])
     }
 
     fn bigram(&self, a: &QTerm, b: &QTerm) -> Box<dyn Query> {
@@ -400,16 +440,14 @@ impl Ranker {
             typed.push(boost(self.bigram(&pair[0], &pair[1]), part));
         }
         if c.terms.len() > 2 {
-            let folded: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
-            typed.push(self.phrase_in_text(&folded, w.title));
+            typed.push(self.phrase_in_text(&c.terms, w.title));
         }
         // The concept as typed and each alternative are ways of saying one thing: a document scores
         // by the best of them (plus a little for the others), never by their sum, so a concept with
         // many aliases does not outweigh the rest of the query.
         let mut ways: Vec<Box<dyn Query>> = vec![if c.capitals {
             // An acronym typed in capitals is evidence only where a text writes it so.
-            let keys: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
-            self.in_capitals(&keys, should(typed))
+            self.in_capitals(&c.terms, should(typed))
         } else {
             should(typed)
         }];
@@ -419,17 +457,17 @@ impl Ranker {
             .alternatives
             .iter()
             .filter(|a| a.kind == AltKind::Expansion)
-            .map(|a| a.folded.len())
+            .map(|a| a.terms.len())
             .chain(std::iter::once(c.terms.iter().filter(|t| !t.stop).count()))
             .max()
             .unwrap_or(1)
             .max(1) as f32;
         for a in &c.alternatives {
             // A phrase's BM25 weight sums its syllables' IDFs: scale it to the typed length.
-            let weight = w.alternative * typed_len / a.folded.len().max(1) as f32;
-            let mut said = self.phrase_in_text(&a.folded, w.title);
+            let weight = w.alternative * typed_len / a.terms.len().max(1) as f32;
+            let mut said = self.phrase_in_text(&a.terms, w.title);
             if a.capitals {
-                said = self.in_capitals(&a.folded, said);
+                said = self.in_capitals(&a.terms, said);
             }
             ways.push(boost(said, weight));
         }
@@ -481,29 +519,17 @@ impl Ranker {
         }
         // The whole run as typed, as a phrase: the strongest evidence that the document says it.
         for run in &plan.runs {
-            let folded: Vec<String> = run
-                .iter()
-                .flat_map(|c| c.terms.iter().map(|t| t.folded.clone()))
-                .collect();
-            if folded.len() > 2 && run.len() > 1 {
+            let terms: Vec<QTerm> = run.iter().flat_map(|c| c.terms.clone()).collect();
+            if terms.len() > 2 && run.len() > 1 {
                 evidence.push(boost(
-                    self.phrase_in_text(&folded, self.weights.title),
+                    self.phrase_in_text(&terms, self.weights.title),
                     self.weights.phrase,
                 ));
             }
         }
-        // Quoted phrases (which the set demands) score like any evidence; typed with diacritics,
-        // their exact spelling more.
-        let f = &self.fields;
+        // Quoted phrases (which the set demands) score like any evidence.
         for p in &plan.phrases {
-            let folded: Vec<String> = p.iter().map(|t| t.folded.clone()).collect();
-            evidence.push(self.phrase_in_text(&folded, self.weights.title));
-            for t in p.iter().filter(|t| t.diacritics) {
-                evidence.push(boost(
-                    should(vec![term(f.body, &t.exact), term(f.title, &t.exact)]),
-                    self.weights.exact,
-                ));
-            }
+            evidence.push(self.phrase_in_text(p, self.weights.title));
         }
         should(evidence)
     }

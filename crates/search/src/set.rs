@@ -46,8 +46,8 @@ use hoptac_analyzer::bigram;
 use hoptac_indexer::schema::Fields;
 
 use crate::coverage::concept_df;
-use crate::query::{Alternative, Concept, Plan};
-use crate::rank::{Dim, Filters, Weights};
+use crate::query::{Alternative, Concept, Plan, QTerm};
+use crate::rank::{phrase, spellings, Dim, Filters, Views, Weights};
 use crate::{Deadline, SearchError};
 
 /// Which concepts the set demands, and what relaxing it gave up.
@@ -265,8 +265,7 @@ impl<'a> ResultSet<'a> {
             ));
         }
         for p in &self.plan.phrases {
-            let folded: Vec<String> = p.iter().map(|t| t.folded.clone()).collect();
-            clauses.push((Occur::Must, self.form(&folded)));
+            clauses.push((Occur::Must, self.form(p)));
         }
         for q in filters.clauses(self.fields, except) {
             clauses.push((Occur::Must, q));
@@ -275,8 +274,7 @@ impl<'a> ResultSet<'a> {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         for e in &self.plan.excluded {
-            let folded: Vec<String> = e.iter().map(|t| t.folded.clone()).collect();
-            clauses.push((Occur::MustNot, self.form(&folded)));
+            clauses.push((Occur::MustNot, self.form(e)));
         }
         Box::new(ConstScoreQuery::new(
             Box::new(BooleanQuery::new(clauses)),
@@ -296,11 +294,10 @@ impl<'a> ResultSet<'a> {
             }
         }
         let mut ways: Vec<Box<dyn Query>> = Vec::new();
-        let typed: Vec<String> = c.terms.iter().map(|t| t.folded.clone()).collect();
         if c.capitals {
-            ways.push(self.capitals(&typed));
+            ways.push(self.capitals(&c.terms));
         } else {
-            ways.push(self.form(&typed));
+            ways.push(self.form(&c.terms));
         }
         for a in &c.alternatives {
             ways.push(self.alternative(a));
@@ -315,42 +312,50 @@ impl<'a> ResultSet<'a> {
 
     fn alternative(&self, a: &Alternative) -> Box<dyn Query> {
         if a.capitals {
-            self.capitals(&a.folded)
+            self.capitals(&a.terms)
         } else {
-            self.form(&a.folded)
+            self.form(&a.terms)
         }
     }
 
     /// Tokens a text writes in capitals: every one of them (an acronym written in several tokens,
     /// `TP HCM`, has each).
-    fn capitals(&self, keys: &[String]) -> Box<dyn Query> {
+    fn capitals(&self, keys: &[QTerm]) -> Box<dyn Query> {
         match keys {
             [] => Box::new(EmptyQuery),
-            [one] => basic(self.fields.capitals, one),
+            [one] => basic(self.fields.capitals, &one.folded),
             many => Box::new(BooleanQuery::new(
                 many.iter()
-                    .map(|k| (Occur::Must, basic(self.fields.capitals, k)))
+                    .map(|k| (Occur::Must, basic(self.fields.capitals, &k.folded)))
                     .collect(),
             )),
         }
     }
 
-    /// A folded form in the title or the body: a syllable as a term; two syllables as their bigram
-    /// (a pair never spans punctuation, like a phrase, and needs no positions); longer forms as a
-    /// phrase led by their bigrams.
-    fn form(&self, folded: &[String]) -> Box<dyn Query> {
-        let f = self.fields;
-        let one = |text: Field, bigrams: Field| -> Box<dyn Query> {
-            match folded {
+    /// A form in the title or the body: a syllable as a term (exact when typed with diacritics,
+    /// folded otherwise); two syllables as their bigram (a pair never spans punctuation, like a
+    /// phrase, and needs no positions); longer forms as a phrase led by their bigrams. A syllable
+    /// typed with diacritics must be spelled so in the same field.
+    fn form(&self, terms: &[QTerm]) -> Box<dyn Query> {
+        let one = |views: Views| -> Box<dyn Query> {
+            match terms {
                 [] => Box::new(EmptyQuery),
-                [one] => basic(text, one),
-                [a, b] => basic(bigrams, &bigram::key(a, b)),
-                _ => crate::rank::phrase(text, bigrams, folded),
+                [one] if one.diacritics => basic(views.exact, &one.exact),
+                [one] => basic(views.folded, &one.folded),
+                [a, b] => {
+                    let mut clauses = vec![(
+                        Occur::Must,
+                        basic(views.bigrams, &bigram::key(&a.folded, &b.folded)),
+                    )];
+                    clauses.extend(spellings(views, terms));
+                    Box::new(BooleanQuery::new(clauses))
+                }
+                _ => phrase(views, terms),
             }
         };
         Box::new(BooleanQuery::new(vec![
-            (Occur::Should, one(f.body_f, f.body_bi)),
-            (Occur::Should, one(f.title_f, f.title_bi)),
+            (Occur::Should, one(Views::body(self.fields))),
+            (Occur::Should, one(Views::title(self.fields))),
         ]))
     }
 }

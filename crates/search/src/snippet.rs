@@ -18,7 +18,9 @@ use hoptac_analyzer::fold::fold_into;
 use hoptac_analyzer::limit::char_prefix as prefix;
 use hoptac_analyzer::{normalize_into, syllables, Kind};
 
-use crate::query::QTerm;
+use hoptac_analyzer::capitals::is_capitals;
+
+use crate::query::{QTerm, Sequence};
 
 /// Bytes of a text analysed for highlights (Elasticsearch's `highlight.max_analyzed_offset`
 /// default): a document page marks the words in its first megabyte and shows the rest plain.
@@ -84,15 +86,19 @@ impl Snippet {
 /// What to highlight: whole sequences of syllables (a word is marked only where all of it occurs).
 #[derive(Clone, Debug, Default)]
 pub struct Highlighter {
-    sequences: Vec<Vec<QTerm>>,
+    sequences: Vec<Sequence>,
 }
 
-fn matches(t: &QTerm, exact: &str, folded: &str) -> bool {
-    if t.diacritics {
+/// Whether a token of the text, as `written` and in its two views, is the query syllable `t`: its
+/// spelling when typed with diacritics, any spelling when typed without, and only written in
+/// capitals when the sequence is an acronym typed so.
+fn matches(t: &QTerm, capitals: bool, written: &str, exact: &str, folded: &str) -> bool {
+    let spelled = if t.diacritics {
         t.exact == exact
     } else {
         t.folded == folded
-    }
+    };
+    spelled && (!capitals || is_capitals(written))
 }
 
 /// The first letter of a token as its folded view begins: lower case, diacritics removed.
@@ -109,9 +115,9 @@ fn first_folded(token: &str, scratch: &mut String) -> Option<char> {
 
 impl Highlighter {
     /// From the query's sequences (see `Plan::highlight_sequences`), longest first.
-    pub fn new(sequences: Vec<Vec<QTerm>>) -> Self {
+    pub fn new(sequences: Vec<Sequence>) -> Self {
         let mut sequences = sequences;
-        sequences.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        sequences.sort_by_key(|s| std::cmp::Reverse(s.terms.len()));
         Highlighter { sequences }
     }
 
@@ -138,7 +144,7 @@ impl Highlighter {
         let mut firsts: Vec<char> = self
             .sequences
             .iter()
-            .flatten()
+            .flat_map(|s| &s.terms)
             .filter_map(|t| t.folded.chars().next())
             .collect();
         firsts.sort_unstable();
@@ -161,22 +167,24 @@ impl Highlighter {
         let mut i = 0;
         while i < toks.len() {
             let hit = self.sequences.iter().find(|seq| {
-                i + seq.len() <= toks.len()
-                    && seq.iter().enumerate().all(|(k, t)| {
+                i + seq.terms.len() <= toks.len()
+                    && seq.terms.iter().enumerate().all(|(k, t)| {
                         let (e, f) = forms(i + k);
-                        (k == 0 || !toks[i + k].boundary_before) && matches(t, e, f)
+                        let written = &text[toks[i + k].from..toks[i + k].to];
+                        (k == 0 || !toks[i + k].boundary_before)
+                            && matches(t, seq.capitals, written, e, f)
                     })
             });
             let Some(seq) = hit else {
                 i += 1;
                 continue;
             };
-            let (from, to) = (toks[i].from, toks[i + seq.len() - 1].to);
+            let (from, to) = (toks[i].from, toks[i + seq.terms.len() - 1].to);
             match out.last_mut() {
                 Some(last) if text[last.end..from].chars().all(|c| c == ' ') => last.end = to,
                 _ => out.push(from..to),
             }
-            i += seq.len();
+            i += seq.terms.len();
         }
         out
     }
@@ -345,6 +353,31 @@ mod tests {
     fn diacritics_in_the_query_mark_only_the_exact_spelling() {
         let s = highlighter("đường").snippet("con đường của ông Dương", 200);
         assert_eq!(s.to_html(), "con <mark>đường</mark> của ông Dương");
+    }
+
+    #[test]
+    fn a_country_typed_with_diacritics_marks_its_alias_not_the_aliass_folded_twins() {
+        // `Nhật` (Japan) is an alias of `Nhật Bản`; `nhất` (first, `nhất trí`: agree) folds to it.
+        let s = highlighter("Nhật Bản").snippet("quan hệ Việt - Nhật, nhất trí hợp tác", 200);
+        assert_eq!(
+            s.to_html(),
+            "quan hệ Việt - <mark>Nhật</mark>, nhất trí hợp tác"
+        );
+    }
+
+    #[test]
+    fn a_country_typed_without_diacritics_marks_every_spelling() {
+        let s = highlighter("nhat ban").snippet("Nhật Bản và nhất trí", 200);
+        assert_eq!(
+            s.to_html(),
+            "<mark>Nhật Bản</mark> và <mark>nhất</mark> trí"
+        );
+    }
+
+    #[test]
+    fn an_acronym_typed_in_capitals_marks_it_only_in_capitals() {
+        let s = highlighter("ODA").snippet("vốn ODA, theo ông Oda Nobunaga", 200);
+        assert_eq!(s.to_html(), "vốn <mark>ODA</mark>, theo ông Oda Nobunaga");
     }
 
     #[test]
