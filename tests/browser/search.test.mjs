@@ -238,6 +238,20 @@ async function main() {
     const tabbed = await page.evaluate(() => document.activeElement.tagName + ":" + document.activeElement.className);
     assert.ok(/^A:|^SUMMARY/.test(tabbed), `focus went to ${tabbed}`);
 
+    // 7b. A ministry suggestion is a filter: choosing it applies it, the words before it stay the query.
+    await page.goto(url);
+    await searchBoxFocused(page);
+    await page.keyboard.type("hop tac bo th", { delay: 15 });
+    const ministry = page.locator("#q-suggestions li", { hasText: "Bộ Thông tin và Truyền thông" }).first();
+    await ministry.waitFor({ state: "visible" });
+    await Promise.all([page.waitForURL(/ministry=/), ministry.click()]);
+    const applied = new URL(page.url()).searchParams;
+    assert.equal(applied.get("ministry"), "Bộ Thông tin và Truyền thông");
+    assert.equal(applied.get("q"), "hop tac");
+    assert.equal(await page.locator("#q").inputValue(), "hop tac");
+    assert.match(await page.locator(".active .chip").first().innerText(), /Bộ Thông tin và Truyền thông/);
+    assert.ok((await total(page)) > 0, "no results for the ministry filter");
+
     // 8. A document's markup shows as text, never runs.
     await page.goto(`${url}?q=${encodeURIComponent("thử nghiệm")}`);
     const snippet = await page.locator(".hit .snippet").first().innerText();

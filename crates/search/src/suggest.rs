@@ -45,6 +45,9 @@ pub struct Suggestion {
     pub count: u64,
     /// The whole query with its tail completed, ready to search (`an toan thong tin Hàn Quốc`).
     pub query: String,
+    /// The query without the completed tail (`an toan thong tin`): what is left to search for
+    /// when a ministry or topic is applied as a filter rather than searched as words.
+    pub rest: String,
 }
 
 #[derive(Clone, Debug)]
@@ -224,6 +227,7 @@ impl Suggester {
                     kind: e.kind,
                     count: e.count,
                     query: completed,
+                    rest: before.trim_end().to_string(),
                 });
             }
         }
@@ -355,6 +359,19 @@ mod tests {
     fn completes_the_tail_and_keeps_the_head_as_typed() {
         let s = suggester().suggest("an toan thong tin han q", 8);
         assert_eq!(s[0].query, "an toan thong tin Hàn Quốc");
+    }
+
+    #[test]
+    fn the_rest_is_the_query_without_the_completed_tail() {
+        // A ministry chosen is applied as a filter: what was typed before it stays the query.
+        let s = suggester().suggest("an toan thong tin bo tt", 8);
+        let ministry = s
+            .iter()
+            .find(|x| x.kind == SuggestionKind::Ministry)
+            .expect("a ministry");
+        assert_eq!(ministry.text, "Bộ Thông tin và Truyền thông");
+        assert_eq!(ministry.rest, "an toan thong tin");
+        assert_eq!(suggester().suggest("han q", 8)[0].rest, "");
     }
 
     #[test]

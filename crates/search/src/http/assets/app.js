@@ -1,5 +1,6 @@
 // hoptac: progressive enhancement only — every feature of the page works without this file.
-// 1. Suggestions as you type (an ARIA 1.2 combobox filled from /api/suggest).
+// 1. Suggestions as you type (an ARIA 1.2 combobox filled from /api/suggest); a ministry or topic
+//    chosen is applied as a filter.
 // 2. On a phone, the filter panel starts folded unless a filter is in use.
 (function () {
   "use strict";
@@ -33,10 +34,23 @@
       }
     };
 
+    // A ministry or a topic is a filter: choosing one applies it (the words before it stay the
+    // query). A country or a phrase is searched as words: a country typed already finds the
+    // documents about it.
+    var asFilter = { ministry: true, topic: true };
     var choose = function (i) {
       var s = items[i];
       if (!s) return;
-      input.value = s.query;
+      if (asFilter[s.kind]) {
+        var f = document.createElement("input");
+        f.type = "hidden";
+        f.name = s.kind;
+        f.value = s.text;
+        input.form.appendChild(f);
+        input.value = s.rest;
+      } else {
+        input.value = s.query;
+      }
       close();
       if (input.form.requestSubmit) input.form.requestSubmit(); else input.form.submit();
     };
