@@ -5,6 +5,18 @@ use std::io::{IsTerminal, Write};
 
 use hoptac_search::Snippet;
 
+/// Writes bytes to stdout as they are (an export), ending quietly on a closed pipe as [`line`] does.
+pub fn bytes(b: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(b).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("hoptac: error: writing to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Prints a line on stdout, as `println!` does, except that a closed pipe (`hoptac search … | head`)
 /// ends the program quietly with success, as ripgrep does, instead of panicking: the reader has
 /// all it wanted.

@@ -5,6 +5,7 @@ pub mod coord;
 pub mod coverage;
 pub mod deadline;
 pub mod eval;
+pub mod export;
 pub mod facets;
 pub mod http;
 mod pipeline;
@@ -29,6 +30,7 @@ use hoptac_indexer::write::{from_tantivy, saved_config};
 use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
 
 pub use deadline::Deadline;
+pub use export::MAX_EXPORT;
 pub use facets::{FacetCountsByDim, FacetValue};
 pub use query::{Plan, QueryContext};
 pub use rank::{Dim, Filters, Ranker, Weights};
@@ -70,10 +72,25 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Results to return.
     pub limit: usize,
-    /// Characters per snippet.
+    /// Characters per snippet; 0 for none (an export of thousands of rows needs no passages).
     pub snippet_chars: usize,
     /// Values per facet dimension.
     pub facet_limit: usize,
+    /// The order of the results.
+    pub sort: Sort,
+}
+
+/// The order of a result set.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best first (newest first for a search by filters alone).
+    #[default]
+    Relevance,
+    /// Newest first (undated documents last): the same set, as a feed reads it.
+    Newest,
 }
 
 impl SearchRequest {
@@ -364,6 +381,7 @@ impl Engine {
                 offset: req.offset,
                 limit: req.limit.max(1),
                 facet_limit: req.facet_limit,
+                sort: req.sort,
             },
             deadline,
         )?;
@@ -373,7 +391,11 @@ impl Engine {
             deadline.check()?;
             let doc: TantivyDocument = searcher.doc(addr)?;
             let d = from_tantivy(&self.fields, &doc);
-            let passage = highlighter.snippet(&d.body, req.snippet_chars.max(40));
+            let passage = if req.snippet_chars == 0 {
+                Snippet::default()
+            } else {
+                highlighter.snippet(&d.body, req.snippet_chars.max(40))
+            };
             hits.push(Hit {
                 snippet: passage.to_html(),
                 passage,
@@ -437,6 +459,7 @@ impl Engine {
                 offset: 0,
                 limit: limit.max(1),
                 facet_limit: 10,
+                sort: Sort::Relevance,
             },
             &Deadline::none(),
         )?;

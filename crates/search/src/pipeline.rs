@@ -19,7 +19,8 @@
 //!    neither repeat nor skip a result.
 //! 6. **Page**: `offset`, `limit`; snippets are made by the caller ([`crate::Engine::search`]).
 //!
-//! A query of filters alone skips 2, 3's scoring and 5: the filtered documents, newest first.
+//! A query of filters alone skips 2, 3's scoring and 5: the filtered documents, newest first. So
+//! does a search sorted newest first ([`Sort::Newest`], a feed), after stage 2.
 //!
 //! Every stage stops at the request's [`Deadline`]: its queries are bounded and the rerank and the
 //! snippets look at the deadline between documents.
@@ -32,7 +33,7 @@ use crate::facets::{self, FacetCountsByDim, Tally};
 use crate::query::{self, Plan};
 use crate::rank::{Dim, Filters};
 use crate::set::{ResultSet, Selection};
-use crate::{coverage, Deadline, Engine, SearchError};
+use crate::{coverage, Deadline, Engine, SearchError, Sort};
 
 /// A page of documents from the pipeline, with the set's count and facets.
 pub(crate) struct Answer {
@@ -49,6 +50,7 @@ pub(crate) struct Page {
     pub(crate) offset: usize,
     pub(crate) limit: usize,
     pub(crate) facet_limit: usize,
+    pub(crate) sort: Sort,
 }
 
 /// What one scored pass over the set found.
@@ -73,15 +75,26 @@ impl Engine {
             offset,
             limit,
             facet_limit,
+            sort,
         } = page;
         let weights = &self.ranker.weights;
         let set = ResultSet::new(&self.fields, plan, weights, self.context.home_country());
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
         let mut facet_counts = FacetCountsByDim::default();
-        let (docs, total, selection) = if plan.is_empty() {
-            // Filters only: newest first.
+        let (docs, total, selection) = if plan.is_empty() || sort == Sort::Newest {
+            // Filters only, or newest first: the set in date order, no scoring.
             let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
-            let selection = Selection::all(0);
+            let selection = if plan.is_empty() {
+                Selection::all(0)
+            } else {
+                let start = set.begin(searcher);
+                let found = searcher.search(
+                    &*deadline.bound(set.query(&start.selection, &Filters::default(), None)),
+                    &Count,
+                )?;
+                deadline.check()?;
+                set.widen(searcher, start, found, deadline)?
+            };
             let query = set.query(&selection, filters, None);
             let top = TopDocs::with_limit(limit)
                 .and_offset(offset)

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hoptac_search::{Engine, Filters, SearchRequest};
+use hoptac_search::{export, Engine, Filters, SearchRequest, Sort, MAX_EXPORT};
 
 use crate::{output, Cli};
 
@@ -28,15 +28,44 @@ pub struct Args {
     /// Only documents up to this year.
     #[arg(long)]
     pub year_to: Option<u64>,
-    /// Results per page.
-    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
-    pub limit: u64,
+    /// Results per page [default: 10; with --format csv or ris, the whole result set up to 10000].
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub limit: Option<u64>,
     /// Page number, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub page: u64,
-    /// Print JSON.
+    /// Print JSON (the same as --format json).
     #[arg(long)]
     pub json: bool,
+    /// Output: a readable list, JSON, CSV (UTF-8 with a byte-order mark, for spreadsheets) or RIS
+    /// (for Zotero and EndNote).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Order: best first, or newest first.
+    #[arg(long, value_enum, default_value_t = Order::Relevance)]
+    pub sort: Order,
+}
+
+/// How results are printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A readable list.
+    Text,
+    /// The engine's answer as JSON.
+    Json,
+    /// One row per document.
+    Csv,
+    /// One RIS record per document.
+    Ris,
+}
+
+/// The order of the results.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Best first.
+    Relevance,
+    /// Newest first.
+    Newest,
 }
 
 pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
@@ -54,19 +83,38 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     let engine = Engine::open(&cli.index)?;
-    let limit = args.limit as usize;
+    let format = if args.json { Format::Json } else { args.format };
+    let export = matches!(format, Format::Csv | Format::Ris);
+    let limit = args
+        .limit
+        .map_or(if export { MAX_EXPORT } else { 10 }, |n| n as usize);
     let req = SearchRequest {
         query: query.clone(),
         filters,
         offset: (args.page as usize - 1) * limit,
         limit,
-        snippet_chars: 240,
+        snippet_chars: if export { 0 } else { 240 },
         facet_limit: 10,
+        sort: match args.sort {
+            Order::Relevance => Sort::Relevance,
+            Order::Newest => Sort::Newest,
+        },
     };
     let res = engine.search(&req)?;
-    if args.json {
-        output::json(&res)?;
-        return Ok(ExitCode::SUCCESS);
+    match format {
+        Format::Json => {
+            output::json(&res)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Format::Csv => {
+            output::bytes(&export::csv(&res.hits));
+            return Ok(ExitCode::SUCCESS);
+        }
+        Format::Ris => {
+            output::bytes(export::ris(&res.hits).as_bytes());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Format::Text => {}
     }
     let what = if query.trim().is_empty() {
         String::new()

@@ -22,6 +22,7 @@
 
 pub mod cache;
 pub mod error;
+pub mod feed;
 pub mod page;
 pub mod params;
 pub mod routes;
@@ -118,6 +119,8 @@ pub fn check_exposure(addr: &SocketAddr, admin_token: Option<&str>) -> Result<()
     ),
     paths(
         routes::search::search,
+        routes::export::csv,
+        routes::export::ris,
         routes::facets::facets,
         routes::documents::document,
         routes::write::create,
@@ -264,6 +267,8 @@ pub fn router(mut state: AppState, config: &ServerConfig) -> Router {
     );
     let api = Router::new()
         .route("/api/search", get(routes::search::search))
+        .route("/api/search.csv", get(routes::export::csv))
+        .route("/api/search.ris", get(routes::export::ris))
         .route("/api/facets", get(routes::facets::facets))
         .route("/api/documents", post(routes::write::create))
         .route(
@@ -276,6 +281,7 @@ pub fn router(mut state: AppState, config: &ServerConfig) -> Router {
     let pages = Router::new()
         .route("/", get(page::home))
         .route("/doc/{*id}", get(page::document))
+        .route("/feed.atom", get(feed::feed))
         .route("/assets/app.css", get(page::css))
         .route("/assets/app.js", get(page::js));
     api.merge(pages)

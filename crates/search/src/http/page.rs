@@ -422,6 +422,38 @@ struct SearchView {
     active: Vec<Link>,
     clear_href: Option<String>,
     pagination: Option<Pagination>,
+    /// The same search as an Atom feed, a CSV and a RIS file.
+    outputs: Outputs,
+}
+
+/// Where the current search is offered in other forms.
+#[derive(Debug, Serialize)]
+struct Outputs {
+    feed: String,
+    csv: String,
+    ris: String,
+}
+
+impl Outputs {
+    /// The search without its page (a feed and an export are the whole set).
+    fn of(p: &SearchParams) -> Outputs {
+        let mut whole = p.clone();
+        whole.page = None;
+        whole.per_page = None;
+        let qs = whole.to_query_string();
+        let at = |path: &str| {
+            if qs.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{qs}")
+            }
+        };
+        Outputs {
+            feed: at("/feed.atom"),
+            csv: at("/api/search.csv"),
+            ris: at("/api/search.ris"),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -601,6 +633,7 @@ impl SearchView {
             active,
             clear_href,
             pagination: pagination(p, total),
+            outputs: Outputs::of(p),
         }
     }
 }

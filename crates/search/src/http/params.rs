@@ -8,7 +8,7 @@
 use utoipa::IntoParams;
 
 use super::error::AppError;
-use crate::{Filters, SearchRequest};
+use crate::{Filters, SearchRequest, Sort};
 
 /// Results per page when not given.
 pub const DEFAULT_PER_PAGE: u64 = 10;
@@ -56,6 +56,9 @@ pub struct SearchParams {
     /// Results per page, 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 10)]
     pub per_page: Option<u64>,
+    /// `relevance` (best first, the default) or `newest` (newest first, undated last).
+    #[param(value_type = Option<String>)]
+    pub sort: Option<Sort>,
 }
 
 /// How to treat parameters a search does not know.
@@ -68,7 +71,7 @@ pub enum Unknown {
 }
 
 /// The parameter names of a search.
-pub const SEARCH_PARAMS: [&str; 9] = [
+pub const SEARCH_PARAMS: [&str; 10] = [
     "q",
     "country",
     "ministry",
@@ -78,6 +81,7 @@ pub const SEARCH_PARAMS: [&str; 9] = [
     "year_to",
     "page",
     "per_page",
+    "sort",
 ];
 
 fn year(name: &str, value: &str) -> Result<u64, AppError> {
@@ -88,6 +92,19 @@ fn year(name: &str, value: &str) -> Result<u64, AppError> {
         ))
         .in_vietnamese(format!(
             "{name} phải là một năm (0 đến 9999), không phải {value:?}"
+        ))),
+    }
+}
+
+fn sort(value: &str) -> Result<Sort, AppError> {
+    match value.trim() {
+        "relevance" => Ok(Sort::Relevance),
+        "newest" => Ok(Sort::Newest),
+        other => Err(AppError::bad_parameter(format!(
+            "sort must be relevance or newest, not {other:?}"
+        ))
+        .in_vietnamese(format!(
+            "sort phải là relevance hoặc newest, không phải {other:?}"
         ))),
     }
 }
@@ -182,6 +199,7 @@ impl SearchParams {
                 "year_to" => once(&mut p.year_to, "year_to", year("year_to", &v)?)?,
                 "page" => once(&mut p.page, "page", number("page", &v)?)?,
                 "per_page" => once(&mut p.per_page, "per_page", number("per_page", &v)?)?,
+                "sort" => once(&mut p.sort, "sort", sort(&v)?)?,
                 other => {
                     if unknown == Unknown::Reject {
                         return Err(AppError::unknown_parameter(other, &SEARCH_PARAMS));
@@ -274,6 +292,7 @@ impl SearchParams {
             limit: per_page,
             snippet_chars: SNIPPET_CHARS,
             facet_limit: FACET_LIMIT,
+            sort: self.sort.unwrap_or_default(),
         }
     }
 
@@ -306,6 +325,9 @@ impl SearchParams {
         }
         if self.per_page() != DEFAULT_PER_PAGE {
             s.append_pair("per_page", &self.per_page().to_string());
+        }
+        if self.sort == Some(Sort::Newest) {
+            s.append_pair("sort", "newest");
         }
         s.finish()
     }

@@ -2,6 +2,7 @@
 //! parsing and the engine.
 
 pub mod documents;
+pub mod export;
 pub mod facets;
 pub mod health;
 pub mod search;
