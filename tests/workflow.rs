@@ -213,3 +213,166 @@ fn the_result_set_exports_as_csv_and_ris_through_the_api_and_the_cli() {
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted);
 }
+
+/// The Korea release republished by another outlet (its own title, date line and footer), and a
+/// different article on the same visit.
+fn corpus_with_a_reprint() -> tempfile::TempDir {
+    let dir = support::corpus_copy();
+    let corpus = dir.path().join("corpus");
+    let release = std::fs::read_to_string(corpus.join(KOREA_ATTT)).unwrap();
+    let body: String = release.lines().skip(3).collect::<Vec<_>>().join("\n");
+    std::fs::write(
+        corpus.join(REPRINT),
+        format!(
+            "Việt Nam và Hàn Quốc mở chương mới trong hợp tác thông tin truyền thông\n\n\
+             10:30, 07/08/2024\n\n{body}\n\nTheo Báo Điện tử Chính phủ\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.join(SAME_VISIT),
+        "Bộ trưởng Nguyễn Mạnh Hùng gặp doanh nghiệp bán dẫn Hàn Quốc\n\n14:00, 02/08/2024\n\n\
+         Trong chuyến công tác tại Hàn Quốc, Bộ trưởng Bộ Thông tin và Truyền thông Nguyễn Mạnh Hùng \
+         đã gặp lãnh đạo một số tập đoàn bán dẫn. Các doanh nghiệp Hàn Quốc cho biết sẽ mở rộng đầu \
+         tư vào Việt Nam, đào tạo kỹ sư thiết kế chip và xây dựng trung tâm nghiên cứu tại Hà Nội. \
+         Bộ trưởng đề nghị các tập đoàn chuyển giao công nghệ, hợp tác với các trường đại học của \
+         Việt Nam để phát triển nguồn nhân lực cho công nghiệp bán dẫn trong những năm tới.\n",
+    )
+    .unwrap();
+    dir
+}
+
+const REPRINT: &str = "ban-sao.txt";
+const SAME_VISIT: &str = "ban-dan.txt";
+
+fn duplicates(v: &Value) -> Vec<String> {
+    v["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_reprint_shows_once_with_its_other_publications_and_survives_writes() {
+    let s = Server::start(corpus_with_a_reprint(), &["--no-watch"]);
+    let q = [("q", "hợp tác thông tin truyền thông Hàn Quốc bán dẫn")];
+    let res = s.search(&q);
+    let shown = ids(&res);
+    let pair = [KOREA_ATTT.to_string(), REPRINT.to_string()];
+    let at: Vec<&String> = shown.iter().filter(|id| pair.contains(id)).collect();
+    assert_eq!(
+        at.len(),
+        1,
+        "the release and its reprint both listed: {shown:?}"
+    );
+    let hit = res["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| pair.contains(&h["id"].as_str().unwrap().to_string()))
+        .unwrap();
+    let other = if at[0] == KOREA_ATTT {
+        REPRINT
+    } else {
+        KOREA_ATTT
+    };
+    assert_eq!(duplicates(hit), [other]);
+    assert!(shown.contains(&SAME_VISIT.to_string()), "{shown:?}");
+    // Counts are of documents: the reprint counts.
+    assert_eq!(res["total"].as_u64().unwrap() as usize, shown.len() + 1);
+    // Every publication, on request.
+    let all = s.ids(&[q[0], ("collapse", "false")]);
+    assert!(pair.iter().all(|id| all.contains(id)), "{all:?}");
+    assert_eq!(
+        s.get_with("/api/search", &[q[0], ("collapse", "maybe")])
+            .status,
+        400
+    );
+    // The document says its reprints; an article on the same visit is not one.
+    let doc = s.get(&format!("/api/documents/{REPRINT}")).json();
+    assert_eq!(duplicates(&doc), [KOREA_ATTT]);
+    let doc = s.get(&format!("/api/documents/{SAME_VISIT}")).json();
+    assert!(duplicates(&doc).is_empty());
+    // The page shows the group once, with its reprint behind "1 bản đăng lại".
+    let page = s.get_with("/", &q);
+    assert_eq!(
+        page.body.matches("1 bản đăng lại").count(),
+        1,
+        "{}",
+        page.body
+    );
+
+    // A third publication POSTed joins the group; deleting the first leaves the others theirs.
+    let release = std::fs::read_to_string(s.corpus().join(KOREA_ATTT)).unwrap();
+    let body: String = release.lines().skip(3).collect::<Vec<_>>().join("\n");
+    let r = s.post_json(
+        &serde_json::json!({"id": "ban-sao-3", "title": "Hợp tác thông tin truyền thông Việt – Hàn", "body": body, "date": "2024-08-08"}),
+        None,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let doc = s.get(&format!("/api/documents/{REPRINT}")).json();
+    let mut got = duplicates(&doc);
+    got.sort();
+    assert_eq!(got, [KOREA_ATTT, "incoming/ban-sao-3.json"]);
+    assert_eq!(s.delete(KOREA_ATTT, None).status, 204);
+    let doc = s.get(&format!("/api/documents/{REPRINT}")).json();
+    assert_eq!(duplicates(&doc), ["incoming/ban-sao-3.json"]);
+
+    // An incremental run over the unchanged corpus keeps the groups.
+    let dir = s.stop();
+    let index = dir.path().join("index");
+    let out = run_hoptac(
+        &index,
+        &[
+            "index",
+            "--corpus",
+            dir.path().join("corpus").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    let s = Server::start(dir, &["--no-watch"]);
+    let doc = s.get(&format!("/api/documents/{REPRINT}")).json();
+    assert_eq!(duplicates(&doc), ["incoming/ban-sao-3.json"]);
+}
+
+#[test]
+fn related_documents_are_alike_and_leave_out_the_documents_reprints() {
+    let s = Server::start(corpus_with_a_reprint(), &["--no-watch"]);
+    let r = s.get_with(
+        &format!("/api/documents/{KOREA_ATTT}/related"),
+        &[("limit", "3")],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["id"], KOREA_ATTT);
+    let related: Vec<String> = v["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(related.len() <= 3 && !related.is_empty(), "{related:?}");
+    assert!(!related.contains(&KOREA_ATTT.to_string()));
+    assert!(
+        !related.contains(&REPRINT.to_string()),
+        "a reprint is not a related document"
+    );
+    // The other Korea release and the article on the same visit are the most alike.
+    assert!(
+        related[..2].contains(&SAME_VISIT.to_string())
+            || related[..2].contains(&KOREA_2010.to_string()),
+        "{related:?}"
+    );
+    assert_eq!(
+        s.get(&format!("/api/documents/{KOREA_ATTT}/related?limit=0"))
+            .status,
+        400
+    );
+    assert_eq!(s.get("/api/documents/nope.txt/related").status, 404);
+    // The document page lists them under "Tài liệu liên quan", and its reprint under its own head.
+    let page = s.get(&format!("/doc/{KOREA_ATTT}"));
+    assert!(page.body.contains("Tài liệu liên quan"));
+    assert!(page.body.contains("Bản đăng lại (1)"));
+}

@@ -40,10 +40,17 @@ function log(msg) {
   process.stdout.write(`browser: ${msg}\n`);
 }
 
-/** A temp folder with a copy of corpus/ and a hostile document. */
+/** A temp folder with a copy of corpus/, a hostile document and a reprint of a release. */
 function makeCorpus() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hoptac-browser-"));
   fs.cpSync(path.join(repo, "corpus"), path.join(dir, "corpus"), { recursive: true });
+  // The Korea release as another outlet republished it: its own title, date line and footer.
+  const release = fs.readFileSync(path.join(dir, "corpus", "001_ee5d0284acdd5462.txt"), "utf8");
+  const body = release.split("\n").slice(3).join("\n");
+  fs.writeFileSync(
+    path.join(dir, "corpus", "ban-sao.txt"),
+    `Việt Nam và Hàn Quốc mở chương mới trong hợp tác thông tin truyền thông\n\n10:30, 07/08/2024\n\n${body}\n\nTheo Báo Điện tử Chính phủ\n`,
+  );
   fs.writeFileSync(
     path.join(dir, "corpus", "xss.txt"),
     "Thử nghiệm <script>alert(1)</script> hợp tác\n\n" +
@@ -181,7 +188,8 @@ async function main() {
     assert.equal(await total(page), shown, "result count differs from the facet count clicked");
     assert.ok(shown <= before);
     const tagLists = await page.locator(".hit .tags").allInnerTexts();
-    assert.equal(tagLists.length, Math.min(shown, 10));
+    // The count is of documents; the list shows a reprinted release once.
+    assert.ok(tagLists.length >= 1 && tagLists.length <= Math.min(shown, 10), `${tagLists.length} listed of ${shown}`);
     for (const tags of tagLists) assert.ok(tags.includes(KOREA), `a hit without ${KOREA}: ${tags}`);
     assert.equal(await page.locator(`a.fv[data-value="${KOREA}"]`).getAttribute("aria-current"), "true");
     assert.ok((await page.locator(".active .chip").count()) >= 1, "no removable filter chip");
@@ -209,6 +217,21 @@ async function main() {
     assert.ok((await page.locator(".body mark").count()) > 0, "no highlights in the document");
     assert.match(await page.locator("a.back").getAttribute("href"), /q=an\+toan/);
     await page.screenshot({ path: path.join(out, "document.png"), fullPage: true });
+    // Its related documents: another document, one click away.
+    assert.equal((await page.locator("#related-h").innerText()).trim(), "Tài liệu liên quan");
+    const here = page.url();
+    await Promise.all([page.waitForURL((u) => u.href !== here && /\/doc\//.test(u.href)), page.locator("#related a").first().click()]);
+    assert.ok((await page.locator("article h1").innerText()).trim().length > 0);
+    log(`related: ${page.url()}`);
+
+    // 6a. A reprinted release shows once; "1 bản đăng lại" opens the list of its other publications.
+    await page.goto(`${url}?q=${encodeURIComponent("chương mới hợp tác thông tin truyền thông Hàn Quốc")}`);
+    const group = page.locator("details.reprints").first();
+    assert.equal((await group.locator("summary").innerText()).trim(), "1 bản đăng lại");
+    assert.equal(await group.locator("ul a").isVisible(), false, "the reprints show before they are asked for");
+    await group.locator("summary").click();
+    assert.equal(await group.locator("ul a").isVisible(), true, "the reprints do not open");
+    await page.screenshot({ path: path.join(out, "results-reprints.png"), fullPage: true });
 
     // 6b. Typed with the input method off: the page searches the reading and offers it as a link
     //     that puts it in the box.

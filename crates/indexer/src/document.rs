@@ -79,4 +79,8 @@ pub struct Document {
     pub format: String,
     /// Text encoding of the source.
     pub encoding: String,
+    /// The reprint group: the id of the first document of the release this one reprints, or its
+    /// own id (see [`crate::reprint`]). Empty until the document is written.
+    #[serde(default)]
+    pub group: String,
 }

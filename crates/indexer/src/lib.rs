@@ -7,6 +7,7 @@ pub mod document;
 pub mod extract;
 pub mod live;
 pub mod load;
+pub mod reprint;
 pub mod schema;
 pub mod write;
 

@@ -22,11 +22,13 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::clean::Cleaner;
 use crate::extract::Extractor;
 use crate::load::{format_of, load};
+use crate::reprint::{Grouper, Sketch};
 use crate::schema::Fields;
 use crate::write::{
     commit, document_id, indexed_hashes, list_corpus, open_for_writing, read_limited, to_tantivy,
     write_atomic, writer, IndexOptions, IndexVersion, Progress, Skipped, Summary, CONFIG_FILE,
 };
+use crate::Document;
 use crate::IndexerError;
 
 /// What a single-file update did.
@@ -70,6 +72,8 @@ pub struct LiveIndex {
     max_file_bytes: u64,
     max_tokens: usize,
     commit_every: usize,
+    /// Reprint groups of the documents written (see [`crate::reprint`]).
+    grouper: Grouper,
     /// False until a whole-corpus pass ran with this configuration (documents extracted with
     /// another index-config must be re-extracted even when their file did not change).
     same_config: bool,
@@ -98,6 +102,7 @@ impl LiveIndex {
             max_tokens: opts.config.limits.max_tokens_per_field,
             commit_every: opts.commit_every.max(1),
             same_config,
+            grouper: Grouper::default(),
             index,
         })
         .and_then(|live| {
@@ -178,6 +183,27 @@ impl LiveIndex {
     fn commit(&mut self) -> Result<(), IndexerError> {
         commit(&mut self.writer, &self.version)?;
         self.reader.reload()?;
+        self.grouper.committed();
+        Ok(())
+    }
+
+    /// Writes a document in place of any with its id, in its reprint group (the group of the first
+    /// document already written whose text it shares, else its own id).
+    fn write(&mut self, mut doc: Document) -> Result<(), IndexerError> {
+        let sketch = Sketch::of(&doc.body);
+        doc.group = self
+            .grouper
+            .assign(&self.reader.searcher(), &self.fields, &doc.id, &sketch)?;
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, &doc.id));
+        let mut t = to_tantivy(&self.fields, &doc);
+        if sketch.groupable() {
+            for key in sketch.keys() {
+                t.add_text(self.fields.near, &key);
+            }
+            t.add_bytes(self.fields.sketch, &sketch.to_bytes());
+        }
+        self.writer.add_document(t)?;
         Ok(())
     }
 
@@ -311,9 +337,7 @@ impl LiveIndex {
                         "document longer than the token cap: stored whole, indexed by its beginning"
                     );
                 }
-                self.writer
-                    .delete_term(Term::from_field_text(self.fields.id, &id));
-                self.writer.add_document(to_tantivy(&self.fields, &doc))?;
+                self.write(doc)?;
                 Ok(match old {
                     Some(_) => Change::Updated(id),
                     None => Change::Added(id),
@@ -397,8 +421,7 @@ impl LiveIndex {
                     if self.truncated(&doc) {
                         summary.truncated.push(id.clone());
                     }
-                    delete(&mut self.writer, &self.fields, id);
-                    self.writer.add_document(to_tantivy(&self.fields, &doc))?;
+                    self.write(doc)?;
                     match old {
                         Some(_) => summary.updated += 1,
                         None => summary.added += 1,

@@ -14,7 +14,7 @@ use tantivy::schema::{
 use hoptac_analyzer::{VI_BIGRAM, VI_CAPITALS, VI_EXACT, VI_FOLDED};
 
 /// Changes whenever fields change; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: &str = "schema-2";
+pub const SCHEMA_VERSION: &str = "schema-3";
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -58,6 +58,14 @@ pub struct Fields {
     pub format: Field,
     /// Detected text encoding.
     pub encoding: Field,
+    /// The reprint group (see [`crate::reprint`]): the id of the first document of the release.
+    pub group: Field,
+    /// The group as a 64-bit key, for collapsing a result list by a fast field.
+    pub group_key: Field,
+    /// The text's smallest shingle hashes, looked up to find its reprints.
+    pub near: Field,
+    /// The text's sketch, to estimate its similarity to a candidate reprint.
+    pub sketch: Field,
 }
 
 /// Builds the schema and its field handles.
@@ -112,6 +120,10 @@ pub fn build() -> (Schema, Fields) {
         hash: b.add_text_field("hash", STRING | STORED),
         format: b.add_text_field("format", STORED),
         encoding: b.add_text_field("encoding", STORED),
+        group: b.add_text_field("group", STRING | STORED | FAST),
+        group_key: b.add_u64_field("group_key", FAST),
+        near: b.add_text_field("near", STRING),
+        sketch: b.add_bytes_field("sketch", FAST),
     };
     (b.build(), fields)
 }
@@ -140,6 +152,10 @@ impl Fields {
             hash: f("hash")?,
             format: f("format")?,
             encoding: f("encoding")?,
+            group: f("group")?,
+            group_key: f("group_key")?,
+            near: f("near")?,
+            sketch: f("sketch")?,
         })
     }
 }

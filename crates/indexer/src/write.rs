@@ -333,6 +333,9 @@ pub fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
     if let Some(u) = &d.url {
         t.add_text(f.url, u);
     }
+    let group = if d.group.is_empty() { &d.id } else { &d.group };
+    t.add_text(f.group, group);
+    t.add_u64(f.group_key, crate::reprint::group_key(group));
     for (field, root, values) in [
         (f.country, "country", &d.country),
         (f.ministry, "ministry", &d.ministry),
@@ -372,6 +375,7 @@ pub fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
         hash: s(f.hash).unwrap_or_default(),
         format: s(f.format).unwrap_or_default(),
         encoding: s(f.encoding).unwrap_or_default(),
+        group: s(f.group).unwrap_or_default(),
     }
 }
 

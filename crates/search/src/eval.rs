@@ -200,6 +200,68 @@ pub fn read_qrels(path: &Path) -> Result<Qrels, EvalError> {
     Ok(out)
 }
 
+/// How related documents (see [`crate::related`]) serve a need: from each of its grade-3
+/// documents, the share of the top 10 related documents judged at least grade 2 for the same need
+/// (unjudged counts as not relevant).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RelatedReport {
+    /// Needs with at least one grade-3 document.
+    pub needs: usize,
+    /// Grade-3 documents asked for their related documents.
+    pub sources: usize,
+    /// Mean over the sources of the share of their top 10 judged ≥ 2 for their need.
+    pub precision10: f64,
+    /// The same, averaged per need first (each need weighs the same).
+    pub precision10_per_need: f64,
+    /// Related documents returned, in all.
+    pub returned: usize,
+}
+
+/// Related documents evaluated against the judgments ([`RelatedReport`]).
+pub fn evaluate_related(engine: &Engine, qrels: &Qrels) -> Result<RelatedReport, SearchError> {
+    const K: usize = 10;
+    let mut report = RelatedReport::default();
+    let mut per_need = Vec::new();
+    let mut needs: Vec<&String> = qrels.keys().collect();
+    needs.sort();
+    for need in needs {
+        let judged = &qrels[need];
+        let mut sources: Vec<&String> = judged
+            .iter()
+            .filter(|(_, &g)| g >= 3)
+            .map(|(d, _)| d)
+            .collect();
+        sources.sort();
+        let mut shares = Vec::new();
+        for source in sources {
+            let related = match engine.related(source, K, &crate::Deadline::none()) {
+                Ok(r) => r,
+                // A judged document the index does not hold (another corpus) is no source.
+                Err(SearchError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            report.returned += related.len();
+            let good = related
+                .iter()
+                .filter(|(_, d)| judged.get(&d.id).is_some_and(|&g| g >= 2))
+                .count();
+            shares.push(good as f64 / K as f64);
+        }
+        if shares.is_empty() {
+            continue;
+        }
+        report.needs += 1;
+        report.sources += shares.len();
+        report.precision10 += shares.iter().sum::<f64>();
+        per_need.push(shares.iter().sum::<f64>() / shares.len() as f64);
+    }
+    if report.sources > 0 {
+        report.precision10 /= report.sources as f64;
+        report.precision10_per_need = per_need.iter().sum::<f64>() / per_need.len() as f64;
+    }
+    Ok(report)
+}
+
 /// Scores one ranking against the judgments of its need.
 pub fn score(ranking: &[String], judged: &HashMap<String, u32>) -> Scores {
     let gain = |g: u32| (2f64.powi(g as i32)) - 1.0;

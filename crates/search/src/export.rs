@@ -117,6 +117,7 @@ mod tests {
             country: vec!["Hàn Quốc".into(), "Việt Nam".into()],
             ministry: vec!["Bộ Thông tin và Truyền thông".into()],
             topic: vec![],
+            duplicates: vec![],
         }
     }
 

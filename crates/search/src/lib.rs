@@ -12,6 +12,8 @@ mod pipeline;
 pub mod query;
 pub mod rank;
 pub mod reading;
+pub mod related;
+pub mod reprints;
 pub mod set;
 pub mod snippet;
 pub mod suggest;
@@ -34,6 +36,7 @@ pub use export::MAX_EXPORT;
 pub use facets::{FacetCountsByDim, FacetValue};
 pub use query::{Plan, QueryContext};
 pub use rank::{Dim, Filters, Ranker, Weights};
+pub use reprints::Reprint;
 pub use set::{Relaxation, ResultSet, Selection};
 pub use snippet::{Highlighter, Snippet};
 
@@ -78,6 +81,9 @@ pub struct SearchRequest {
     pub facet_limit: usize,
     /// The order of the results.
     pub sort: Sort,
+    /// List every reprint of a release (by default a reprint group shows once, at its best-ranked
+    /// member, the others in its `duplicates`).
+    pub keep_reprints: bool,
 }
 
 /// The order of a result set.
@@ -132,6 +138,8 @@ pub struct Hit {
     pub ministry: Vec<String>,
     /// Topics.
     pub topic: Vec<String>,
+    /// The other publications of the same release (reprints by other outlets), newest first.
+    pub duplicates: Vec<Reprint>,
 }
 
 /// The answer to a search.
@@ -382,6 +390,7 @@ impl Engine {
                 limit: req.limit.max(1),
                 facet_limit: req.facet_limit,
                 sort: req.sort,
+                collapse: !req.keep_reprints,
             },
             deadline,
         )?;
@@ -391,6 +400,7 @@ impl Engine {
             deadline.check()?;
             let doc: TantivyDocument = searcher.doc(addr)?;
             let d = from_tantivy(&self.fields, &doc);
+            let duplicates = reprints::members(&searcher, &self.fields, &d.group, &d.id)?;
             let passage = if req.snippet_chars == 0 {
                 Snippet::default()
             } else {
@@ -408,6 +418,7 @@ impl Engine {
                 country: d.country,
                 ministry: d.ministry,
                 topic: d.topic,
+                duplicates,
             });
         }
         Ok(SearchResponse {
@@ -460,6 +471,7 @@ impl Engine {
                 limit: limit.max(1),
                 facet_limit: 10,
                 sort: Sort::Relevance,
+                collapse: true,
             },
             &Deadline::none(),
         )?;
@@ -542,6 +554,12 @@ impl Engine {
             *out.get_mut(d) = facets::values(&counts, d, limit);
         }
         Ok(out)
+    }
+
+    /// The other publications of document `id`'s release (its reprint group), newest first.
+    pub fn reprints(&self, id: &str) -> Result<Vec<Reprint>, SearchError> {
+        let doc = self.document(id)?;
+        reprints::members(&self.reader.searcher(), &self.fields, &doc.group, &doc.id)
     }
 
     /// One document by id.

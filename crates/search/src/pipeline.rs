@@ -17,7 +17,10 @@
 //! 5. **Rerank window**: the best [`crate::Weights::rerank_depth`] first-phase results are re-scored by
 //!    query coverage ([`crate::coverage`]); deeper results keep first-phase order, so pages
 //!    neither repeat nor skip a result.
-//! 6. **Page**: `offset`, `limit`; snippets are made by the caller ([`crate::Engine::search`]).
+//! 6. **Collapse** ([`crate::reprints::collapse`]): each reprint group once, at its best-ranked
+//!    member; more results are taken when reprints left the page short.
+//! 7. **Page**: `offset`, `limit`; snippets and reprint lists are made by the caller
+//!    ([`crate::Engine::search`]).
 //!
 //! A query of filters alone skips 2, 3's scoring and 5: the filtered documents, newest first. So
 //! does a search sorted newest first ([`Sort::Newest`], a feed), after stage 2.
@@ -33,7 +36,7 @@ use crate::facets::{self, FacetCountsByDim, Tally};
 use crate::query::{self, Plan};
 use crate::rank::{Dim, Filters};
 use crate::set::{ResultSet, Selection};
-use crate::{coverage, Deadline, Engine, SearchError, Sort};
+use crate::{coverage, reprints, Deadline, Engine, SearchError, Sort};
 
 /// A page of documents from the pipeline, with the set's count and facets.
 pub(crate) struct Answer {
@@ -51,6 +54,19 @@ pub(crate) struct Page {
     pub(crate) limit: usize,
     pub(crate) facet_limit: usize,
     pub(crate) sort: Sort,
+    /// Show each reprint group once, at its best-ranked member.
+    pub(crate) collapse: bool,
+}
+
+/// How many ranked documents to take for a page: with collapsing, more than the page, since some
+/// are reprints of others; [`Engine::answer`] takes more again when that was not enough.
+fn to_fetch(page: &Page) -> usize {
+    let wanted = page.offset + page.limit;
+    if page.collapse {
+        wanted * 2 + 10
+    } else {
+        wanted
+    }
 }
 
 /// What one scored pass over the set found.
@@ -76,6 +92,7 @@ impl Engine {
             limit,
             facet_limit,
             sort,
+            collapse,
         } = page;
         let weights = &self.ranker.weights;
         let set = ResultSet::new(&self.fields, plan, weights, self.context.home_country());
@@ -96,23 +113,42 @@ impl Engine {
                 set.widen(searcher, start, found, deadline)?
             };
             let query = set.query(&selection, filters, None);
-            let top = TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_fast_field::<u64>("date_key", Order::Desc);
-            let (docs, count, counts) =
-                searcher.search(&*deadline.bound(query), &(top, Count, facet_collector))?;
+            let newest = |n: usize| {
+                TopDocs::with_limit(n.max(1)).order_by_fast_field::<u64>("date_key", Order::Desc)
+            };
+            let mut fetch = to_fetch(&page);
+            let (docs, count, counts) = searcher.search(
+                &*deadline.bound(query.box_clone()),
+                &(newest(fetch), Count, facet_collector),
+            )?;
             deadline.check()?;
             for d in &unfiltered {
                 *facet_counts.get_mut(*d) = facets::values(&counts, *d, facet_limit);
             }
-            let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
-            (docs, count, selection)
+            let mut got = docs.len();
+            let as_ranked = |docs: Vec<(Option<u64>, DocAddress)>| -> Vec<(f32, DocAddress)> {
+                docs.into_iter().map(|(_, a)| (0.0, a)).collect()
+            };
+            let mut docs = as_ranked(docs);
+            if collapse {
+                docs = reprints::collapse(searcher, docs)?;
+                while docs.len() < offset + limit && got < count {
+                    fetch *= 4;
+                    let more =
+                        searcher.search(&*deadline.bound(query.box_clone()), &newest(fetch))?;
+                    deadline.check()?;
+                    got = more.len();
+                    docs = reprints::collapse(searcher, as_ranked(more))?;
+                }
+            }
+            let page = docs.into_iter().skip(offset).take(limit).collect();
+            (page, count, selection)
         } else {
             // Without filters the pass counts the set it scores, and that count decides
             // whether to relax: the set is counted once unless it is tiny.
             let start = set.begin(searcher);
             let begun = start.selection.clone();
-            let wanted = offset + limit;
+            let wanted = to_fetch(&page);
             let (selection, first) = if filters.is_empty() {
                 let pass =
                     self.scored_pass(searcher, &set, plan, &begun, filters, wanted, deadline)?;
@@ -144,11 +180,22 @@ impl Engine {
             for d in &unfiltered {
                 *facet_counts.get_mut(*d) = facets::values(&pass.tally, *d, facet_limit);
             }
-            // The rerank window is fixed: deeper results keep their first-phase order.
-            let mut candidates = pass.candidates;
-            let deeper = candidates.split_off(candidates.len().min(weights.rerank_depth));
-            let mut docs = self.rescore(searcher, plan, candidates, deadline)?;
-            docs.extend(deeper);
+            let mut got = pass.candidates.len();
+            let mut docs = self.ranked(searcher, plan, pass.candidates, deadline)?;
+            if collapse {
+                docs = reprints::collapse(searcher, docs)?;
+                let mut fetch = wanted;
+                while docs.len() < offset + limit && got < pass.count {
+                    fetch *= 4;
+                    let more = self
+                        .scored_pass(searcher, &set, plan, &selection, filters, fetch, deadline)?;
+                    got = more.candidates.len();
+                    docs = reprints::collapse(
+                        searcher,
+                        self.ranked(searcher, plan, more.candidates, deadline)?,
+                    )?;
+                }
+            }
             let page = docs.into_iter().skip(offset).take(limit).collect();
             (page, pass.count, selection)
         };
@@ -204,6 +251,21 @@ impl Engine {
             count,
             tally,
         })
+    }
+
+    /// First-phase candidates in their final order: the rerank window re-scored, deeper results
+    /// after it in first-phase order (the window is fixed, so pages neither repeat nor skip).
+    fn ranked(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &Plan,
+        mut candidates: Vec<(f32, DocAddress)>,
+        deadline: &Deadline,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let deeper = candidates.split_off(candidates.len().min(self.ranker.weights.rerank_depth));
+        let mut docs = self.rescore(searcher, plan, candidates, deadline)?;
+        docs.extend(deeper);
+        Ok(docs)
     }
 
     /// The rerank window re-scored by query coverage (see [`coverage`]), best first.

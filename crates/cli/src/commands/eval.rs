@@ -46,6 +46,10 @@ pub struct Args {
     /// Also write hoptac's own top 100 for every query to this file as a TREC run.
     #[arg(long, requires = "queries")]
     pub write_run: Option<PathBuf>,
+    /// Also measure related documents: from each grade-3 document of a need, the share of its top
+    /// 10 related documents judged at least grade 2 for the same need.
+    #[arg(long, requires = "qrels")]
+    pub related: bool,
     /// Fail (exit 1) when overall nDCG@10 is below this.
     #[arg(long)]
     pub min_ndcg: Option<f64>,
@@ -189,6 +193,22 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
                 crate::outln!("{}", row(class, s));
             }
             crate::outln!("{}", row("overall", &report.overall));
+        }
+    }
+    if let (true, Some(r), Some(engine)) = (args.related, &args.qrels, &engine) {
+        let report = hoptac_search::eval::evaluate_related(engine, &read_qrels(r)?)?;
+        if args.json {
+            json.insert("related".into(), serde_json::to_value(&report)?);
+        } else {
+            crate::outln!();
+            crate::outln!(
+                "related documents: precision@10 {:.3} over {} grade-3 documents of {} needs ({:.3} per need; {} returned)",
+                report.precision10,
+                report.sources,
+                report.needs,
+                report.precision10_per_need,
+                report.returned
+            );
         }
     }
     if let (Some(f), Some(engine)) = (&args.facets, &engine) {

@@ -44,6 +44,10 @@ pub struct Args {
     /// Order: best first, or newest first.
     #[arg(long, value_enum, default_value_t = Order::Relevance)]
     pub sort: Order,
+    /// List every reprint of a release (by default a release reprinted by several outlets shows
+    /// once, with the number of its reprints).
+    #[arg(long)]
+    pub all_reprints: bool,
 }
 
 /// How results are printed.
@@ -99,6 +103,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
             Order::Relevance => Sort::Relevance,
             Order::Newest => Sort::Newest,
         },
+        keep_reprints: args.all_reprints,
     };
     let res = engine.search(&req)?;
     match format {
@@ -139,6 +144,9 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
         }
         if !h.ministry.is_empty() {
             meta.push(h.ministry.join(", "));
+        }
+        if !h.duplicates.is_empty() {
+            meta.push(format!("{} bản đăng lại", h.duplicates.len()));
         }
         crate::outln!("   {}", meta.join(" · "));
         let p = output::passage(&h.passage);

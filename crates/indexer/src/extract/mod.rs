@@ -88,6 +88,7 @@ impl Extractor {
             hash,
             format: raw.format.to_string(),
             encoding: raw.encoding.to_string(),
+            group: String::new(),
         }
     }
 }

@@ -234,6 +234,7 @@ mod tests {
             country: vec![],
             ministry: vec![],
             topic: vec![],
+            duplicates: vec![],
         };
         assert_eq!(entry_updated(&h).as_deref(), Some("2010-05-14T00:00:00Z"));
         h.date = None;

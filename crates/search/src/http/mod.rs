@@ -123,6 +123,7 @@ pub fn check_exposure(addr: &SocketAddr, admin_token: Option<&str>) -> Result<()
         routes::export::ris,
         routes::facets::facets,
         routes::documents::document,
+        routes::documents::related_openapi,
         routes::write::create,
         routes::write::remove,
         routes::suggest::suggest,

@@ -147,16 +147,26 @@ pub async fn document(
         .map_err(AppError::html)?;
     let params = canonical(&state, params);
     let q = params.query().to_string();
-    let (doc, title, body) = state
+    let (doc, title, body, related, reprints) = state
         .blocking(move |e, deadline| {
             let doc = e.document(&id)?;
             deadline.check()?;
             let title = e.highlight(&q, &doc.title).to_html();
             let body = e.highlight(&q, &doc.body);
-            Ok((doc, title, body))
+            let related = e.related(&id, RELATED_SHOWN, deadline)?;
+            let reprints = e.reprints(&id)?;
+            Ok((doc, title, body, related, reprints))
         })
         .await
         .map_err(AppError::html)?;
+    let related = related
+        .into_iter()
+        .map(|(_, d)| RelatedView {
+            href: format!("/doc/{}{}", encode_path(&d.id), query_suffix(&params)),
+            date: shown_date(d.date.as_deref(), d.year),
+            title: d.title,
+        })
+        .collect();
     let view = DocView {
         form: SearchView::form(&params),
         back: format!("/{}", query_suffix(&params)),
@@ -174,6 +184,8 @@ pub async fn document(
         ),
         id: doc.id,
         q: params.query().to_string(),
+        related,
+        reprints: reprint_links(&params, &reprints),
     };
     render("doc.html", view).map(Html).map_err(AppError::html)
 }
@@ -388,6 +400,20 @@ struct HitView {
     source: Option<Link>,
     snippet_html: String,
     tags: Vec<Tag>,
+    /// The other publications of the same release ("N bản đăng lại").
+    duplicates: Vec<RelatedView>,
+}
+
+/// Links to a release's other publications, as a page lists them.
+fn reprint_links(p: &SearchParams, reprints: &[crate::Reprint]) -> Vec<RelatedView> {
+    reprints
+        .iter()
+        .map(|r| RelatedView {
+            title: r.title.clone(),
+            href: format!("/doc/{}{}", encode_path(&r.id), query_suffix(p)),
+            date: shown_date(r.date.as_deref(), None),
+        })
+        .collect()
 }
 
 /// What the search form carries: the query, and the filters as hidden fields so a new query keeps
@@ -456,8 +482,22 @@ impl Outputs {
     }
 }
 
+/// Related documents a document page lists ("Tài liệu liên quan").
+pub const RELATED_SHOWN: usize = 5;
+
+/// One of a document's related documents, as its page links it.
+#[derive(Debug, Serialize)]
+struct RelatedView {
+    title: String,
+    href: String,
+    date: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 struct DocView {
+    related: Vec<RelatedView>,
+    /// The same release published by other outlets.
+    reprints: Vec<RelatedView>,
     form: Form,
     back: String,
     id: String,
@@ -534,6 +574,7 @@ impl SearchView {
                 date_iso: h.date.clone().or_else(|| h.year.map(|y| y.to_string())),
                 source: h.url.as_deref().and_then(source_link),
                 snippet_html: h.snippet.clone(),
+                duplicates: reprint_links(p, &h.duplicates),
                 tags: tags(
                     p,
                     [&h.country[..], &h.ministry[..], &h.topic[..]],
@@ -903,6 +944,7 @@ mod tests {
             country: Vec::new(),
             ministry: Vec::new(),
             topic: Vec::new(),
+            duplicates: vec![],
         }
     }
 

@@ -59,6 +59,9 @@ pub struct SearchParams {
     /// `relevance` (best first, the default) or `newest` (newest first, undated last).
     #[param(value_type = Option<String>)]
     pub sort: Option<Sort>,
+    /// `false` lists every reprint of a release; by default a release reprinted by several outlets
+    /// shows once, at its best-ranked publication, the others in its `duplicates`.
+    pub collapse: Option<bool>,
 }
 
 /// How to treat parameters a search does not know.
@@ -71,7 +74,7 @@ pub enum Unknown {
 }
 
 /// The parameter names of a search.
-pub const SEARCH_PARAMS: [&str; 10] = [
+pub const SEARCH_PARAMS: [&str; 11] = [
     "q",
     "country",
     "ministry",
@@ -82,6 +85,7 @@ pub const SEARCH_PARAMS: [&str; 10] = [
     "page",
     "per_page",
     "sort",
+    "collapse",
 ];
 
 fn year(name: &str, value: &str) -> Result<u64, AppError> {
@@ -92,6 +96,19 @@ fn year(name: &str, value: &str) -> Result<u64, AppError> {
         ))
         .in_vietnamese(format!(
             "{name} phải là một năm (0 đến 9999), không phải {value:?}"
+        ))),
+    }
+}
+
+fn boolean(name: &str, value: &str) -> Result<bool, AppError> {
+    match value.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        other => Err(AppError::bad_parameter(format!(
+            "{name} must be true or false, not {other:?}"
+        ))
+        .in_vietnamese(format!(
+            "{name} phải là true hoặc false, không phải {other:?}"
         ))),
     }
 }
@@ -200,6 +217,7 @@ impl SearchParams {
                 "page" => once(&mut p.page, "page", number("page", &v)?)?,
                 "per_page" => once(&mut p.per_page, "per_page", number("per_page", &v)?)?,
                 "sort" => once(&mut p.sort, "sort", sort(&v)?)?,
+                "collapse" => once(&mut p.collapse, "collapse", boolean("collapse", &v)?)?,
                 other => {
                     if unknown == Unknown::Reject {
                         return Err(AppError::unknown_parameter(other, &SEARCH_PARAMS));
@@ -293,6 +311,7 @@ impl SearchParams {
             snippet_chars: SNIPPET_CHARS,
             facet_limit: FACET_LIMIT,
             sort: self.sort.unwrap_or_default(),
+            keep_reprints: self.collapse == Some(false),
         }
     }
 
@@ -328,6 +347,9 @@ impl SearchParams {
         }
         if self.sort == Some(Sort::Newest) {
             s.append_pair("sort", "newest");
+        }
+        if self.collapse == Some(false) {
+            s.append_pair("collapse", "false");
         }
         s.finish()
     }

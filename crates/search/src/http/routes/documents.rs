@@ -1,9 +1,11 @@
-//! `GET /api/documents/{id}`: one whole document with its metadata.
+//! `GET /api/documents/{id}`: one whole document with its metadata; `GET
+//! /api/documents/{id}/related`: the documents most like it (see [`crate::related`]).
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use std::path::PathBuf;
 
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
@@ -38,10 +40,12 @@ pub struct DocumentBody {
     pub format: String,
     /// Text encoding of the source file.
     pub encoding: String,
+    /// The other publications of the same release (reprints by other outlets), newest first.
+    pub duplicates: Vec<crate::Reprint>,
 }
 
-impl From<Document> for DocumentBody {
-    fn from(d: Document) -> Self {
+impl DocumentBody {
+    fn new(d: Document, duplicates: Vec<crate::Reprint>) -> Self {
         DocumentBody {
             id: d.id,
             title: d.title,
@@ -54,8 +58,99 @@ impl From<Document> for DocumentBody {
             topic: d.topic,
             format: d.format,
             encoding: d.encoding,
+            duplicates,
         }
     }
+}
+
+/// A document like another, as `/related` lists it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RelatedDocument {
+    /// Document id.
+    pub id: String,
+    /// Title as written.
+    pub title: String,
+    /// ISO date, when known.
+    pub date: Option<String>,
+    /// Year, when known.
+    pub year: Option<u64>,
+    /// Source URL.
+    pub url: Option<String>,
+    /// How alike (more-like-this score, plus shared countries and topics).
+    pub score: f32,
+    /// Partner countries.
+    pub country: Vec<String>,
+    /// Topics.
+    pub topic: Vec<String>,
+}
+
+/// The documents like one.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RelatedBody {
+    /// The document they are like.
+    pub id: String,
+    /// Most alike first.
+    pub related: Vec<RelatedDocument>,
+}
+
+/// Related documents when `limit` is not given.
+pub const DEFAULT_RELATED: u64 = 10;
+
+/// The OpenAPI entry of `GET /api/documents/{id}/related?limit=N`, the documents most like one. The
+/// route is served by [`document`]: ids hold `/`, and axum's router cannot follow a wildcard with
+/// another segment, so this function only carries the description.
+#[utoipa::path(
+    get,
+    path = "/api/documents/{id}/related",
+    tag = "documents",
+    params(
+        ("id" = String, Path, description = "Document id"),
+        ("limit" = Option<u64>, Query, description = "How many, 1 to 50 (default 10)"),
+    ),
+    responses(
+        (status = 200, description = "The most alike first", body = RelatedBody),
+        (status = 400, description = "Not a document id, or limit out of range", body = ErrorBody),
+        (status = 404, description = "No document with this id", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn related_openapi() {}
+
+async fn related(state: AppState, id: String, raw: &str) -> Result<Response, AppError> {
+    let mut limit = None;
+    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+        match (k.as_ref(), v.trim().parse::<u64>()) {
+            ("limit", Ok(n)) if (1..=crate::related::MAX_RELATED as u64).contains(&n) => {
+                limit = Some(n)
+            }
+            ("limit", _) => {
+                return Err(AppError::bad_parameter(format!(
+                    "limit must be a whole number from 1 to {}, not {v:?}",
+                    crate::related::MAX_RELATED
+                )))
+            }
+            (other, _) => return Err(AppError::unknown_parameter(other, &["limit"])),
+        }
+    }
+    let limit = limit.unwrap_or(DEFAULT_RELATED) as usize;
+    let of = id.clone();
+    let found = state
+        .blocking(move |e, deadline| e.related(&of, limit, deadline))
+        .await?;
+    let related = found
+        .into_iter()
+        .map(|(score, d)| RelatedDocument {
+            id: d.id,
+            title: d.title,
+            date: d.date,
+            year: d.year,
+            url: d.url,
+            score: (score * 1000.0).round() / 1000.0,
+            country: d.country,
+            topic: d.topic,
+        })
+        .collect();
+    Ok(Json(RelatedBody { id, related }).into_response())
 }
 
 /// One document by id.
@@ -74,12 +169,30 @@ pub async fn document(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<DocumentBody>, AppError> {
+) -> Result<Response, AppError> {
     let Path(id) = id.map_err(|e| AppError::bad_parameter(e.body_text()))?;
     corpus_relative(&id)?;
-    params::only(raw.as_deref().unwrap_or(""), &[])?;
-    let doc = state.blocking(move |e, _| e.document(&id)).await?;
-    Ok(Json(doc.into()))
+    let raw = raw.unwrap_or_default();
+    // Ids hold `/`, so `…/related` is told from a document of that name by asking the index: a
+    // document named `related` in a folder is served as itself.
+    if let Some(of) = id.strip_suffix("/related") {
+        let whole = id.clone();
+        let exists = state
+            .blocking(move |e, _| match e.document(&whole) {
+                Ok(_) => Ok(true),
+                Err(crate::SearchError::NotFound(_)) => Ok(false),
+                Err(e) => Err(e),
+            })
+            .await?;
+        if !exists {
+            return related(state, of.to_string(), &raw).await;
+        }
+    }
+    params::only(&raw, &[])?;
+    let (doc, duplicates) = state
+        .blocking(move |e, _| Ok((e.document(&id)?, e.reprints(&id)?)))
+        .await?;
+    Ok(Json(DocumentBody::new(doc, duplicates)).into_response())
 }
 
 /// A document id as a path inside the corpus, or why it cannot be one: no empty, `.`/`..` or

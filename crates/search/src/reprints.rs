@@ -1,0 +1,83 @@
+//! Reprints at search time: a result list shows each reprint group once, and every document says
+//! which others are the same release.
+//!
+//! Groups are assigned when documents are indexed (`hoptac_indexer::reprint`). Here a ranked list is
+//! *collapsed* — a group appears once, at its best-ranked member, the others listed as its
+//! [`Reprint`]s — as Elasticsearch's field collapsing does. Counts are not collapsed: `total` and
+//! the facet counts count documents, each reprint once, as Elasticsearch's do.
+
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use hoptac_indexer::schema::Fields;
+
+use crate::{from_tantivy, SearchError};
+
+/// Other members listed per document at most.
+pub const MAX_LISTED: usize = 50;
+
+/// Another publication of the same release.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Reprint {
+    /// Document id.
+    pub id: String,
+    /// Title as that outlet wrote it.
+    pub title: String,
+    /// ISO date, when known.
+    pub date: Option<String>,
+}
+
+/// Keeps the first (best-ranked) document of each reprint group, in order.
+pub fn collapse(
+    searcher: &Searcher,
+    docs: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let mut keys = Vec::with_capacity(searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        keys.push(segment.fast_fields().u64("group_key")?);
+    }
+    let mut seen = std::collections::HashSet::with_capacity(docs.len());
+    Ok(docs
+        .into_iter()
+        .filter(|(_, a)| {
+            let key = keys[a.segment_ord as usize].first(a.doc_id);
+            // A document without a key (none is written so) stands alone.
+            key.is_none_or(|k| seen.insert(k))
+        })
+        .collect())
+}
+
+/// The other members of `group`, newest first, `id` itself left out.
+pub fn members(
+    searcher: &Searcher,
+    fields: &Fields,
+    group: &str,
+    id: &str,
+) -> Result<Vec<Reprint>, SearchError> {
+    if group.is_empty() {
+        return Ok(Vec::new());
+    }
+    let term = Term::from_field_text(fields.group, group);
+    // Most documents are alone: one lookup of the term's frequency says so.
+    if searcher.doc_freq(&term)? < 2 {
+        return Ok(Vec::new());
+    }
+    let q = TermQuery::new(term, IndexRecordOption::Basic);
+    let top =
+        TopDocs::with_limit(MAX_LISTED + 1).order_by_fast_field::<u64>("date_key", Order::Desc);
+    let mut out = Vec::new();
+    for (_, addr) in searcher.search(&q, &top)? {
+        let d: TantivyDocument = searcher.doc(addr)?;
+        let d = from_tantivy(fields, &d);
+        if d.id != id && out.len() < MAX_LISTED {
+            out.push(Reprint {
+                id: d.id,
+                title: d.title,
+                date: d.date,
+            });
+        }
+    }
+    Ok(out)
+}
