@@ -558,13 +558,22 @@ impl Engine {
 
     /// The other publications of document `id`'s release (its reprint group), newest first.
     pub fn reprints(&self, id: &str) -> Result<Vec<Reprint>, SearchError> {
-        let doc = self.document(id)?;
-        reprints::members(&self.reader.searcher(), &self.fields, &doc.group, &doc.id)
+        let searcher = self.reader.searcher();
+        let doc = self.document_in(&searcher, id)?;
+        reprints::members(&searcher, &self.fields, &doc.group, &doc.id)
     }
 
     /// One document by id.
     pub fn document(&self, id: &str) -> Result<Document, SearchError> {
-        let searcher = self.reader.searcher();
+        self.document_in(&self.reader.searcher(), id)
+    }
+
+    /// One document by id, as `searcher` sees the index.
+    pub(crate) fn document_in(
+        &self,
+        searcher: &tantivy::Searcher,
+        id: &str,
+    ) -> Result<Document, SearchError> {
         let q = TermQuery::new(
             Term::from_field_text(self.fields.id, id),
             IndexRecordOption::Basic,

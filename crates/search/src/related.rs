@@ -19,7 +19,7 @@
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::{from_tantivy, reprints, Deadline, Document, Engine, SearchError};
 
@@ -45,7 +45,7 @@ impl Engine {
         deadline: &Deadline,
     ) -> Result<Vec<(f32, Document)>, SearchError> {
         let searcher = self.reader.searcher();
-        let (_, doc) = self.find(&searcher, id)?;
+        let doc = self.document_in(&searcher, id)?;
         let query = self.like(&searcher, &doc);
         let limit = limit.clamp(1, MAX_RELATED);
         // Reprints of one release are one related document: take more, show each group once.
@@ -60,20 +60,6 @@ impl Engine {
                 Ok((score, from_tantivy(&self.fields, &d)))
             })
             .collect()
-    }
-
-    /// The document `id`'s address and stored fields.
-    fn find(&self, searcher: &Searcher, id: &str) -> Result<(DocAddress, Document), SearchError> {
-        let q = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let docs = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let (_, addr) = docs
-            .first()
-            .ok_or_else(|| SearchError::NotFound(id.to_string()))?;
-        let d: TantivyDocument = searcher.doc(*addr)?;
-        Ok((*addr, from_tantivy(&self.fields, &d)))
     }
 
     /// The query for the documents like `doc`: its distinctive pairs, its foreign countries and
