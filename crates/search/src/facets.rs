@@ -15,7 +15,8 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 use crate::rank::Dim;
 
 /// One facet value and how many documents have it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetValue {
     /// The value (`Hàn Quốc`, `2010`).
     pub value: String,
@@ -24,7 +25,8 @@ pub struct FacetValue {
 }
 
 /// Counts of every dimension.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FacetCountsByDim {
     /// Countries.
     pub country: Vec<FacetValue>,

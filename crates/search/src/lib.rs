@@ -5,9 +5,7 @@ pub mod coord;
 pub mod coverage;
 pub mod deadline;
 pub mod eval;
-pub mod export;
 pub mod facets;
-pub mod http;
 mod pipeline;
 pub mod query;
 pub mod rank;
@@ -32,7 +30,6 @@ use hoptac_indexer::write::{from_tantivy, saved_config};
 use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
 
 pub use deadline::Deadline;
-pub use export::MAX_EXPORT;
 pub use facets::{FacetCountsByDim, FacetValue};
 pub use query::{Plan, QueryContext};
 pub use rank::{Dim, Filters, Ranker, Weights};
@@ -113,7 +110,8 @@ impl SearchRequest {
 }
 
 /// One result.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// Document id.
     pub id: String,

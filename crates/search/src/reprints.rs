@@ -19,7 +19,8 @@ use crate::{from_tantivy, SearchError};
 pub const MAX_LISTED: usize = 50;
 
 /// Another publication of the same release.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reprint {
     /// Document id.
     pub id: String,

@@ -63,7 +63,8 @@ pub struct Selection {
 }
 
 /// What a relaxed set gave up, for the page and the API.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Relaxation {
     /// The concepts no longer demanded, as typed (`hợp tác`).
     pub dropped: Vec<String>,

@@ -21,7 +21,8 @@ use hoptac_indexer::Config;
 use crate::facets::{FacetCountsByDim, FacetValue};
 
 /// Where a suggestion comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionKind {
     /// A country facet value (also reached through its aliases).
@@ -35,7 +36,8 @@ pub enum SuggestionKind {
 }
 
 /// One completion.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     /// The completed entry as written (`Hàn Quốc`).
     pub text: String,

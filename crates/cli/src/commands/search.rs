@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use hoptac_search::{export, Engine, Filters, SearchRequest, Sort, MAX_EXPORT};
+use hoptac_search::{Engine, Filters, SearchRequest, Sort};
+use hoptac_server::export::{self, MAX_EXPORT};
 
 use crate::{output, Cli};
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
 
-use crate::{SearchRequest, SearchResponse};
+use hoptac_search::{SearchRequest, SearchResponse};
 
 /// Which searcher produced an answer: (engine instance, reader generation).
 pub type Stamp = (u64, u64);

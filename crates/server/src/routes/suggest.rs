@@ -5,10 +5,10 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::IntoParams;
 
-use crate::http::error::{AppError, ErrorBody};
-use crate::http::params;
-use crate::http::state::AppState;
-use crate::suggest::Suggestion;
+use crate::error::{AppError, ErrorBody};
+use crate::params;
+use crate::state::AppState;
+use hoptac_search::suggest::Suggestion;
 
 /// Suggestions when not told how many.
 const DEFAULT_LIMIT: usize = 8;

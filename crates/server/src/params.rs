@@ -8,7 +8,7 @@
 use utoipa::IntoParams;
 
 use super::error::AppError;
-use crate::{Filters, SearchRequest, Sort};
+use hoptac_search::{Filters, SearchRequest, Sort};
 
 /// Results per page when not given.
 pub const DEFAULT_PER_PAGE: u64 = 10;

@@ -4,7 +4,7 @@
 //! facet values and pages are plain links, the year range is a plain form; `app.js` only adds
 //! suggestions as you type. Templates (minijinja, HTML auto-escaping on for every template) and
 //! assets are compiled into the binary. The only HTML inserted unescaped is what
-//! [`Snippet::to_html`](crate::Snippet::to_html) produced: the text escaped, `<mark>` added.
+//! [`Snippet::to_html`](hoptac_search::Snippet::to_html) produced: the text escaped, `<mark>` added.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -19,8 +19,8 @@ use serde::Serialize;
 use super::error::AppError;
 use super::params::{SearchParams, Unknown, MAX_PER_PAGE, MAX_RESULT_WINDOW};
 use super::state::AppState;
-use crate::facets::FacetValue;
-use crate::{Dim, SearchResponse};
+use hoptac_search::facets::FacetValue;
+use hoptac_search::{Dim, SearchResponse};
 
 const BASE: &str = include_str!("templates/base.html");
 const SEARCH: &str = include_str!("templates/search.html");
@@ -405,7 +405,7 @@ struct HitView {
 }
 
 /// Links to a release's other publications, as a page lists them.
-fn reprint_links(p: &SearchParams, reprints: &[crate::Reprint]) -> Vec<RelatedView> {
+fn reprint_links(p: &SearchParams, reprints: &[hoptac_search::Reprint]) -> Vec<RelatedView> {
     reprints
         .iter()
         .map(|r| RelatedView {
@@ -681,7 +681,7 @@ impl SearchView {
 
 /// The line a relaxed result set shows above the results: how many documents say every word (if
 /// any), which words the others may lack, and which countries they may only mention.
-fn relaxed_note(r: &crate::Relaxation) -> String {
+fn relaxed_note(r: &hoptac_search::Relaxation) -> String {
     let quoted = |words: &[String]| {
         words
             .iter()
@@ -877,8 +877,8 @@ fn pagination(p: &SearchParams, total: u64) -> Option<Pagination> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facets::FacetCountsByDim;
-    use crate::Hit;
+    use hoptac_search::facets::FacetCountsByDim;
+    use hoptac_search::Hit;
 
     fn params(raw: &str) -> SearchParams {
         SearchParams::parse(raw, Unknown::Reject).unwrap()
@@ -910,7 +910,7 @@ mod tests {
 
     #[test]
     fn a_relaxed_set_says_what_it_gave_up() {
-        let dropped = crate::Relaxation {
+        let dropped = hoptac_search::Relaxation {
             dropped: vec!["qwzxv".into()],
             exact: 0,
             mentioned: vec![],
@@ -920,7 +920,7 @@ mod tests {
             "Không có tài liệu nào chứa đủ các từ; hiển thị tài liệu chứa phần lớn các từ (có thể \
              thiếu “qwzxv”)."
         );
-        let mentioned = crate::Relaxation {
+        let mentioned = hoptac_search::Relaxation {
             dropped: vec![],
             exact: 3,
             mentioned: vec!["Hàn Quốc".into()],

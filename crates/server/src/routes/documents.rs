@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use hoptac_indexer::Document;
 
-use crate::http::error::{AppError, ErrorBody};
-use crate::http::params;
-use crate::http::state::AppState;
+use crate::error::{AppError, ErrorBody};
+use crate::params;
+use crate::state::AppState;
 
 /// A document as indexed.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -41,11 +41,11 @@ pub struct DocumentBody {
     /// Text encoding of the source file.
     pub encoding: String,
     /// The other publications of the same release (reprints by other outlets), newest first.
-    pub duplicates: Vec<crate::Reprint>,
+    pub duplicates: Vec<hoptac_search::Reprint>,
 }
 
 impl DocumentBody {
-    fn new(d: Document, duplicates: Vec<crate::Reprint>) -> Self {
+    fn new(d: Document, duplicates: Vec<hoptac_search::Reprint>) -> Self {
         DocumentBody {
             id: d.id,
             title: d.title,
@@ -120,13 +120,13 @@ async fn related(state: AppState, id: String, raw: &str) -> Result<Response, App
     let mut limit = None;
     for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
         match (k.as_ref(), v.trim().parse::<u64>()) {
-            ("limit", Ok(n)) if (1..=crate::related::MAX_RELATED as u64).contains(&n) => {
+            ("limit", Ok(n)) if (1..=hoptac_search::related::MAX_RELATED as u64).contains(&n) => {
                 limit = Some(n)
             }
             ("limit", _) => {
                 return Err(AppError::bad_parameter(format!(
                     "limit must be a whole number from 1 to {}, not {v:?}",
-                    crate::related::MAX_RELATED
+                    hoptac_search::related::MAX_RELATED
                 )))
             }
             (other, _) => return Err(AppError::unknown_parameter(other, &["limit"])),
@@ -180,7 +180,7 @@ pub async fn document(
         let exists = state
             .blocking(move |e, _| match e.document(&whole) {
                 Ok(_) => Ok(true),
-                Err(crate::SearchError::NotFound(_)) => Ok(false),
+                Err(hoptac_search::SearchError::NotFound(_)) => Ok(false),
                 Err(e) => Err(e),
             })
             .await?;

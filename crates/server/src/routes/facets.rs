@@ -4,10 +4,10 @@ use axum::extract::{RawQuery, State};
 use axum::Json;
 use utoipa::IntoParams;
 
-use crate::http::error::{AppError, ErrorBody};
-use crate::http::params;
-use crate::http::state::AppState;
-use crate::FacetCountsByDim;
+use crate::error::{AppError, ErrorBody};
+use crate::params;
+use crate::state::AppState;
+use hoptac_search::FacetCountsByDim;
 
 /// Values per dimension when not given.
 const DEFAULT_LIMIT: u64 = 100;
@@ -59,7 +59,8 @@ pub async fn facets(
     let p = FacetsParams::parse(raw.as_deref().unwrap_or(""))?;
     let limit = p.limit.unwrap_or(DEFAULT_LIMIT) as usize;
     let mut counts = state.blocking(move |e, _| e.facets(limit)).await?;
-    counts.year = crate::facets::most_frequent_years(std::mem::take(&mut counts.year), limit);
+    counts.year =
+        hoptac_search::facets::most_frequent_years(std::mem::take(&mut counts.year), limit);
     Ok(Json(counts))
 }
 
@@ -69,12 +70,12 @@ mod tests {
 
     #[test]
     fn the_limit_keeps_the_most_frequent_years_oldest_first() {
-        let fv = |value: &str, count| crate::FacetValue {
+        let fv = |value: &str, count| hoptac_search::FacetValue {
             value: value.into(),
             count,
         };
         let years = vec![fv("2010", 5), fv("2017", 40), fv("2018", 2), fv("2024", 9)];
-        let kept: Vec<String> = crate::facets::most_frequent_years(years, 2)
+        let kept: Vec<String> = hoptac_search::facets::most_frequent_years(years, 2)
             .into_iter()
             .map(|v| v.value)
             .collect();

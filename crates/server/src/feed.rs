@@ -21,7 +21,7 @@ use super::error::AppError;
 use super::page::encode_path;
 use super::params::{SearchParams, Unknown};
 use super::state::AppState;
-use crate::{Hit, SearchResponse, Sort};
+use hoptac_search::{Hit, SearchResponse, Sort};
 
 /// Entries in a feed when `per_page` is not given.
 pub const FEED_ENTRIES: u64 = 20;

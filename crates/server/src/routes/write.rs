@@ -21,9 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use hoptac_indexer::{Change, LiveIndex};
 
-use crate::http::error::{AppError, ErrorBody};
-use crate::http::routes::documents::corpus_relative;
-use crate::http::state::AppState;
+use crate::error::{AppError, ErrorBody};
+use crate::routes::documents::corpus_relative;
+use crate::state::AppState;
 
 /// The folder (inside the corpus) where posted documents are saved.
 pub const INCOMING: &str = "incoming";

@@ -17,8 +17,8 @@ use hoptac_indexer::{IndexerError, LiveIndex};
 
 use super::cache::ResponseCache;
 use super::error::AppError;
-use crate::suggest::Suggester;
-use crate::{Deadline, Engine, SearchError, SearchRequest, SearchResponse};
+use hoptac_search::suggest::Suggester;
+use hoptac_search::{Deadline, Engine, SearchError, SearchRequest, SearchResponse};
 
 /// Values per facet dimension used to weigh suggestions (all of them, in practice).
 const SUGGEST_FACET_LIMIT: usize = 100_000;

@@ -1,5 +1,5 @@
 //! `GET /api/search.csv` and `GET /api/search.ris`: a whole result set (up to
-//! [`MAX_EXPORT`](crate::MAX_EXPORT) documents) for a spreadsheet or a reference manager.
+//! [`MAX_EXPORT`](crate::export::MAX_EXPORT) documents) for a spreadsheet or a reference manager.
 //!
 //! They take the search's parameters (`page` and `per_page` aside: the export is the set, not a
 //! page) and answer the same documents in the same order as `/api/search`, or newest first with
@@ -9,11 +9,11 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use crate::error::AppError;
 use crate::export::{self, MAX_EXPORT};
-use crate::http::error::AppError;
-use crate::http::params::{SearchParams, Unknown};
-use crate::http::state::AppState;
-use crate::Hit;
+use crate::params::{SearchParams, Unknown};
+use crate::state::AppState;
+use hoptac_search::Hit;
 
 /// The whole result set of a search, without snippets.
 async fn hits(state: &AppState, raw: Option<&str>) -> Result<Vec<Hit>, AppError> {
@@ -49,7 +49,7 @@ fn download(content_type: &'static str, file: &'static str, body: impl IntoRespo
     params(SearchParams),
     responses(
         (status = 200, description = "id, title, date, url, countries, ministries, topics, score", content_type = "text/csv"),
-        (status = 400, description = "A parameter is unknown or out of range", body = crate::http::error::ErrorBody),
+        (status = 400, description = "A parameter is unknown or out of range", body = crate::error::ErrorBody),
     )
 )]
 pub async fn csv(
@@ -72,7 +72,7 @@ pub async fn csv(
     params(SearchParams),
     responses(
         (status = 200, description = "One RIS record per document", content_type = "application/x-research-info-systems"),
-        (status = 400, description = "A parameter is unknown or out of range", body = crate::http::error::ErrorBody),
+        (status = 400, description = "A parameter is unknown or out of range", body = crate::error::ErrorBody),
     )
 )]
 pub async fn ris(

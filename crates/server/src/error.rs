@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use crate::SearchError;
+use hoptac_search::SearchError;
 
 /// An error answered to a client.
 #[derive(Clone, Debug, PartialEq, Eq)]

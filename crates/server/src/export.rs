@@ -12,7 +12,7 @@
 //!   and topics as keywords, the id in `ID`, lines ending in CRLF as the format's specification
 //!   writes them.
 
-use crate::Hit;
+use hoptac_search::Hit;
 
 /// Most documents an export holds: the deepest result a search reaches.
 pub const MAX_EXPORT: usize = 10_000;

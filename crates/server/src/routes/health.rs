@@ -4,9 +4,9 @@ use axum::extract::{RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 
-use crate::http::error::{AppError, ErrorBody};
-use crate::http::params;
-use crate::http::state::AppState;
+use crate::error::{AppError, ErrorBody};
+use crate::params;
+use crate::state::AppState;
 
 /// Versions recorded in the index by the build that wrote it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

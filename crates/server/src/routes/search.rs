@@ -8,10 +8,10 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
 
-use crate::http::error::{AppError, ErrorBody};
-use crate::http::params::{SearchParams, Unknown};
-use crate::http::state::AppState;
-use crate::{FacetCountsByDim, Hit, Relaxation};
+use crate::error::{AppError, ErrorBody};
+use crate::params::{SearchParams, Unknown};
+use crate::state::AppState;
+use hoptac_search::{FacetCountsByDim, Hit, Relaxation};
 
 /// A page of results.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

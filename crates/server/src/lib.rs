@@ -22,10 +22,12 @@
 
 pub mod cache;
 pub mod error;
+pub mod export;
 pub mod feed;
 pub mod page;
 pub mod params;
 pub mod routes;
+pub mod start;
 pub mod state;
 pub mod watch;
 
@@ -46,6 +48,7 @@ use tokio::sync::Semaphore;
 use utoipa::OpenApi;
 
 pub use error::AppError;
+pub use start::{start, Ready, Say, ServeError, ServeOptions};
 pub use state::AppState;
 
 /// Limits and deadlines of the server.
