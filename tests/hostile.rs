@@ -321,8 +321,7 @@ fn a_file_that_disappears_between_listing_and_reading_is_reported() {
         d.index_path(),
         hoptac_indexer::Config::builtin(),
     );
-    let summary =
-        hoptac_indexer::write::index_corpus(&opts, &DeleteOnFirstFile(gone.clone())).unwrap();
+    let summary = hoptac_indexer::index_corpus(&opts, &DeleteOnFirstFile(gone.clone())).unwrap();
     assert!(!gone.exists());
     assert_eq!(summary.skipped.len(), 1, "{:?}", summary.skipped);
     assert_eq!(summary.skipped[0].path, "z.txt");

@@ -3,18 +3,22 @@
 
 pub mod clean;
 pub mod config;
+pub mod corpus;
 pub mod document;
+pub mod events;
 pub mod extract;
 pub mod live;
 pub mod load;
+pub mod open;
 pub mod reprint;
 pub mod schema;
-pub mod write;
 
 pub use config::Config;
+pub use corpus::{IdError, Skipped};
 pub use document::Document;
-pub use live::{audit, Audit, Change, LiveIndex};
-pub use write::{open_index, IndexOptions, IndexVersion, Progress, Summary};
+pub use events::{Applied, PathEvent, Plan};
+pub use live::{audit, index_corpus, Audit, Change, IndexOptions, LiveIndex, Progress, Summary};
+pub use open::{open_index, IndexVersion};
 
 /// What can go wrong while indexing.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +58,9 @@ pub enum IndexerError {
     /// Another process is writing this index.
     #[error("the index at {0} is in use by another hoptac process (a running `hoptac serve` or `hoptac index`): stop it or wait for it to finish, then run this again")]
     Locked(String),
+    /// An id that cannot name a file of the corpus.
+    #[error(transparent)]
+    BadId(#[from] corpus::IdError),
     /// The search engine failed.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

@@ -10,9 +10,9 @@
 //! indexed half-way: [`read_stable`] reads it until two reads a moment apart agree on size,
 //! modification time and content hash.
 
-use std::collections::HashSet;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
@@ -20,16 +20,170 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::clean::Cleaner;
+use crate::config::Config;
+use crate::corpus::{
+    content_hash, corpus_relative, document_id, list_corpus, read_limited, read_stable,
+    read_stable_all, remove_file, save_file, Skipped, INCOMING,
+};
 use crate::extract::Extractor;
 use crate::load::{format_of, load};
-use crate::reprint::{Grouper, Sketch};
-use crate::schema::Fields;
-use crate::write::{
-    commit, document_id, indexed_hashes, list_corpus, open_for_writing, read_limited, to_tantivy,
-    write_atomic, writer, IndexOptions, IndexVersion, Progress, Skipped, Summary, CONFIG_FILE,
+use crate::open::{
+    commit, io, lock_existing, open_for_writing, open_index, write_atomic, writer, IndexVersion,
+    CONFIG_FILE,
 };
+use crate::reprint::{Grouper, Sketch};
+use crate::schema::to_tantivy;
+use crate::schema::Fields;
 use crate::Document;
 use crate::IndexerError;
+
+/// Options of an indexing run.
+#[derive(Clone, Debug)]
+pub struct IndexOptions {
+    /// The corpus folder.
+    pub corpus: PathBuf,
+    /// The index folder.
+    pub index: PathBuf,
+    /// index-config.
+    pub config: Config,
+    /// Build a fresh index and swap it in.
+    pub rebuild: bool,
+    /// Files larger than this are skipped (default: index-config's `limits.toml`).
+    pub max_file_bytes: u64,
+    /// Commit after this many changed documents (progress survives an interruption).
+    pub commit_every: usize,
+    /// Memory budget of the tantivy writer.
+    pub writer_memory: usize,
+    /// Indexing threads (0: one per core, at most 4). A server rebuilding in the background uses
+    /// fewer, so that searches keep a core.
+    pub writer_threads: usize,
+}
+
+impl IndexOptions {
+    /// Defaults for a corpus and an index folder.
+    pub fn new(corpus: impl Into<PathBuf>, index: impl Into<PathBuf>, config: Config) -> Self {
+        IndexOptions {
+            corpus: corpus.into(),
+            index: index.into(),
+            max_file_bytes: config.limits.max_file_bytes,
+            config,
+            rebuild: false,
+            commit_every: 10_000,
+            writer_memory: 200 * 1024 * 1024,
+            writer_threads: 0,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// New documents.
+    pub added: usize,
+    /// Changed documents, replaced.
+    pub updated: usize,
+    /// Documents whose file is gone.
+    pub removed: usize,
+    /// Documents whose file did not change.
+    pub unchanged: usize,
+    /// Files that could not be indexed, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Documents longer than `max_tokens_per_field` (index-config's `limits.toml`): stored whole,
+    /// searchable by their beginning only.
+    pub truncated: Vec<String>,
+    /// Documents in the index after the run.
+    pub documents: u64,
+}
+
+/// Progress callbacks (the CLI draws a bar; tests ignore them).
+pub trait Progress {
+    /// Files to look at.
+    fn start(&self, _files: u64) {}
+    /// One file done.
+    fn advance(&self) {}
+    /// Run done.
+    fn finish(&self) {}
+}
+
+/// No progress reporting.
+impl Progress for () {}
+
+/// Indexes a corpus folder into an index folder, incrementally (or from scratch with `rebuild`).
+pub fn index_corpus(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, IndexerError> {
+    if opts.rebuild {
+        return rebuild(opts, progress);
+    }
+    let mut live = LiveIndex::open(opts)?;
+    let summary = live.sync(progress)?;
+    live.finish()?;
+    Ok(summary)
+}
+
+fn rebuild(opts: &IndexOptions, progress: &dyn Progress) -> Result<Summary, IndexerError> {
+    let parent = opts
+        .index
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = opts
+        .index
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    let stamp = std::process::id();
+    let fresh = parent.join(format!(".{name}.rebuild-{stamp}"));
+    if fresh.exists() {
+        std::fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
+    }
+    // The index being replaced must not be written meanwhile (a server holding it, another run):
+    // hold its writer lock until the swap.
+    let _lock = lock_existing(&opts.index)?;
+    let mut sub = opts.clone();
+    sub.rebuild = false;
+    sub.index = fresh.clone();
+    let summary = index_corpus(&sub, progress)?;
+    let old = parent.join(format!(".{name}.old-{stamp}"));
+    if opts.index.exists() {
+        std::fs::rename(&opts.index, &old).map_err(io(&opts.index))?;
+    }
+    std::fs::rename(&fresh, &opts.index).map_err(io(&fresh))?;
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(summary)
+}
+
+/// The ids and content hashes of every document in an index.
+pub fn indexed_hashes(
+    index: &Index,
+    fields: &Fields,
+) -> Result<HashMap<String, String>, IndexerError> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let store = segment
+            .get_store_reader(1)
+            .map_err(tantivy::TantivyError::from)?;
+        for doc_id in segment.doc_ids_alive() {
+            let doc: TantivyDocument = store.get(doc_id)?;
+            let _ = ord;
+            let id = doc
+                .get_first(fields.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let hash = doc
+                .get_first(fields.hash)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            out.insert(id, hash);
+        }
+    }
+    Ok(out)
+}
 
 /// What a single-file update did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -386,6 +540,41 @@ impl LiveIndex {
         Ok(c.changed())
     }
 
+    /// Saves a posted document as `incoming/NAME` and indexes it, in one call on the one writer (so
+    /// two posts of one id cannot interleave). A document that would not load is refused, with the
+    /// reason, before anything is written; the corpus folder stays the source of truth, so a
+    /// rebuild from it reproduces the index.
+    pub fn save_incoming(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Result<String, String>, IndexerError> {
+        if let Err(reason) = self.check(Path::new(name), bytes) {
+            return Ok(Err(reason));
+        }
+        let path = save_file(&self.corpus.join(INCOMING), name, bytes)?;
+        match self.update_written(&path, bytes)? {
+            Change::Added(id) | Change::Updated(id) | Change::Unchanged(id) => Ok(Ok(id)),
+            Change::Removed(id) => Ok(Err(format!("{id} disappeared while it was indexed"))),
+            Change::Skipped(_, reason) => Ok(Err(reason)),
+            Change::Ignored => Ok(Err("not a file hoptac reads".into())),
+        }
+    }
+
+    /// Removes a document: its file from the corpus folder, then the document from the index.
+    /// `false` when there was neither; an id that is not a corpus path is refused
+    /// ([`IndexerError::BadId`]).
+    pub fn remove_document(&mut self, id: &str) -> Result<bool, IndexerError> {
+        let path = self.corpus.join(corpus_relative(id)?);
+        let indexed = self.stored_hash(id)?.is_some();
+        let removed = path.is_file() && remove_file(&path)?;
+        if !indexed && !removed {
+            return Ok(false);
+        }
+        self.delete(id)?;
+        Ok(true)
+    }
+
     /// A whole-corpus pass: adds, replaces and deletes what changed since the index was written,
     /// committing every `commit_every` changes (an interrupted run keeps what it committed and is
     /// simply run again).
@@ -472,7 +661,7 @@ pub struct Audit {
 
 /// Opens an index (checking its version) and reads back every document's id.
 pub fn audit(path: &Path) -> Result<Audit, IndexerError> {
-    let (index, fields, _) = crate::write::open_index(path)?;
+    let (index, fields, _) = open_index(path)?;
     let searcher = index.reader()?.searcher();
     let mut ids = HashSet::new();
     let mut unreadable = 0;
@@ -497,84 +686,9 @@ pub fn audit(path: &Path) -> Result<Audit, IndexerError> {
     })
 }
 
-/// The content hash stored with every document (hex, 128 bits of BLAKE3).
-pub fn content_hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..32].to_string()
-}
-
-/// How long a file must stay the same between two reads to count as completely written.
-pub const SETTLE: Duration = Duration::from_millis(60);
-
-/// Reads a file that may still be being written: reads it, waits [`SETTLE`], reads again, until
-/// two reads agree on size, modification time and content hash (at most ~40 rounds, then the
-/// file is reported as still changing).
-pub fn read_stable(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let stamp = |p: &Path| -> Option<(u64, SystemTime)> {
-        let m = std::fs::metadata(p).ok()?;
-        Some((m.len(), m.modified().ok()?))
-    };
-    let mut before = stamp(path);
-    let mut bytes = read_limited(path, max)?;
-    for _ in 0..40 {
-        std::thread::sleep(SETTLE);
-        let after = stamp(path);
-        let again = read_limited(path, max)?;
-        if after.is_some() && after == before && again == bytes {
-            return Ok(bytes);
-        }
-        before = after;
-        bytes = again;
-    }
-    Err("the file kept changing while it was read".into())
-}
-
-/// [`read_stable`] for many files at once: each round reads every file not yet stable, then one
-/// wait.
-pub fn read_stable_all<'a>(
-    paths: &[&'a Path],
-    max: u64,
-) -> std::collections::HashMap<&'a Path, Result<Vec<u8>, String>> {
-    type Seen = (Option<(u64, SystemTime)>, Result<Vec<u8>, String>);
-    let stamp = |p: &Path| -> Option<(u64, SystemTime)> {
-        let m = std::fs::metadata(p).ok()?;
-        Some((m.len(), m.modified().ok()?))
-    };
-    let mut out = std::collections::HashMap::new();
-    let mut unsettled: Vec<(&Path, Seen)> = paths
-        .iter()
-        .map(|p| (*p, (stamp(p), read_limited(p, max))))
-        .collect();
-    for _ in 0..40 {
-        if unsettled.is_empty() {
-            break;
-        }
-        std::thread::sleep(SETTLE);
-        let mut next = Vec::new();
-        for (p, (before, bytes)) in unsettled {
-            let after = stamp(p);
-            let again = read_limited(p, max);
-            match (&bytes, &again) {
-                (Err(_), Err(_)) => {
-                    out.insert(p, again);
-                }
-                (Ok(a), Ok(b)) if after.is_some() && after == before && a == b => {
-                    out.insert(p, again);
-                }
-                _ => next.push((p, (after, again))),
-            }
-        }
-        unsettled = next;
-    }
-    for (p, _) in unsettled {
-        out.insert(p, Err("the file kept changing while it was read".into()));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
 
     fn setup() -> (tempfile::TempDir, LiveIndex) {
         let dir = tempfile::tempdir().unwrap();
@@ -626,6 +740,33 @@ mod tests {
     }
 
     #[test]
+    fn a_posted_document_is_saved_under_incoming_and_removed_with_its_file() {
+        let (dir, mut live) = setup();
+        let file = dir.path().join("corpus/incoming/thong-cao.json");
+        let posted = r#"{"title": "Hợp tác Việt Nam – Nhật Bản", "body": "Chính phủ điện tử."}"#;
+        let id = live
+            .save_incoming("thong-cao.json", posted.as_bytes())
+            .unwrap()
+            .unwrap();
+        assert_eq!(id, "incoming/thong-cao.json");
+        assert!(file.is_file());
+        assert_eq!(live.num_docs(), 2);
+        assert!(live
+            .save_incoming("hong.json", b"{not json")
+            .unwrap()
+            .is_err());
+        assert!(!dir.path().join("corpus/incoming/hong.json").exists());
+        assert!(live.remove_document(&id).unwrap());
+        assert!(!file.exists());
+        assert_eq!(live.num_docs(), 1);
+        assert!(!live.remove_document(&id).unwrap());
+        assert!(matches!(
+            live.remove_document("../a.txt"),
+            Err(IndexerError::BadId(_))
+        ));
+    }
+
+    #[test]
     fn a_document_past_the_token_cap_is_stored_whole_and_indexed_by_its_beginning() {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path().join("corpus");
@@ -656,7 +797,7 @@ mod tests {
             .iter()
             .map(|(_, a)| {
                 let d: TantivyDocument = searcher.doc(*a).unwrap();
-                crate::write::from_tantivy(&live.fields, &d).body
+                crate::schema::from_tantivy(&live.fields, &d).body
             })
             .collect();
         assert!(stored.contains(&body), "the text is stored whole");
@@ -725,14 +866,5 @@ mod tests {
                 unreadable: 0
             }
         );
-    }
-
-    #[test]
-    fn a_stable_file_reads_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.txt");
-        std::fs::write(&p, "Hợp tác").unwrap();
-        assert_eq!(read_stable(&p, 1000).unwrap(), "Hợp tác".as_bytes());
-        assert!(read_stable(&dir.path().join("missing.txt"), 1000).is_err());
     }
 }

@@ -12,6 +12,10 @@ use tantivy::schema::{
 };
 
 use hoptac_analyzer::{VI_BIGRAM, VI_CAPITALS, VI_EXACT, VI_FOLDED};
+use tantivy::schema::{Facet, Value};
+use tantivy::{doc, TantivyDocument};
+
+use crate::document::Document;
 
 /// Changes whenever fields change; an index with another version must be rebuilt.
 pub const SCHEMA_VERSION: &str = "schema-3";
@@ -157,5 +161,86 @@ impl Fields {
             near: f("near")?,
             sketch: f("sketch")?,
         })
+    }
+}
+
+/// The tantivy document for a hoptac document.
+pub fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
+    let mut t = doc!(
+        f.id => d.id.as_str(),
+        f.title => d.title.as_str(),
+        f.title_f => d.title.as_str(),
+        f.title_bi => d.title.as_str(),
+        f.body => d.body.as_str(),
+        f.body_f => d.body.as_str(),
+        f.body_bi => d.body.as_str(),
+        f.capitals => d.title.as_str(),
+        f.capitals => d.body.as_str(),
+        f.hash => d.hash.as_str(),
+        f.format => d.format.as_str(),
+        f.encoding => d.encoding.as_str(),
+    );
+    if let Some(date) = &d.date {
+        t.add_text(f.date, date);
+        let key: u64 = date.replace('-', "").parse().unwrap_or(0);
+        let key = match date.len() {
+            4 => key * 10_000,
+            7 => key * 100,
+            _ => key,
+        };
+        t.add_u64(f.date_key, key);
+    } else {
+        t.add_u64(f.date_key, d.year.map(|y| y * 10_000).unwrap_or(0));
+    }
+    if let Some(y) = d.year {
+        t.add_u64(f.year, y);
+        t.add_facet(f.facets, Facet::from_path(["year", &y.to_string()]));
+    }
+    if let Some(u) = &d.url {
+        t.add_text(f.url, u);
+    }
+    let group = if d.group.is_empty() { &d.id } else { &d.group };
+    t.add_text(f.group, group);
+    t.add_u64(f.group_key, crate::reprint::group_key(group));
+    for (field, root, values) in [
+        (f.country, "country", &d.country),
+        (f.ministry, "ministry", &d.ministry),
+        (f.topic, "topic", &d.topic),
+    ] {
+        for v in values {
+            t.add_text(field, v);
+            t.add_facet(f.facets, Facet::from_path([root, v.as_str()]));
+        }
+    }
+    t
+}
+
+/// Reads a hoptac document back from a stored tantivy document.
+pub fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
+    let s = |field| {
+        t.get_first(field)
+            .and_then(|v| v.as_str())
+            .map(String::from)
+    };
+    let all = |field| {
+        t.get_all(field)
+            .filter_map(|v| v.as_str())
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    Document {
+        id: s(f.id).unwrap_or_default(),
+        title: s(f.title).unwrap_or_default(),
+        body: s(f.body).unwrap_or_default(),
+        date: s(f.date),
+        year: t.get_first(f.year).and_then(|v| v.as_u64()),
+        url: s(f.url),
+        country: all(f.country),
+        ministry: all(f.ministry),
+        topic: all(f.topic),
+        hash: s(f.hash).unwrap_or_default(),
+        format: s(f.format).unwrap_or_default(),
+        encoding: s(f.encoding).unwrap_or_default(),
+        group: s(f.group).unwrap_or_default(),
     }
 }

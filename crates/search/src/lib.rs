@@ -25,8 +25,9 @@ use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+use hoptac_indexer::open::saved_config;
+use hoptac_indexer::schema::from_tantivy;
 use hoptac_indexer::schema::Fields;
-use hoptac_indexer::write::{from_tantivy, saved_config};
 use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
 
 pub use deadline::Deadline;
@@ -230,7 +231,7 @@ impl Engine {
     /// Opens an index written by an incompatible hoptac, if its fields are still hoptac's: what a
     /// server answers from while it rebuilds the index in the background.
     pub fn open_stale(path: &Path) -> Result<Engine, SearchError> {
-        Self::with(path, hoptac_indexer::write::open_stale_index(path)?)
+        Self::with(path, hoptac_indexer::open::open_stale_index(path)?)
     }
 
     fn with(
@@ -600,7 +601,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hoptac_indexer::write::IndexOptions;
+    use hoptac_indexer::IndexOptions;
     use hoptac_indexer::LiveIndex;
 
     #[test]

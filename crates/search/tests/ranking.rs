@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use hoptac_indexer::write::{index_corpus, IndexOptions};
 use hoptac_indexer::Config;
+use hoptac_indexer::{index_corpus, IndexOptions};
 use hoptac_search::{Engine, Weights};
 
 fn engine(dir: &Path, docs: &[(&str, &str)]) -> Engine {

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use hoptac_indexer::write::{index_corpus, IndexOptions};
 use hoptac_indexer::Config;
+use hoptac_indexer::{index_corpus, IndexOptions};
 use hoptac_search::{Engine, Filters, SearchRequest, SearchResponse, Weights};
 
 const EXTRA: [(&str, &str); 8] = [

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
+use hoptac_indexer::{IdError, IndexerError};
 use hoptac_search::SearchError;
 
 /// An error answered to a client.
@@ -209,6 +210,21 @@ impl From<SearchError> for AppError {
             SearchError::NotFound(id) => AppError::not_found(format!("no document with id {id:?}")),
             SearchError::Cancelled => AppError::timeout(),
             SearchError::Unavailable(m) => AppError::unavailable("unavailable", m),
+            e => AppError::internal(e),
+        }
+    }
+}
+
+impl From<IdError> for AppError {
+    fn from(e: IdError) -> Self {
+        AppError::bad_parameter(e.to_string())
+    }
+}
+
+impl From<IndexerError> for AppError {
+    fn from(e: IndexerError) -> Self {
+        match e {
+            IndexerError::BadId(e) => e.into(),
             e => AppError::internal(e),
         }
     }

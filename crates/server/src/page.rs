@@ -142,7 +142,7 @@ pub async fn document(
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, AppError> {
     let Path(id) = id.map_err(|e| AppError::bad_parameter(e.body_text()).html())?;
-    super::routes::documents::corpus_relative(&id).map_err(AppError::html)?;
+    hoptac_indexer::corpus::corpus_relative(&id).map_err(|e| AppError::from(e).html())?;
     let params = SearchParams::parse(raw.as_deref().unwrap_or(""), Unknown::Ignore)
         .map_err(AppError::html)?;
     let params = canonical(&state, params);

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hoptac_indexer::write::index_corpus;
+use hoptac_indexer::index_corpus;
 use hoptac_indexer::{Config, IndexOptions, IndexerError, LiveIndex, Summary};
 use hoptac_search::{Engine, SearchError};
 

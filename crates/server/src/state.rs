@@ -300,7 +300,7 @@ impl AppState {
             .await
             .map_err(AppError::internal)?;
         match out {
-            Written::Done(r) => r.map_err(AppError::internal),
+            Written::Done(r) => r.map_err(AppError::from),
             // The deadline has answered already; this reaches no one.
             Written::Abandoned => Err(AppError::timeout()),
             Written::NoWriter => Err(match self.writer_state() {

@@ -10,13 +10,14 @@
 //! the kernel dropped events, or a whole folder moved, the batch becomes a full incremental pass
 //! over the corpus, which catches up with anything.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+
+use hoptac_indexer::{Applied, PathEvent, Plan};
 
 use super::state::AppState;
 
@@ -51,24 +52,9 @@ pub fn watch(state: AppState, corpus: &Path) -> Result<Watcher, String> {
     })
 }
 
-/// What a batch of events asks for.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Plan {
-    /// Paths to bring up to date.
-    paths: Vec<PathBuf>,
-    /// A full pass instead.
-    rescan: bool,
-}
-
-fn hidden(corpus: &Path, path: &Path) -> bool {
-    path.strip_prefix(corpus)
-        .map(|rel| {
-            rel.components()
-                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        })
-        .unwrap_or(true)
-}
-
+/// The indexer's view of a debounced batch: each event's paths, whether it is a creation or a
+/// rename (a folder so touched may hold files without events of their own), and whether the
+/// watcher lost track. Errors instead of events mean a full pass.
 fn plan(corpus: &Path, batch: DebounceEventResult) -> Plan {
     let events = match batch {
         Ok(events) => events,
@@ -76,73 +62,45 @@ fn plan(corpus: &Path, batch: DebounceEventResult) -> Plan {
             for e in errors {
                 tracing::warn!("watcher: {e}");
             }
-            return Plan {
-                paths: Vec::new(),
-                rescan: true,
-            };
+            return Plan::rescan();
         }
     };
-    let mut paths = BTreeSet::new();
-    let mut rescan = false;
-    for e in &events {
-        rescan |= e.need_rescan();
-        for p in &e.paths {
-            if hidden(corpus, p) {
-                continue;
-            }
-            if p.is_dir() {
-                // A folder created, moved in or renamed: its files may have no events of their own.
-                // (A folder's other events — its times changing — say nothing about documents.)
-                rescan |= matches!(
-                    e.kind,
-                    EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_))
-                );
-            } else if !p.exists() && hoptac_indexer::load::format_of(p).is_none() {
-                // Gone, and not a document file: maybe a folder, whose documents must go too.
-                rescan = true;
-            } else {
-                paths.insert(p.clone());
-            }
-        }
-    }
-    Plan {
-        paths: paths.into_iter().collect(),
-        rescan,
-    }
+    let events: Vec<PathEvent> = events
+        .iter()
+        .map(|e| PathEvent {
+            paths: e.paths.clone(),
+            appeared: matches!(
+                e.kind,
+                EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_))
+            ),
+            need_rescan: e.need_rescan(),
+        })
+        .collect();
+    Plan::of(corpus, &events)
 }
 
 fn apply(state: &AppState, corpus: &Path, batch: DebounceEventResult) {
     let plan = plan(corpus, batch);
-    if plan.paths.is_empty() && !plan.rescan {
+    if plan.is_empty() {
         return;
     }
     let done = state.write_now(|live| {
-        if plan.rescan {
-            live.sync(&()).map(|s| {
-                format!(
-                    "full pass: added {}, updated {}, removed {}, unchanged {}, skipped {}",
-                    s.added,
-                    s.updated,
-                    s.removed,
-                    s.unchanged,
-                    s.skipped.len()
-                )
-            })
-        } else {
-            let paths: Vec<PathBuf> = plan
-                .paths
+        live.apply(&plan, corpus).map(|applied| match applied {
+            Applied::Pass(s) => format!(
+                "full pass: added {}, updated {}, removed {}, unchanged {}, skipped {}",
+                s.added,
+                s.updated,
+                s.removed,
+                s.unchanged,
+                s.skipped.len()
+            ),
+            Applied::Paths(changes) => changes
                 .iter()
-                .map(|p| live.corpus().join(p.strip_prefix(corpus).unwrap_or(p)))
-                .collect();
-            live.update_paths(&paths).map(|changes| {
-                changes
-                    .iter()
-                    .filter(|c| c.changed())
-                    .map(|c| format!("{c:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-        }
+                .filter(|c| c.changed())
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
     });
     match done {
         Some(Ok(what)) if !what.is_empty() => tracing::info!("watcher: {what}"),
@@ -161,7 +119,7 @@ fn apply(state: &AppState, corpus: &Path, batch: DebounceEventResult) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify_debouncer_full::notify::event::{CreateKind, RemoveKind};
+    use notify_debouncer_full::notify::event::{CreateKind, MetadataKind, RenameMode};
     use notify_debouncer_full::notify::Event;
     use notify_debouncer_full::DebouncedEvent;
 
@@ -174,46 +132,28 @@ mod tests {
     }
 
     #[test]
-    fn files_are_planned_hidden_ones_skipped_folders_rescanned() {
+    fn creations_and_renames_of_folders_ask_for_a_full_pass() {
         let dir = tempfile::tempdir().unwrap();
         let c = dir.path();
         std::fs::write(c.join("a.txt"), "x").unwrap();
-        std::fs::write(c.join(".a.txt.1.tmp"), "x").unwrap();
-        let p = plan(
-            c,
-            Ok(vec![
-                ev(EventKind::Create(CreateKind::File), &[&c.join("a.txt")]),
-                ev(
-                    EventKind::Create(CreateKind::File),
-                    &[&c.join(".a.txt.1.tmp")],
-                ),
-                ev(EventKind::Remove(RemoveKind::File), &[&c.join("gone.md")]),
-            ]),
-        );
-        assert_eq!(
-            p,
-            Plan {
-                paths: vec![c.join("a.txt"), c.join("gone.md")],
-                rescan: false
-            }
-        );
         std::fs::create_dir(c.join("sub")).unwrap();
         let p = plan(
             c,
             Ok(vec![ev(
-                EventKind::Create(CreateKind::Folder),
-                &[&c.join("sub")],
+                EventKind::Create(CreateKind::File),
+                &[&c.join("a.txt")],
             )]),
         );
-        assert!(p.rescan);
-        let p = plan(
-            c,
-            Ok(vec![ev(
-                EventKind::Remove(RemoveKind::Folder),
-                &[&c.join("old")],
-            )]),
-        );
-        assert!(p.rescan);
+        assert_eq!(p.paths, vec![c.join("a.txt")]);
+        assert!(!p.rescan);
+        for kind in [
+            EventKind::Create(CreateKind::Folder),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+        ] {
+            assert!(plan(c, Ok(vec![ev(kind, &[&c.join("sub")])])).rescan);
+        }
+        let times = EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime));
+        assert!(!plan(c, Ok(vec![ev(times, &[&c.join("sub")])])).rescan);
         assert!(plan(c, Err(Vec::new())).rescan);
     }
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use hoptac_indexer::write::index_corpus;
+use hoptac_indexer::index_corpus;
 use hoptac_indexer::IndexOptions;
 use hoptac_search::eval::{
     evaluate, evaluate_facets, evaluate_run, read_qrels, read_queries, read_run, Scores,

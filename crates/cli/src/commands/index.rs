@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use indicatif::{HumanDuration, ProgressBar, ProgressState, ProgressStyle};
 
-use hoptac_indexer::write::index_corpus;
+use hoptac_indexer::index_corpus;
 use hoptac_indexer::{Config, IndexOptions, Progress};
 
 use crate::{output, Cli};

@@ -3,7 +3,6 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use std::path::PathBuf;
 
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -171,7 +170,7 @@ pub async fn document(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let Path(id) = id.map_err(|e| AppError::bad_parameter(e.body_text()))?;
-    corpus_relative(&id)?;
+    hoptac_indexer::corpus::corpus_relative(&id)?;
     let raw = raw.unwrap_or_default();
     // Ids hold `/`, so `…/related` is told from a document of that name by asking the index: a
     // document named `related` in a folder is served as itself.
@@ -193,54 +192,4 @@ pub async fn document(
         .blocking(move |e, _| Ok((e.document(&id)?, e.reprints(&id)?)))
         .await?;
     Ok(Json(DocumentBody::new(doc, duplicates)).into_response())
-}
-
-/// A document id as a path inside the corpus, or why it cannot be one: no empty, `.`/`..` or
-/// hidden components, no backslashes or control characters (NUL included).
-///
-/// Every route that takes an id checks it with this one rule — the reads too, though they only look
-/// the id up in the index — so a traversal attempt or a control character gets the same 400
-/// whichever method carries it, and an id that DELETE would refuse is never served by GET. The
-/// indexer skips hidden files, so no indexed id is refused; a file whose name holds a control
-/// character or a backslash is searchable but cannot be fetched by id.
-pub fn corpus_relative(id: &str) -> Result<PathBuf, AppError> {
-    let ok = !id.is_empty()
-        && id.len() <= 4096
-        && !id.chars().any(|c| c.is_control() || c == '\\')
-        && id
-            .split('/')
-            .all(|part| !part.is_empty() && !part.starts_with('.'));
-    if ok {
-        Ok(id.split('/').collect())
-    } else {
-        Err(AppError::bad_parameter(
-            "not a document id: ids are corpus-relative paths without '.', '..', hidden or empty parts, backslashes or control characters",
-        ))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_stay_inside_the_corpus() {
-        assert!(corpus_relative("incoming/a.json").is_ok());
-        assert!(corpus_relative("báo cáo/2023 #1.md").is_ok());
-        for bad in [
-            "",
-            "../etc/passwd",
-            "a/../../b",
-            "/abs",
-            "a//b",
-            ".git/config",
-            "a\\b",
-            "a\u{0}b",
-            "a\nb",
-            "a\u{1b}[31m",
-            &"a".repeat(4097),
-        ] {
-            assert!(corpus_relative(bad).is_err(), "{bad:?}");
-        }
-    }
 }

@@ -9,8 +9,7 @@
 //! both need `Authorization: Bearer <token>`; a request without it is refused before its body is
 //! read, and nothing changes.
 
-use std::io::Write;
-use std::path::{Path as FsPath, PathBuf};
+use std::path::Path as FsPath;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -19,17 +18,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use hoptac_indexer::{Change, LiveIndex};
+use hoptac_indexer::corpus::{corpus_relative, derived_id, valid_id};
 
 use crate::error::{AppError, ErrorBody};
-use crate::routes::documents::corpus_relative;
 use crate::state::AppState;
-
-/// The folder (inside the corpus) where posted documents are saved.
-pub const INCOMING: &str = "incoming";
-
-/// Longest id accepted for a posted document (characters).
-pub const MAX_ID_CHARS: usize = 128;
 
 /// A facet value or several.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -109,93 +101,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A posted id, if it is one: letters and digits of any script, `-`, `_` and `.`, not starting
-/// with `.`, at most [`MAX_ID_CHARS`] characters — so never a path, never hidden, never a control
-/// character.
-pub fn valid_id(id: &str) -> Result<&str, AppError> {
-    let n = id.chars().count();
-    let ok = (1..=MAX_ID_CHARS).contains(&n)
-        && !id.starts_with('.')
-        && id
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(id)
-    } else {
-        Err(AppError::bad_parameter(format!(
-            "id must be 1–{MAX_ID_CHARS} letters, digits, '-', '_' or '.', not starting with '.'"
-        )))
-    }
-}
-
-/// An id from a title and the content: the title folded to ASCII words, and a content hash.
-///
-/// Before: `Hợp tác Việt Nam – Hàn Quốc`. After: `hop-tac-viet-nam-han-quoc-1a2b3c4d`.
-pub fn derived_id(title: &str, content: &[u8]) -> String {
-    let folded = hoptac_analyzer::fold(title).to_lowercase();
-    let mut slug = String::new();
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-        if slug.len() >= 60 {
-            break;
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    let hash = &blake3::hash(content).to_hex()[..8];
-    if slug.is_empty() {
-        format!("doc-{hash}")
-    } else {
-        format!("{slug}-{hash}")
-    }
-}
-
-/// Writes a file atomically: a hidden temporary file beside it (the watcher ignores it), flushed
-/// to disk, renamed into place, and the folder flushed so the rename survives a crash.
-fn save(dir: &FsPath, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &target)?;
-        std::fs::File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map(|()| target)
-}
-
-/// Saves a document under `incoming/` and indexes it, with the writer held throughout (so two
-/// requests for one id cannot interleave). A document that would not load is refused before
-/// anything is written.
-fn save_and_index(
-    live: &mut LiveIndex,
-    name: &str,
-    bytes: &[u8],
-) -> Result<Result<String, String>, hoptac_indexer::IndexerError> {
-    if let Err(reason) = live.check(FsPath::new(name), bytes) {
-        return Ok(Err(reason));
-    }
-    let dir = live.corpus().join(INCOMING);
-    let path = save(&dir, name, bytes).map_err(|source| hoptac_indexer::IndexerError::Io {
-        path: dir.join(name).display().to_string(),
-        source,
-    })?;
-    match live.update_written(&path, bytes)? {
-        Change::Added(id) | Change::Updated(id) | Change::Unchanged(id) => Ok(Ok(id)),
-        Change::Removed(id) => Ok(Err(format!("{id} disappeared while it was indexed"))),
-        Change::Skipped(_, reason) => Ok(Err(reason)),
-        Change::Ignored => Ok(Err("not a file hoptac reads".into())),
-    }
-}
-
 /// Adds or replaces a document.
 #[utoipa::path(
     post,
@@ -250,7 +155,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> Result<Respo
         ));
     };
     let id = state
-        .write(move |live| save_and_index(live, &name, &bytes))
+        .write(move |live| live.save_incoming(&name, &bytes))
         .await?
         .map_err(|reason| {
             AppError::bad_document(format!("the document cannot be indexed: {reason}"))
@@ -363,36 +268,9 @@ pub async fn remove(
 ) -> Result<StatusCode, AppError> {
     authorize(&state, &headers)?;
     let Path(id) = id.map_err(|e| AppError::bad_parameter(e.body_text()))?;
-    let rel = corpus_relative(&id)?;
+    corpus_relative(&id)?;
     let key = id.clone();
-    let found = state
-        .write(move |live| {
-            let path = live.corpus().join(&rel);
-            let indexed = live.stored_hash(&key)?.is_some();
-            let file = path.is_file();
-            if !indexed && !file {
-                return Ok(false);
-            }
-            if file {
-                match std::fs::remove_file(&path) {
-                    Ok(()) => {
-                        if let Some(dir) = path.parent() {
-                            let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
-                        }
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(source) => {
-                        return Err(hoptac_indexer::IndexerError::Io {
-                            path: path.display().to_string(),
-                            source,
-                        })
-                    }
-                }
-            }
-            live.delete(&key)?;
-            Ok(true)
-        })
-        .await?;
+    let found = state.write(move |live| live.remove_document(&key)).await?;
     if found {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -403,36 +281,6 @@ pub async fn remove(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ids_are_names_never_paths() {
-        for ok in ["abc", "thong-cao_2024.01", "Hàn-Quốc-1", &"a".repeat(128)] {
-            assert!(valid_id(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "",
-            "../x",
-            "a/b",
-            ".hidden",
-            "..",
-            "a\nb",
-            "a\u{0}b",
-            "a b",
-            "a\\b",
-            &"a".repeat(129),
-        ] {
-            assert!(valid_id(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn derived_ids_are_ascii_slugs_with_a_hash() {
-        let id = derived_id("Hợp tác Việt Nam – Hàn Quốc", b"x");
-        assert!(id.starts_with("hop-tac-viet-nam-han-quoc-"), "{id}");
-        assert!(valid_id(&id).is_ok());
-        assert_ne!(id, derived_id("Hợp tác Việt Nam – Hàn Quốc", b"y"));
-        assert!(derived_id("–––", b"x").starts_with("doc-"));
-    }
 
     #[test]
     fn tokens_compare_whole() {
