@@ -1,9 +1,10 @@
 //! The one error type of the HTTP layer.
 //!
-//! Every failure, from a bad parameter to a timeout, becomes an [`AppError`]: the API answers it as
-//! `{"error": {"code", "message"}}` with its status, the page as the HTML error page. Keeping one
-//! type means a status code is decided in one place, and no handler can leak a bare 500 or a Rust
-//! error string to a browser.
+//! Every failure, from a bad parameter to a timeout, becomes an [`AppError`], answered as
+//! `{"error": {"code", "message"}}` with its status. Keeping one type means a status code is decided
+//! in one place, and no handler can leak a bare 500 or a Rust error string to a client. The page
+//! wraps the same error in its own type ([`crate::page::PageError`]), which renders it as HTML; this
+//! module knows nothing of pages.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -22,8 +23,6 @@ pub struct AppError {
     pub code: &'static str,
     /// What went wrong, for a person.
     pub message: String,
-    /// Answer with the HTML error page instead of JSON.
-    pub html: bool,
     /// The same, in Vietnamese, for the page (which never shows the English `message`).
     pub vi: Option<String>,
 }
@@ -52,7 +51,6 @@ impl AppError {
             status,
             code,
             message: message.into(),
-            html: false,
             vi: None,
         }
     }
@@ -172,12 +170,6 @@ impl AppError {
         )
     }
 
-    /// The same error, answered as an HTML page.
-    pub fn html(mut self) -> Self {
-        self.html = true;
-        self
-    }
-
     /// The JSON body.
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
@@ -232,9 +224,6 @@ impl From<IndexerError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if self.html {
-            return super::page::error_page(&self);
-        }
         (self.status, Json(self.body())).into_response()
     }
 }
@@ -250,6 +239,16 @@ mod tests {
         assert_eq!(
             body,
             serde_json::json!({"error": {"code": "bad_parameter", "message": "page must be at least 1"}})
+        );
+    }
+
+    #[test]
+    fn an_error_is_answered_as_json_whatever_asked() {
+        let r = AppError::not_found("no document with id \"x\"").into_response();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            r.headers()[axum::http::header::CONTENT_TYPE],
+            "application/json"
         );
     }
 

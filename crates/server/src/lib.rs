@@ -172,23 +172,23 @@ fn is_api(uri: &Uri) -> bool {
     uri.path() == "/api" || uri.path().starts_with("/api/")
 }
 
-/// The error in the client's language: JSON under `/api/`, HTML elsewhere.
-fn for_path(e: AppError, uri: &Uri) -> AppError {
+/// The error in the client's language: JSON under `/api/`, the HTML page elsewhere.
+fn for_path(e: AppError, uri: &Uri) -> Response {
     if is_api(uri) {
-        e
+        e.into_response()
     } else {
-        e.html()
+        page::PageError(e).into_response()
     }
 }
 
-async fn fallback(uri: Uri) -> AppError {
+async fn fallback(uri: Uri) -> Response {
     for_path(
         AppError::not_found(format!("no route for {}", uri.path())),
         &uri,
     )
 }
 
-async fn method_not_allowed(uri: Uri) -> AppError {
+async fn method_not_allowed(uri: Uri) -> Response {
     for_path(AppError::method_not_allowed(), &uri)
 }
 
@@ -200,7 +200,7 @@ async fn limit_body(State(max): State<usize>, req: Request, next: Next) -> Respo
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > max as u64) {
-        return for_path(AppError::payload_too_large(max), req.uri()).into_response();
+        return for_path(AppError::payload_too_large(max), req.uri());
     }
     next.run(req).await
 }
@@ -218,7 +218,7 @@ async fn limit_head(State(max): State<usize>, req: Request, next: Next) -> Respo
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
     if line + headers > max {
-        return for_path(AppError::head_too_large(max), req.uri()).into_response();
+        return for_path(AppError::head_too_large(max), req.uri());
     }
     next.run(req).await
 }
@@ -233,7 +233,7 @@ async fn deadline(State(limit): State<Duration>, req: Request, next: Next) -> Re
     tokio::pin!(answer);
     match tokio::time::timeout(limit, &mut answer).await {
         Ok(r) => r,
-        Err(_) if ticket.abandon() => for_path(AppError::timeout(), &uri).into_response(),
+        Err(_) if ticket.abandon() => for_path(AppError::timeout(), &uri),
         Err(_) => answer.await,
     }
 }

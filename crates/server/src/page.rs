@@ -63,6 +63,35 @@ fn render<S: Serialize>(name: &str, ctx: S) -> Result<String, AppError> {
         .map_err(AppError::internal)
 }
 
+/// An error of the page: the API's [`AppError`] (same status, same decision), answered as the HTML
+/// error page in Vietnamese instead of JSON.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<hoptac_search::SearchError> for PageError {
+    fn from(e: hoptac_search::SearchError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl From<hoptac_indexer::IdError> for PageError {
+    fn from(e: hoptac_indexer::IdError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
 /// The page for an error (the HTML twin of the API's JSON error).
 pub fn error_page(e: &AppError) -> Response {
     let (title, advice) = match e.status {
@@ -122,16 +151,14 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 pub async fn home(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Html<String>, AppError> {
-    let params = SearchParams::parse(raw.as_deref().unwrap_or(""), Unknown::Ignore)
-        .map_err(AppError::html)?;
+) -> Result<Html<String>, PageError> {
+    let params =
+        SearchParams::parse(raw.as_deref().unwrap_or(""), Unknown::Ignore).map_err(PageError)?;
     let params = canonical(&state, params);
     let request = params.request();
-    let (res, _) = state.search(request).await.map_err(AppError::html)?;
+    let (res, _) = state.search(request).await.map_err(PageError)?;
     let view = SearchView::build(&params, &res);
-    render("search.html", view)
-        .map(Html)
-        .map_err(AppError::html)
+    render("search.html", view).map(Html).map_err(PageError)
 }
 
 /// `GET /doc/{id}`: one document, the query's words marked; the search's parameters ride along so
@@ -140,11 +167,11 @@ pub async fn document(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
-) -> Result<Html<String>, AppError> {
-    let Path(id) = id.map_err(|e| AppError::bad_parameter(e.body_text()).html())?;
-    hoptac_indexer::corpus::corpus_relative(&id).map_err(|e| AppError::from(e).html())?;
-    let params = SearchParams::parse(raw.as_deref().unwrap_or(""), Unknown::Ignore)
-        .map_err(AppError::html)?;
+) -> Result<Html<String>, PageError> {
+    let Path(id) = id.map_err(|e| PageError(AppError::bad_parameter(e.body_text())))?;
+    hoptac_indexer::corpus::corpus_relative(&id)?;
+    let params =
+        SearchParams::parse(raw.as_deref().unwrap_or(""), Unknown::Ignore).map_err(PageError)?;
     let params = canonical(&state, params);
     let q = params.query().to_string();
     let (doc, title, body, related, reprints) = state
@@ -158,7 +185,7 @@ pub async fn document(
             Ok((doc, title, body, related, reprints))
         })
         .await
-        .map_err(AppError::html)?;
+        .map_err(PageError)?;
     let related = related
         .into_iter()
         .map(|(_, d)| RelatedView {
@@ -187,12 +214,12 @@ pub async fn document(
         related,
         reprints: reprint_links(&params, &reprints),
     };
-    render("doc.html", view).map(Html).map_err(AppError::html)
+    render("doc.html", view).map(Html).map_err(PageError)
 }
 
 /// Any other path: the HTML 404.
-pub async fn not_found() -> AppError {
-    AppError::not_found("no such page").html()
+pub async fn not_found() -> PageError {
+    PageError(AppError::not_found("no such page"))
 }
 
 /// Country filters under their canonical names, so `han quoc` in a URL selects the `Hàn Quốc`
@@ -977,8 +1004,12 @@ mod tests {
         assert!(html.contains("<mark>hợp tác</mark>"));
         assert!(html.contains("Tiêu đề"));
         assert!(html.contains("lang=\"vi\""));
-        let e = error_page(&AppError::not_found("x"));
+        let e = PageError(AppError::not_found("x")).into_response();
         assert_eq!(e.status(), StatusCode::NOT_FOUND);
+        assert!(e.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
     }
 
     #[test]
