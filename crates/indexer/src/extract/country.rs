@@ -66,8 +66,6 @@ pub struct CountryExtractor {
     home: Option<usize>,
 }
 
-const HOME: &str = "Việt Nam";
-
 impl CountryExtractor {
     /// Compiles the gazetteer.
     pub fn new(config: &Countries) -> Self {
@@ -99,7 +97,8 @@ impl CountryExtractor {
         for c in &config.actor_cues {
             actor_cues.add_any_case(c, ());
         }
-        let home = names.iter().position(|n| n == HOME);
+        // The corpus's own country, from index-config (`home` in countries.toml).
+        let home = names.iter().position(|n| *n == config.home);
         CountryExtractor {
             gazetteer,
             cues,
