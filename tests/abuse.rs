@@ -8,7 +8,7 @@
 //! Requests go through raw sockets wherever a client library would tidy them up first (dot
 //! segments, escapes, control bytes, thousands of headers).
 
-mod support;
+use hoptac_testkit as support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -25,7 +25,7 @@ const OUTSIDE_TEXT: &str = "Hợp tác bí mật wallabyx, không thuộc kho t�
 /// A server guarding its writes with [`TOKEN`], not watching the folder (so every change on disk
 /// comes from a request), with a file outside the corpus folder for traversals to aim at.
 fn guarded(extra: &[&str]) -> Server {
-    let dir = support::corpus_copy();
+    let dir = support::Folder::bundled();
     std::fs::write(dir.path().join(OUTSIDE), OUTSIDE_TEXT).unwrap();
     let mut flags = vec!["--no-watch", "--admin-token", TOKEN];
     flags.extend_from_slice(extra);

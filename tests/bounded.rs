@@ -8,17 +8,17 @@
 //! 200; SIGTERM then stops it, with exit code 0. The test asserts answers and the exit, not
 //! timings (those are in BENCHMARKS.md).
 
-mod support;
+use hoptac_testkit as support;
 
 use std::time::Duration;
 
-use support::{corpus_copy, json, run_hoptac, Server};
+use support::{json, run_hoptac, Folder, Server};
 
 /// The server's request deadline for this test, in seconds.
 const DEADLINE_SECS: &str = "5";
 
-fn hostile_corpus() -> tempfile::TempDir {
-    let dir = corpus_copy();
+fn hostile_corpus() -> Folder {
+    let dir = Folder::bundled();
     let corpus = dir.path().join("corpus");
     // 14 MB: a title, a blank line, one phrase 1.75 million times.
     let mut huge = String::from("Nhật ký máy chủ\n\n");

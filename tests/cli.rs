@@ -1,7 +1,7 @@
 //! End-to-end tests of the `hoptac` binary: index a temporary copy of the bundled corpus, then search,
 //! filter, count facets and show documents through the command line, as a user would.
 
-mod support;
+use hoptac_testkit as support;
 
 use std::path::PathBuf;
 use std::process::Output;
@@ -11,13 +11,13 @@ use support::{json, run_hoptac as hoptac};
 
 /// A temp folder with a copy of corpus/ and an index built from it.
 struct Fixture {
-    dir: tempfile::TempDir,
+    dir: support::Folder,
 }
 
 impl Fixture {
     fn new() -> Self {
         Fixture {
-            dir: support::corpus_copy(),
+            dir: support::Folder::bundled(),
         }
     }
 
@@ -245,7 +245,7 @@ fn human_summary_names_each_skipped_file_and_its_reason() {
 
 #[test]
 fn nothing_indexable_is_a_failure() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::Folder::empty();
     let corpus = dir.path().join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
     std::fs::write(corpus.join("empty.txt"), "").unwrap();
@@ -340,7 +340,7 @@ fn unreadable_queries_are_answered() {
 
 #[test]
 fn missing_index_is_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = support::Folder::empty();
     let out = hoptac(&dir.path().join("nothing"), &["search", "hợp tác"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("hoptac index"));

@@ -11,7 +11,7 @@
 //! `HOPTAC_CRASH_CORPUS` names another corpus folder, `HOPTAC_CRASH_SEED` repeats a run's kill
 //! moments, `HOPTAC_CRASH_KILLS` changes the number of kills.
 
-mod support;
+use hoptac_testkit as support;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -72,7 +72,7 @@ fn document_files(dir: &Path) -> u64 {
 fn kill_nine_at_random_moments() {
     let corpus = corpus();
     let files = document_files(&corpus);
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = support::Folder::empty();
     let index = tmp.path().join("index");
     let seed = std::env::var("HOPTAC_CRASH_SEED")
         .ok()
@@ -169,7 +169,7 @@ fn kill_nine_at_random_moments() {
 #[ignore = "minutes on the 38k-document corpus: scripts/crash-test"]
 fn searches_keep_answering_during_a_full_reindex() {
     let corpus = corpus();
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = support::Folder::empty();
     let index = tmp.path().join("index");
     let out = hoptac(&index)
         .args(["index", "--corpus"])

@@ -2,28 +2,13 @@
 //! (TCVN3, VNI, Windows-1258, and HTML pages declaring their charset) are indexed with the encoding
 //! they were found in, and found by queries typed in Unicode.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
+use hoptac_testkit::{json, repo, run_hoptac, Folder};
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn hoptac(index: &Path, args: &[&str]) -> Value {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .arg("--index")
-        .arg(index)
-        .args(args)
-        .output()
-        .expect("run hoptac");
-    assert!(
-        out.status.success(),
-        "hoptac failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
+    json(&run_hoptac(index, args))
 }
 
 fn first_hit(index: &Path, query: &str) -> String {
@@ -35,8 +20,8 @@ fn first_hit(index: &Path, query: &str) -> String {
 
 #[test]
 fn legacy_files_are_indexed_with_their_encoding_and_found_in_unicode() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
+    let dir = Folder::empty();
+    let index = dir.index_path();
     let corpus = repo().join("tests/fixtures/encodings/corpus");
     let summary = hoptac(
         &index,

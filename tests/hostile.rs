@@ -1,7 +1,7 @@
 //! Malformed and hostile files in the corpus folder: each is reported in the summary with its
 //! reason, the run goes on, and every other file is indexed.
 
-mod support;
+use hoptac_testkit as support;
 
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{symlink, PermissionsExt};
@@ -17,30 +17,26 @@ const GOOD: &str = "Việt Nam và Hàn Quốc hợp tác về an toàn thông t
 
 /// A temp folder with a corpus, an index-config and an index path.
 struct Dir {
-    dir: tempfile::TempDir,
+    dir: support::Folder,
 }
 
 impl Dir {
     fn new() -> Self {
-        let d = Dir {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        std::fs::create_dir_all(d.corpus()).unwrap();
-        d
+        Dir {
+            dir: support::Folder::empty(),
+        }
     }
 
     fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
+        self.dir.corpus()
     }
 
     fn index_path(&self) -> PathBuf {
-        self.dir.path().join("index")
+        self.dir.index_path()
     }
 
     fn write(&self, name: impl AsRef<Path>, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.corpus().join(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
+        self.dir.write(name, bytes)
     }
 
     /// An index-config folder holding only a limits.toml (every other file falls back to the
@@ -279,8 +275,8 @@ fn a_file_without_read_permission_is_reported() {
                 "--inh-caps=-all",
                 "--bounding-set=-dac_override,-dac_read_search",
                 "--",
-                support::bin(),
             ])
+            .arg(support::bin())
             .args(args)
             .output();
         match setpriv {

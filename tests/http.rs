@@ -3,7 +3,7 @@
 //! over real HTTP — through a small client, and through raw sockets where a client would be too
 //! polite (oversized bodies, slow headers, broken percent-escapes).
 
-mod support;
+use hoptac_testkit as support;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{ids, Server};
+use support::{ids, Folder, Server};
 
 const KOREA_ATTT: &str = "001_ee5d0284acdd5462.txt";
 const KOREA_2010: &str = "000_98408a7511f8acb5.txt";
@@ -21,27 +21,18 @@ const NESTED: &str = "báo cáo/2023 #1.md";
 
 /// A temp folder with a copy of corpus/ and hostile extras: a document carrying `<script>`, and one
 /// in a sub-folder whose name has a space and diacritics.
-fn corpus_copy() -> tempfile::TempDir {
-    let dir = support::corpus_copy();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(corpus.join("báo cáo")).unwrap();
-    std::fs::write(
-        corpus.join(XSS),
-        "Thử nghiệm <script>alert(1)</script> hợp tác\n\n\
-         Văn bản thử nghiệm có <script>alert(1)</script> và <img src=x onerror=alert(2)> trong nội dung. \
-         Đây là thử nghiệm an toàn cho trang kết quả.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join(NESTED),
-        "# Báo cáo thường niên về hợp tác với Lào\n\nViệt Nam và Lào ký kết hợp tác. Lào và Việt Nam.\n",
-    )
-    .unwrap();
-    dir
-}
-
-fn start(dir: tempfile::TempDir, extra: &[&str]) -> Server {
-    Server::start(dir, extra)
+fn corpus_copy() -> Folder {
+    Folder::bundled()
+        .with(
+            XSS,
+            "Thử nghiệm <script>alert(1)</script> hợp tác\n\n\
+             Văn bản thử nghiệm có <script>alert(1)</script> và <img src=x onerror=alert(2)> trong nội dung. \
+             Đây là thử nghiệm an toàn cho trang kết quả.\n",
+        )
+        .with(
+            NESTED,
+            "# Báo cáo thường niên về hợp tác với Lào\n\nViệt Nam và Lào ký kết hợp tác. Lào và Việt Nam.\n",
+        )
 }
 
 /// The HTML entities the templates write, decoded (to read links as a browser does).
@@ -77,7 +68,7 @@ fn count_of(v: &Value, dim: &str, value: &str) -> Option<u64> {
 
 #[test]
 fn search_finds_korea_with_and_without_diacritics_and_marks_the_words_as_written() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     for q in ["an toàn thông tin Hàn Quốc", "an toan thong tin han quoc"] {
         let res = s.search(&[("q", q)]);
         let hits = res["hits"].as_array().unwrap();
@@ -138,7 +129,7 @@ fn diacritics_typed_match_their_spelling_in_the_set_snippets_and_the_document_pa
         "Hai bên nhất trí về kế hoạch\n\nÔng Oda nhất trí với ông Dương về phương án thứ nhất.\n",
     )
     .unwrap();
-    let s = start(dir, &[]);
+    let s = Server::start(dir, &[]);
     let typed = s.search(&[("q", "ODA Nhật Bản")]);
     assert_eq!(ids(&typed), ["oda-nhat.txt"], "{typed}");
     let snippet = typed["hits"][0]["snippet"].as_str().unwrap();
@@ -161,7 +152,7 @@ fn diacritics_typed_match_their_spelling_in_the_set_snippets_and_the_document_pa
 
 #[test]
 fn a_query_no_document_says_whole_is_relaxed_and_says_so() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let res = s.search(&[("q", "an toàn thông tin Hàn Quốc qwzxv")]);
     assert_eq!(res["relaxed"], true, "{res}");
     assert_eq!(res["relaxation"]["exact"], 0);
@@ -183,7 +174,7 @@ fn a_query_no_document_says_whole_is_relaxed_and_says_so() {
 
 #[test]
 fn the_error_page_speaks_vietnamese() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let page = s.get_with("/", &[("q", "hợp tác"), ("page", "0")]);
     assert_eq!(page.status, 400);
     let b = unescape(&page.body);
@@ -196,7 +187,7 @@ fn the_error_page_speaks_vietnamese() {
 
 #[test]
 fn filters_or_within_a_facet_and_counts_follow_the_other_filters() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let all = s.get("/api/facets").json();
     // `limit` holds for every dimension, years included (the most frequent, oldest first).
     let two = s.get_with("/api/facets", &[("limit", "2")]).json();
@@ -260,7 +251,7 @@ fn filters_or_within_a_facet_and_counts_follow_the_other_filters() {
 
 #[test]
 fn pages_partition_the_results_and_parameters_are_checked() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let everything = s.ids(&[("q", "hợp tác"), ("per_page", "100")]);
     assert!(everything.len() >= 5, "{everything:?}");
     let mut paged = Vec::new();
@@ -309,7 +300,7 @@ fn pages_partition_the_results_and_parameters_are_checked() {
 
 #[test]
 fn documents_by_id_404s_413s_and_405s_are_json_errors() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let doc = s.get(&format!("/api/documents/{KOREA_2010}"));
     assert_eq!(doc.status, 200);
     let doc = doc.json();
@@ -360,7 +351,7 @@ fn documents_by_id_404s_413s_and_405s_are_json_errors() {
 
 #[test]
 fn unreadable_queries_are_answered_never_500() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let long = "hợp tác ".repeat(1300);
     assert!(long.len() > 10_000);
     for q in [
@@ -406,7 +397,7 @@ fn unreadable_queries_are_answered_never_500() {
 
 #[test]
 fn document_text_is_escaped_in_json_and_in_pages() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let res = s.search(&[("q", "thử nghiệm")]);
     assert_eq!(res["hits"][0]["id"], XSS);
     let snippet = res["hits"][0]["snippet"].as_str().unwrap();
@@ -445,7 +436,7 @@ fn document_text_is_escaped_in_json_and_in_pages() {
 
 #[test]
 fn the_page_works_without_javascript() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let landing = s.get("/");
     assert_eq!(landing.status, 200);
     assert!(landing.body.contains("lang=\"vi\""));
@@ -501,7 +492,7 @@ fn the_page_works_without_javascript() {
 
 #[test]
 fn suggestions_complete_without_diacritics() {
-    let s = start(corpus_copy(), &[]);
+    let s = Server::start(corpus_copy(), &[]);
     let r = s.get_with("/api/suggest", &[("q", "han q")]).json();
     assert_eq!(r["suggestions"][0]["text"], "Hàn Quốc");
     assert_eq!(r["suggestions"][0]["kind"], "country");
@@ -515,7 +506,7 @@ fn suggestions_complete_without_diacritics() {
 
 #[test]
 fn a_slow_client_is_cut_off_and_others_are_served_meanwhile() {
-    let s = start(corpus_copy(), &["--timeout", "1"]);
+    let s = Server::start(corpus_copy(), &["--timeout", "1"]);
     let mut slow = TcpStream::connect(s.addr).unwrap();
     slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
         .unwrap();
@@ -541,7 +532,7 @@ fn a_slow_client_is_cut_off_and_others_are_served_meanwhile() {
 #[test]
 fn serve_brings_the_index_up_to_date_at_start() {
     let dir = corpus_copy();
-    let s = start(dir, &[]);
+    let s = Server::start(dir, &[]);
     assert_eq!(s.get("/api/health").json()["documents"], 7);
     let dir = s.stop();
     std::fs::write(
@@ -550,7 +541,7 @@ fn serve_brings_the_index_up_to_date_at_start() {
     )
     .unwrap();
     std::fs::remove_file(dir.path().join("corpus").join(XSS)).unwrap();
-    let s = start(dir, &[]);
+    let s = Server::start(dir, &[]);
     assert_eq!(s.get("/api/health").json()["documents"], 7);
     assert_eq!(s.ids(&[("q", "Campuchia")])[0], "new.txt");
     assert_eq!(
@@ -583,14 +574,14 @@ fn exposing_the_server_needs_an_admin_token() {
 
 #[test]
 fn an_unreadable_saved_config_is_said_in_the_health_and_searches_still_answer() {
-    let dir = support::corpus_copy();
+    let dir = Folder::bundled();
     let index = dir.path().join("index");
     let corpus = dir.path().join("corpus");
     support::run_hoptac(&index, &["index", "--corpus", corpus.to_str().unwrap()]);
     std::fs::write(index.join("hoptac-config.json"), "{ not json").unwrap();
     // Without a corpus folder the server serves the index as it is (it rewrites nothing).
     std::fs::remove_dir_all(&corpus).unwrap();
-    let server = start(dir, &[]);
+    let server = Server::start(dir, &[]);
     let health = server.get("/api/health").json();
     let warnings = health["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1, "{health}");
@@ -619,7 +610,7 @@ fn keystrokes_and_typos_are_read_as_meant_and_said() {
          công nghệ cao.\n",
     )
     .unwrap();
-    let s = start(dir, &[]);
+    let s = Server::start(dir, &[]);
     let base = s.search(&[("q", "an toàn thông tin Hàn Quốc")]);
     assert!(
         base.get("corrected").is_none(),
@@ -674,7 +665,7 @@ fn an_undated_document_shows_the_year_its_text_supports() {
          và Lào ký kết chương trình hợp tác giáo dục. Trong năm 2015 hai bên trao đổi sinh viên.\n",
     )
     .unwrap();
-    let s = start(dir, &[]);
+    let s = Server::start(dir, &[]);
     let res = s.search(&[("q", "Lào giáo dục")]);
     assert_eq!(res["hits"][0]["id"], "lao.txt");
     assert!(res["hits"][0]["date"].is_null());

@@ -4,21 +4,17 @@
 //! Changes become visible asynchronously (the watcher debounces), so the tests poll the server until
 //! a generous deadline; a wait is never an assertion by itself.
 
-mod support;
+use hoptac_testkit as support;
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{corpus_copy, hoptac, reply, repo, run, Server, TOKEN};
-
-fn start(dir: tempfile::TempDir, extra: &[&str]) -> Server {
-    Server::start(dir, extra)
-}
+use support::{hoptac, reply, repo, run, Folder, Server, TOKEN};
 
 #[test]
 fn dropped_edited_renamed_and_deleted_files_are_reflected() {
-    let server = start(corpus_copy(), &[]);
+    let server = Server::start(Folder::bundled(), &[]);
     let corpus = server.corpus();
     let before = server.count();
     assert_eq!(before, 5);
@@ -92,7 +88,7 @@ fn dropped_edited_renamed_and_deleted_files_are_reflected() {
 
 #[test]
 fn a_file_written_in_pieces_is_indexed_whole() {
-    let server = start(corpus_copy(), &[]);
+    let server = Server::start(Folder::bundled(), &[]);
     let path = server.corpus().join("dai.txt");
     // Written in several flushes with pauses longer than the watcher's debounce: whatever the
     // watcher saw in between, the final index holds the whole file, once.
@@ -122,7 +118,7 @@ fn a_file_written_in_pieces_is_indexed_whole() {
 
 #[test]
 fn posted_documents_replace_by_id_and_survive_a_rebuild() {
-    let server = start(corpus_copy(), &["--no-watch"]);
+    let server = Server::start(Folder::bundled(), &["--no-watch"]);
     let before = server.count();
     let doc = |body: &str| {
         serde_json::json!({
@@ -252,7 +248,7 @@ fn posted_documents_replace_by_id_and_survive_a_rebuild() {
 
 #[test]
 fn writes_need_the_admin_token_when_one_is_set() {
-    let server = start(corpus_copy(), &["--no-watch", "--admin-token", TOKEN]);
+    let server = Server::start(Folder::bundled(), &["--no-watch", "--admin-token", TOKEN]);
     let before = server.count();
     let doc = serde_json::json!({"id": "bi-mat", "title": "Hợp tác quollax", "body": "quollax"});
     for token in [None, Some("wrong-token-wrong-token"), Some("")] {
@@ -291,7 +287,7 @@ fn writes_need_the_admin_token_when_one_is_set() {
 
 #[test]
 fn a_second_indexer_is_refused_while_the_server_holds_the_index() {
-    let server = start(corpus_copy(), &[]);
+    let server = Server::start(Folder::bundled(), &[]);
     let dir = server.dir().to_path_buf();
     let out = run(hoptac(&dir.join("index"))
         .args(["index", "--corpus"])
@@ -329,7 +325,7 @@ fn a_second_indexer_is_refused_while_the_server_holds_the_index() {
 
 #[test]
 fn a_changed_gazetteer_re_extracts_on_the_next_index_run() {
-    let dir = corpus_copy();
+    let dir = Folder::bundled();
     let config = dir.path().join("index-config");
     std::fs::create_dir_all(&config).unwrap();
     for e in std::fs::read_dir(repo().join("index-config")).unwrap() {
@@ -371,7 +367,7 @@ fn a_changed_gazetteer_re_extracts_on_the_next_index_run() {
 
 #[test]
 fn an_incompatible_index_is_rebuilt_in_the_background_while_serving() {
-    let dir = corpus_copy();
+    let dir = Folder::bundled();
     let out = run(hoptac(&dir.path().join("index"))
         .args(["index", "--corpus"])
         .arg(dir.path().join("corpus")));
@@ -387,7 +383,7 @@ fn an_incompatible_index_is_rebuilt_in_the_background_while_serving() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("hoptac index --rebuild"));
 
-    let server = start(dir, &[]);
+    let server = Server::start(dir, &[]);
     // It answers at once, from the old index or the new one.
     let r = reply(
         server
@@ -426,7 +422,7 @@ fn an_incompatible_index_is_rebuilt_in_the_background_while_serving() {
 
 #[test]
 fn repeated_searches_are_answered_from_the_cache_until_the_index_changes() {
-    let server = start(corpus_copy(), &["--no-watch"]);
+    let server = Server::start(Folder::bundled(), &["--no-watch"]);
     let q = [("q", "hợp tác Hàn Quốc")];
     let total = |r: &support::Reply| r.json()["total"].as_u64().unwrap();
     let first = server.get_with("/api/search", &q);
@@ -462,7 +458,7 @@ fn repeated_searches_are_answered_from_the_cache_until_the_index_changes() {
     drop(server);
 
     // `--cache-entries 0`: every request is searched.
-    let server = start(corpus_copy(), &["--no-watch", "--cache-entries", "0"]);
+    let server = Server::start(Folder::bundled(), &["--no-watch", "--cache-entries", "0"]);
     for _ in 0..2 {
         assert_eq!(server.get_with("/api/search", &q).cache, "miss");
     }

@@ -2,7 +2,7 @@
 //! as an Atom feed (read back by an Atom parser), the whole result set as CSV (read back by a CSV
 //! reader) and as RIS.
 
-mod support;
+use hoptac_testkit as support;
 
 use std::io::BufReader;
 
@@ -33,7 +33,7 @@ fn entry_ids(f: &atom_syndication::Feed) -> Vec<String> {
 
 #[test]
 fn every_search_is_a_feed_newest_first_and_a_new_document_is_in_it_at_once() {
-    let s = Server::start(support::corpus_copy(), &[]);
+    let s = Server::start(support::Folder::bundled(), &[]);
     let q = [("q", "an toan thong tin han quoc")];
     let f = feed(&s, &q);
     // The feed's own elements (RFC 4287 §4.1.1).
@@ -124,7 +124,7 @@ fn every_search_is_a_feed_newest_first_and_a_new_document_is_in_it_at_once() {
 
 #[test]
 fn the_result_set_exports_as_csv_and_ris_through_the_api_and_the_cli() {
-    let s = Server::start(support::corpus_copy(), &["--no-watch"]);
+    let s = Server::start(support::Folder::bundled(), &["--no-watch"]);
     let search = s.search(&[("q", "hợp tác"), ("per_page", "100")]);
     let want: Vec<String> = ids(&search);
     let total = search["total"].as_u64().unwrap() as usize;
@@ -216,8 +216,8 @@ fn the_result_set_exports_as_csv_and_ris_through_the_api_and_the_cli() {
 
 /// The Korea release republished by another outlet (its own title, date line and footer), and a
 /// different article on the same visit.
-fn corpus_with_a_reprint() -> tempfile::TempDir {
-    let dir = support::corpus_copy();
+fn corpus_with_a_reprint() -> support::Folder {
+    let dir = support::Folder::bundled();
     let corpus = dir.path().join("corpus");
     let release = std::fs::read_to_string(corpus.join(KOREA_ATTT)).unwrap();
     let body: String = release.lines().skip(3).collect::<Vec<_>>().join("\n");

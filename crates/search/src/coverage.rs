@@ -333,3 +333,216 @@ fn seek(postings: &mut impl DocSet, doc: DocId) -> bool {
     };
     at == doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Engine;
+    use hoptac_indexer::{index_corpus, Config, IndexOptions};
+
+    /// An engine on a corpus of `docs` (name, text), and the folder that holds it.
+    fn engine(docs: &[(&str, &str)]) -> (tempfile::TempDir, Engine) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        for (name, text) in docs {
+            std::fs::write(corpus.join(name), text).unwrap();
+        }
+        let index = dir.path().join("index");
+        index_corpus(&IndexOptions::new(&corpus, &index, Config::builtin()), &()).unwrap();
+        let engine = Engine::open(&index).unwrap();
+        (dir, engine)
+    }
+
+    /// Every document of the index, in index order, with its id.
+    fn all(e: &Engine) -> Vec<(String, DocAddress)> {
+        let searcher = e.reader.searcher();
+        let mut out = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..reader.max_doc() {
+                let address = DocAddress::new(ord as u32, doc);
+                let stored: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+                let id = hoptac_indexer::schema::from_tantivy(&e.fields, &stored).id;
+                out.push((id, address));
+            }
+        }
+        out
+    }
+
+    /// The ids of the documents whose coverage credit for the query's only concept is 1.
+    fn covering(e: &Engine, query: &str) -> Vec<String> {
+        let plan = e.context.parse(query);
+        let concepts: Vec<&Concept> = plan.concepts().collect();
+        assert_eq!(concepts.len(), 1, "{query}: {concepts:?}");
+        let searcher = e.reader.searcher();
+        let docs = all(e);
+        let mut out = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let here: Vec<&(String, DocAddress)> = docs
+                .iter()
+                .filter(|(_, a)| a.segment_ord as usize == ord)
+                .collect();
+            let ids: Vec<DocId> = here.iter().map(|(_, a)| a.doc_id).collect();
+            let credit = concept_credit(reader, &e.fields, concepts[0], &ids).unwrap();
+            for ((id, _), c) in here.into_iter().zip(credit) {
+                if c == 1.0 {
+                    out.push(id.clone());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// `candidates` re-scored for `query` with `weights`, best first.
+    fn rescored(
+        e: &Engine,
+        weights: &Weights,
+        query: &str,
+        candidates: Vec<(f32, DocAddress)>,
+    ) -> Vec<(f32, DocAddress)> {
+        let plan = e.context.parse(query);
+        let concepts: Vec<&Concept> = plan.concepts().collect();
+        rescore(
+            &e.reader.searcher(),
+            &e.fields,
+            weights,
+            &concepts,
+            e.context.home_country(),
+            candidates,
+            &Deadline::none(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_phrase_covers_only_where_its_syllables_stand_together() {
+        let (_dir, e) = engine(&[
+            (
+                "whole.txt",
+                "Hội thảo\n\nHai bên bàn về an toàn thông tin mạng.",
+            ),
+            (
+                "apart.txt",
+                "Hội thảo\n\nAn toàn giao thông là ưu tiên; thông tin được công bố.",
+            ),
+            (
+                "punctuated.txt",
+                "Hội thảo\n\nBáo cáo nêu hai việc: an toàn, thông tin.",
+            ),
+        ]);
+        assert_eq!(covering(&e, "an toàn thông tin"), vec!["whole.txt"]);
+    }
+
+    #[test]
+    fn a_syllable_typed_with_diacritics_is_covered_only_by_its_spelling() {
+        let (_dir, e) = engine(&[
+            ("hop.txt", "Tin ngắn\n\nHai bộ họp tại Hà Nội."),
+            ("hop-tac.txt", "Tin ngắn\n\nHai bộ hợp tại Hà Nội."),
+        ]);
+        assert_eq!(covering(&e, "họp"), vec!["hop.txt"]);
+        // Typed without diacritics, the folded syllable covers both.
+        assert_eq!(covering(&e, "hop"), vec!["hop-tac.txt", "hop.txt"]);
+    }
+
+    #[test]
+    fn an_acronym_covers_its_expansion_only_when_written_in_capitals() {
+        let (_dir, e) = engine(&[
+            (
+                "attt.txt",
+                "Hội thảo ATTT\n\nBộ tổ chức hội thảo về ATTT với các doanh nghiệp.",
+            ),
+            (
+                "lower.txt",
+                "Ghi chép\n\nMột dòng viết thường: attt là chữ viết tắt lạ.",
+            ),
+            (
+                "spelled.txt",
+                "Hội thảo\n\nBộ tổ chức hội thảo về an toàn thông tin với các doanh nghiệp.",
+            ),
+        ]);
+        assert_eq!(
+            covering(&e, "an toàn thông tin"),
+            vec!["attt.txt", "spelled.txt"]
+        );
+    }
+
+    #[test]
+    fn a_document_saying_every_concept_outranks_one_repeating_a_single_concept() {
+        let (_dir, e) = engine(&[
+            (
+                "both.txt",
+                "Tin ngắn\n\nViệt Nam và Lào hợp tác về giáo dục.",
+            ),
+            (
+                "one.txt",
+                "Tin ngắn\n\nGiáo dục, giáo dục và giáo dục: giáo dục là quốc sách.",
+            ),
+        ]);
+        assert_eq!(e.context.parse("hợp tác giáo dục").concepts().count(), 2);
+        let docs = all(&e);
+        let address = |id: &str| docs.iter().find(|(d, _)| d == id).unwrap().1;
+        // BM25 put the repetition first, far ahead.
+        let candidates = vec![(10.0, address("one.txt")), (5.0, address("both.txt"))];
+        let query = "hợp tác giáo dục";
+        let ranked = rescored(&e, &Weights::default(), query, candidates.clone());
+        assert_eq!(ranked[0].1, address("both.txt"), "{ranked:?}");
+        // Without the coverage rule (a floor of 1), BM25's order stands.
+        let flat = Weights {
+            coverage_floor: 1.0,
+            ..Weights::default()
+        };
+        let kept = rescored(&e, &flat, query, candidates);
+        assert_eq!(kept[0].1, address("one.txt"));
+    }
+
+    #[test]
+    fn a_foreign_country_named_is_demanded_and_the_home_country_is_not() {
+        let (_dir, e) = engine(&[
+            (
+                "japan.txt",
+                "Việt Nam – Nhật Bản hợp tác\n\nNhật Bản và Việt Nam hợp tác về hạ tầng số. Nhật Bản hỗ trợ.",
+            ),
+            (
+                "laos.txt",
+                "Việt Nam – Lào hợp tác\n\nLào và Việt Nam hợp tác về hạ tầng số. Lào cảm ơn Việt Nam.",
+            ),
+        ]);
+        let docs = all(&e);
+        let address = |id: &str| docs.iter().find(|(d, _)| d == id).unwrap().1;
+        let first = |query: &str| {
+            let candidates = vec![(10.0, address("laos.txt")), (9.0, address("japan.txt"))];
+            rescored(&e, &Weights::default(), query, candidates)[0].1
+        };
+        assert_eq!(first("hạ tầng số Nhật Bản"), address("japan.txt"));
+        // The home country is named by both; it demands nothing and BM25's order stands.
+        assert_eq!(first("hạ tầng số Việt Nam"), address("laos.txt"));
+    }
+
+    #[test]
+    fn a_phrase_is_estimated_no_more_frequent_than_its_rarest_pair() {
+        let (_dir, e) = engine(&[
+            ("a.txt", "Tin\n\nan toàn thông tin"),
+            ("b.txt", "Tin\n\nan toàn giao thông"),
+            ("c.txt", "Tin\n\nan toàn lao động"),
+            ("d.txt", "Tin\n\nthông tin báo chí"),
+        ]);
+        let searcher = e.reader.searcher();
+        let df = |q: &str| {
+            let plan = e.context.parse(q);
+            let concepts: Vec<&Concept> = plan.concepts().collect();
+            concept_df(&searcher, &e.fields, concepts[0])
+        };
+        // `an toàn` is in three documents, `thông tin` in two, `toàn thông` in one.
+        assert_eq!(df("an toàn"), 3);
+        assert_eq!(df("an toàn thông tin"), 1);
+        assert!(df("an toàn thông tin") <= df("thông tin"));
+    }
+
+    #[test]
+    fn select_keeps_the_accepted_positions_in_order() {
+        let (slots, docs) = select(&[3, 8, 20, 41], |k| k % 2 == 1);
+        assert_eq!(slots, vec![1, 3]);
+        assert_eq!(docs, vec![8, 41]);
+    }
+}

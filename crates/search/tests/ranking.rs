@@ -2,25 +2,19 @@
 //! checks that the rule puts the right one first (and, where the rule has a weight, that turning it
 //! off changes the order — so the test proves the rule, not the corpus).
 
-use std::path::Path;
-
 use hoptac_indexer::Config;
-use hoptac_indexer::{index_corpus, IndexOptions};
 use hoptac_search::{Engine, Weights};
+use hoptac_testkit::Folder;
 
-fn engine(dir: &Path, docs: &[(&str, &str)]) -> Engine {
+fn engine(dir: &Folder, docs: &[(&str, &str)]) -> Engine {
     engine_with(dir, docs, Config::builtin())
 }
 
-fn engine_with(dir: &Path, docs: &[(&str, &str)], config: Config) -> Engine {
-    let corpus = dir.join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
+fn engine_with(dir: &Folder, docs: &[(&str, &str)], config: Config) -> Engine {
     for (name, text) in docs {
-        std::fs::write(corpus.join(name), text).unwrap();
+        dir.write(name, text);
     }
-    let index = dir.join("index");
-    index_corpus(&IndexOptions::new(&corpus, &index, config), &()).unwrap();
-    Engine::open(&index).unwrap()
+    dir.engine_with(config)
 }
 
 /// Filler so that BM25 length normalisation is comparable between documents.
@@ -30,7 +24,7 @@ const NEWS: &str =
 
 #[test]
 fn a_foreign_country_in_the_query_is_demanded() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let russia = format!(
         "Quan hệ đối tác chiến lược toàn diện Việt Nam – Nga\n\nQuan hệ đối tác chiến lược toàn diện \
          Việt Nam – Nga phát triển tốt đẹp. Tổng thống Nga khẳng định quan hệ đối tác chiến lược với \
@@ -40,7 +34,7 @@ fn a_foreign_country_in_the_query_is_demanded() {
         "Thủ tướng thăm Nhật Bản\n\nThủ tướng Nhật Bản và Thủ tướng Việt Nam hội đàm, nhất trí làm \
          sâu sắc quan hệ đối tác chiến lược Việt Nam – Nhật Bản. {NEWS}"
     );
-    let mut e = engine(tmp.path(), &[("nga.txt", &russia), ("nhat.txt", &japan)]);
+    let mut e = engine(&tmp, &[("nga.txt", &russia), ("nhat.txt", &japan)]);
     let query = "quan hệ đối tác chiến lược Việt Nam Nhật Bản";
     assert_eq!(e.top_ids(query, 2).unwrap(), vec!["nhat.txt"]);
     // The Russian story says every other word, more often; it is still not about Japan. The
@@ -60,7 +54,7 @@ fn a_foreign_country_in_the_query_is_demanded() {
 
 #[test]
 fn an_acronym_weighs_what_its_expansion_weighs() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let agency = format!(
         "Thông tấn xã Việt Nam và Tân Hoa xã ký thỏa thuận\n\nThông tấn xã Việt Nam và Tân Hoa xã \
          đã ký thỏa thuận trao đổi tin. {NEWS}"
@@ -69,7 +63,7 @@ fn an_acronym_weighs_what_its_expansion_weighs() {
         "Vietnam Airlines và FPT ký thỏa thuận hợp tác\n\nVietnam Airlines và FPT ký thỏa thuận hợp \
          tác chiến lược; hai bên ký thỏa thuận hợp tác về chuyển đổi số. {NEWS}"
     );
-    let e = engine(tmp.path(), &[("ttxvn.txt", &agency), ("vna.txt", &airline)]);
+    let e = engine(&tmp, &[("ttxvn.txt", &agency), ("vna.txt", &airline)]);
     assert_eq!(
         e.top_ids("TTXVN ký thỏa thuận hợp tác", 2).unwrap()[0],
         "ttxvn.txt"
@@ -78,17 +72,14 @@ fn an_acronym_weighs_what_its_expansion_weighs() {
 
 #[test]
 fn a_quoted_phrase_does_not_span_punctuation() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let across = format!(
         "Doanh nghiệp Việt Nam\n\nHàng hóa xuất khẩu của Việt Nam. Hàn Quốc là thị trường lớn. {NEWS}"
     );
     let phrase = format!(
         "Quan hệ với Nam Hàn\n\nThời kỳ đó, quan hệ với Nam Hàn được thúc đẩy mạnh mẽ. {NEWS}"
     );
-    let e = engine(
-        tmp.path(),
-        &[("across.txt", &across), ("phrase.txt", &phrase)],
-    );
+    let e = engine(&tmp, &[("across.txt", &across), ("phrase.txt", &phrase)]);
     assert_eq!(e.top_ids("\"Nam Hàn\"", 10).unwrap(), vec!["phrase.txt"]);
     assert_eq!(
         e.top_ids("\"Việt Nam Hàn Quốc\"", 10).unwrap(),
@@ -101,7 +92,7 @@ fn a_quoted_phrase_does_not_span_punctuation() {
 fn a_syllable_typed_with_diacritics_is_not_covered_by_its_folded_twin() {
     // `họp` (to meet) folds to `hop`, as `hợp` of `hợp tác` (cooperation) does: a document that
     // only cooperates does not cover a query about a meeting.
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let cooperation = format!(
         "Ngoại trưởng Nhật Bản: hợp tác với ASEAN\n\nNgoại trưởng Nhật Bản khẳng định tiếp tục hợp \
          tác với ASEAN. Ngoại trưởng nhấn mạnh ASEAN và Nhật Bản hợp tác chặt chẽ; ngoại trưởng \
@@ -114,7 +105,7 @@ fn a_syllable_typed_with_diacritics_is_not_covered_by_its_folded_twin() {
     let trade = format!("Hợp tác thương mại\n\nHai bên hợp tác về thương mại. {NEWS}");
     let energy = format!("Hợp tác năng lượng\n\nHai nước hợp tác về năng lượng. {NEWS}");
     let e = engine(
-        tmp.path(),
+        &tmp,
         &[
             ("hop-tac.txt", &cooperation),
             ("hop.txt", &meeting),
@@ -137,7 +128,7 @@ fn a_syllable_typed_with_diacritics_is_not_covered_by_its_folded_twin() {
 fn a_name_typed_with_diacritics_is_not_scored_by_its_folded_twins() {
     // `nhất` (first) folds to `nhat`, as `Nhật` (Japan) does: a sports story saying `nhất` five
     // times does not say `Nhật Bản` more than the agreement that names Japan twice.
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let agreement = format!(
         "Ký thỏa thuận hợp tác\n\nViệt Nam và Nhật Bản ký thỏa thuận. Nhật Bản hỗ trợ đào tạo. {NEWS}"
     );
@@ -146,7 +137,7 @@ fn a_name_typed_with_diacritics_is_not_scored_by_its_folded_twins() {
          bàn thắng đẹp nhất, đội mạnh nhất, Nhật Bản nhất bảng. {NEWS}"
     );
     let e = engine(
-        tmp.path(),
+        &tmp,
         &[
             ("thoa-thuan.txt", &agreement),
             ("bong-da.txt", &match_report),
@@ -162,7 +153,7 @@ fn a_name_typed_with_diacritics_is_not_scored_by_its_folded_twins() {
 fn an_acronym_written_in_several_tokens_finds_its_expansion() {
     // `TP.HCM` is indexed as `tp` `hcm`; the query and the documents that spell the city out must
     // still meet, both ways.
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let spelled = format!(
         "Hợp tác với Thành phố Hồ Chí Minh\n\nĐoàn công tác làm việc với Thành phố Hồ Chí Minh về \
          đô thị thông minh. {NEWS}"
@@ -171,7 +162,7 @@ fn an_acronym_written_in_several_tokens_finds_its_expansion() {
         format!("Hợp tác với TP.HCM\n\nĐoàn công tác làm việc với TP.HCM về giao thông. {NEWS}");
     let other = format!("Hợp tác với Hà Nội\n\nĐoàn công tác làm việc với Hà Nội. {NEWS}");
     let e = engine(
-        tmp.path(),
+        &tmp,
         &[
             ("spelled.txt", &spelled),
             ("abbreviated.txt", &abbreviated),
@@ -200,13 +191,13 @@ fn a_personal_name_is_matched_whole_even_where_it_spells_a_word() {
          lúc tàu cá của ông Phạm trở về. {NEWS}"
     );
     let docs = [("name.txt", name.as_str()), ("dawn.txt", dawn.as_str())];
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path(), &docs);
+    let tmp = Folder::empty();
+    let e = engine(&tmp, &docs);
     assert_eq!(e.top_ids("Phạm Bình Minh", 2).unwrap()[0], "name.txt");
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let mut config = Config::builtin();
     config.family_names.clear();
-    let e = engine_with(tmp.path(), &docs, config);
+    let e = engine_with(&tmp, &docs, config);
     assert_eq!(
         e.top_ids("Phạm Bình Minh", 2).unwrap()[0],
         "dawn.txt",
@@ -230,17 +221,17 @@ fn two_countries_in_their_short_forms_find_the_relation() {
         ("korea.txt", korea.as_str()),
         ("welding.txt", welding.as_str()),
     ];
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path(), &docs);
+    let tmp = Folder::empty();
+    let e = engine(&tmp, &docs);
     for query in ["hợp tác Việt - Hàn", "hợp tác Việt-Hàn"] {
         assert_eq!(e.top_ids(query, 2).unwrap()[0], "korea.txt", "{query}");
     }
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Folder::empty();
     let mut config = Config::builtin();
     for c in &mut config.countries.countries {
         c.pair_forms.clear();
     }
-    let e = engine_with(tmp.path(), &docs, config);
+    let e = engine_with(&tmp, &docs, config);
     assert_eq!(
         e.top_ids("hợp tác Việt - Hàn", 2).unwrap()[0],
         "welding.txt",

@@ -3,11 +3,9 @@
 //! an acronym beside the everyday word it spells, aliases, a word no document says.
 
 use std::collections::HashSet;
-use std::path::Path;
 
-use hoptac_indexer::Config;
-use hoptac_indexer::{index_corpus, IndexOptions};
 use hoptac_search::{Engine, Filters, SearchRequest, SearchResponse, Weights};
+use hoptac_testkit::Folder;
 
 const EXTRA: [(&str, &str); 8] = [
     (
@@ -46,20 +44,11 @@ const EXTRA: [(&str, &str); 8] = [
     ),
 ];
 
-fn engine(dir: &Path) -> Engine {
-    let corpus = dir.join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
-    for entry in std::fs::read_dir(bundled).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
-    }
+fn engine(dir: &Folder) -> Engine {
     for (name, text) in EXTRA {
-        std::fs::write(corpus.join(name), text).unwrap();
+        dir.write(name, text);
     }
-    let index = dir.join("index");
-    index_corpus(&IndexOptions::new(&corpus, &index, Config::builtin()), &()).unwrap();
-    Engine::open(&index).unwrap()
+    dir.engine()
 }
 
 fn search(e: &Engine, q: &str, filters: Filters) -> SearchResponse {
@@ -75,8 +64,8 @@ fn ids(r: &SearchResponse) -> HashSet<&str> {
 
 #[test]
 fn a_document_must_say_every_concept() {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path());
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
     let r = search(&e, "hợp tác xã", Filters::default());
     assert!(!r.relaxed);
     assert!(ids(&r).contains("htx.txt"));
@@ -99,8 +88,8 @@ fn a_document_must_say_every_concept() {
 
 #[test]
 fn an_acronym_never_matches_the_word_it_spells() {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path());
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
     for q in ["artificial intelligence", "AI"] {
         let found: HashSet<String> = ids(&search(&e, q, Filters::default()))
             .into_iter()
@@ -121,8 +110,8 @@ fn an_acronym_never_matches_the_word_it_spells() {
 
 #[test]
 fn a_word_no_document_says_relaxes_the_set_and_says_so() {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path());
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
     let r = search(&e, "hợp tác xã qwzxv", Filters::default());
     assert!(r.relaxed, "{r:?}");
     let relaxation = r.relaxation.as_ref().unwrap();
@@ -135,8 +124,8 @@ fn a_word_no_document_says_relaxes_the_set_and_says_so() {
 
 #[test]
 fn facet_counts_are_what_a_filter_then_finds() {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path());
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
     for q in ["hợp tác", "Việt Nam", "chính phủ điện tử"] {
         let r = search(&e, q, Filters::default());
         assert!(!r.facets.country.is_empty(), "{q}");
@@ -168,8 +157,8 @@ fn facet_counts_are_what_a_filter_then_finds() {
 
 #[test]
 fn pages_neither_repeat_nor_skip_across_the_rerank_window() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut e = engine(tmp.path());
+    let tmp = Folder::bundled();
+    let mut e = engine(&tmp);
     e.set_weights(Weights {
         rerank_depth: 3,
         ..Weights::default()
@@ -191,8 +180,8 @@ fn pages_neither_repeat_nor_skip_across_the_rerank_window() {
 
 #[test]
 fn a_country_only_mentioned_is_found_when_too_few_are_about_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path());
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
     // Strictly, `Hàn Quốc` matches the documents about Korea (its country facet); none of them says
     // `Busan`. The one that mentions Korea in passing is found, and the answer says how.
     let r = search(&e, "Busan Hàn Quốc", Filters::default());
@@ -209,8 +198,8 @@ fn a_country_only_mentioned_is_found_when_too_few_are_about_it() {
 
 #[test]
 fn a_chosen_value_keeps_its_count_beyond_the_facet_limit() {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = engine(tmp.path());
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
     let mut req = SearchRequest::text("Việt Nam");
     req.facet_limit = 1;
     let top = e.search(&req).unwrap().facets.country;

@@ -1,78 +1,21 @@
-//! The harness the end-to-end tests share: running the real `hoptac` binary on a temporary copy of
-//! the bundled corpus, and `hoptac serve` on an ephemeral loopback port with a client for it.
-//!
-//! Each test file includes it with `mod support;`, so every file compiles its own copy and uses only
-//! part of it; hence the `dead_code` allowance below (an unused helper in one file is not dead code
-//! in another).
-#![allow(dead_code)]
+//! `hoptac serve` on an ephemeral loopback port, and a client that reads every answer.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+use crate::binary::{hoptac, ids};
+use crate::folder::Folder;
 
 /// The admin token the tests give a server that guards its writes.
 pub const TOKEN: &str = "a-test-admin-token-0123456789";
 
 /// How long [`Server::eventually`] waits for an asynchronous change (the watcher debounces).
 pub const DEADLINE: Duration = Duration::from_secs(30);
-
-/// The repository's root (the tests run from crates/cli).
-pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The binary under test.
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_hoptac")
-}
-
-/// `hoptac --index INDEX`, run from the repository (so its index-config/ is the one used, as for a
-/// user) and without the environment variables that would change what the flags say.
-pub fn hoptac(index: &Path) -> Command {
-    let mut c = Command::new(bin());
-    c.arg("--index")
-        .arg(index)
-        .current_dir(repo())
-        .env_remove("HOPTAC_ADMIN_TOKEN")
-        .env_remove("HOPTAC_INDEX");
-    c
-}
-
-/// Runs a command to the end.
-pub fn run(c: &mut Command) -> Output {
-    c.output().expect("run hoptac")
-}
-
-/// `hoptac --index INDEX ARGS…`, run to the end.
-pub fn run_hoptac(index: &Path, args: &[&str]) -> Output {
-    run(hoptac(index).args(args))
-}
-
-/// The JSON a successful run printed.
-pub fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "hoptac failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-/// A temp folder holding `corpus/`, a copy of the bundled corpus.
-pub fn corpus_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), corpus.join(e.file_name())).unwrap();
-    }
-    dir
-}
 
 /// A client that reports every status (the tests check error answers too), ignores any proxy
 /// setting and never waits forever.
@@ -187,7 +130,7 @@ pub fn raw_exchange(addr: SocketAddr, request: &[u8], timeout: Duration) -> RawR
 
 /// `hoptac serve` running on a temp folder (`corpus/`, `index/`, `serve.log`), killed when dropped.
 pub struct Server {
-    pub dir: Option<tempfile::TempDir>,
+    pub dir: Option<Folder>,
     pub child: Child,
     pub addr: SocketAddr,
     pub agent: ureq::Agent,
@@ -196,7 +139,7 @@ pub struct Server {
 impl Server {
     /// `hoptac serve` on `dir/corpus` with its index in `dir/index`, on an ephemeral loopback
     /// port; `extra` flags are added.
-    pub fn start(dir: tempfile::TempDir, extra: &[&str]) -> Server {
+    pub fn start(dir: Folder, extra: &[&str]) -> Server {
         let mut c = hoptac(&dir.path().join("index"));
         c.args(["serve", "--addr", "127.0.0.1:0", "--corpus"])
             .arg(dir.path().join("corpus"))
@@ -206,7 +149,7 @@ impl Server {
 
     /// Runs a `hoptac … serve` command whose log goes to `dir/serve.log`, and waits for the line
     /// that gives its address.
-    pub fn launch(dir: tempfile::TempDir, mut command: Command) -> Server {
+    pub fn launch(dir: Folder, mut command: Command) -> Server {
         let log = std::fs::File::create(dir.path().join("serve.log")).unwrap();
         let mut child = command
             .stdout(Stdio::piped())
@@ -246,7 +189,7 @@ impl Server {
     }
 
     /// Stops the server process, keeping its folder.
-    pub fn stop(mut self) -> tempfile::TempDir {
+    pub fn stop(mut self) -> Folder {
         let _ = self.child.kill();
         let _ = self.child.wait();
         self.dir.take().unwrap()
@@ -398,14 +341,4 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The ids of a search answer's hits.
-pub fn ids(v: &Value) -> Vec<String> {
-    v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
 }
