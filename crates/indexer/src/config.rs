@@ -55,6 +55,10 @@ pub struct Countries {
     /// Names that contain a country's name but are something else (`Ấn Độ Dương`, the Indian Ocean).
     #[serde(default)]
     pub not_countries: Vec<String>,
+    /// Words after which a capitalised pair is a person's or a place's name (`chị Mỹ Linh`, `tỉnh
+    /// Lào Cai`), not a country and a name.
+    #[serde(default)]
+    pub name_context: Vec<String>,
     /// The countries.
     #[serde(default, rename = "country")]
     pub countries: Vec<Country>,
@@ -79,6 +83,19 @@ pub struct Ministry {
 /// The ministries file.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Ministries {
+    /// The home country's ministry a title without a portfolio stands for (`Ngoại trưởng`, the
+    /// foreign minister → `Bộ Ngoại giao`).
+    #[serde(default)]
+    pub foreign_ministry: String,
+    /// Institutions only the home country's public life has (`UBND`, `Tỉnh ủy`): a document naming
+    /// one is about the home country, so its ministries named without a country are the home
+    /// country's, whatever foreign country it also names.
+    #[serde(default)]
+    pub home_context: Vec<String>,
+    /// Words before `Bộ trưởng` that make it the name of a ministerial meeting (`Hội nghị Bộ
+    /// trưởng Quốc phòng NATO`), not a ministry acting.
+    #[serde(default)]
+    pub meetings: Vec<String>,
     /// The ministries.
     #[serde(default, rename = "ministry")]
     pub ministries: Vec<Ministry>,

@@ -1,19 +1,22 @@
 //! Index in, answers out: query understanding, ranking, facet counts, snippets and documents over a
 //! hoptac index. The CLI and the HTTP server both call [`Engine`]; neither builds queries itself.
 
-pub mod coord;
-pub mod coverage;
-pub mod deadline;
+// The engine's stages, private to it: what callers need of them is re-exported below.
+mod coord;
+mod coverage;
+mod deadline;
+mod pipeline;
+mod query;
+mod rank;
+mod reading;
+mod reprints;
+mod set;
+mod snippet;
+
+// Public: relevance evaluation (`hoptac eval`), facet values, related documents, suggestions.
 pub mod eval;
 pub mod facets;
-mod pipeline;
-pub mod query;
-pub mod rank;
-pub mod reading;
 pub mod related;
-pub mod reprints;
-pub mod set;
-pub mod snippet;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};

@@ -30,29 +30,6 @@ const NOT_A_COUNTRY: usize = usize::MAX;
 /// illustrate a point, they are not what the document reports on.
 const EXAMPLES: [&str; 3] = ["như", "chẳng hạn", "ví dụ"];
 
-/// Words after which a capitalised pair is a person's or a place's name (`chị Mỹ Linh`, `tỉnh Lào
-/// Cai`), not a country and a name.
-const NAME_CONTEXT: [&str; 18] = [
-    "ông",
-    "bà",
-    "anh",
-    "chị",
-    "em",
-    "cô",
-    "chú",
-    "bác",
-    "cháu",
-    "bé",
-    "sĩ",
-    "sỹ",
-    "tỉnh",
-    "huyện",
-    "xã",
-    "phường",
-    "quận",
-    "phố",
-];
-
 /// Words joining the items of a list.
 const LIST_JOINS: [&str; 3] = ["và", "hay", "hoặc"];
 
@@ -64,6 +41,8 @@ pub struct CountryExtractor {
     actor_cues: Gazetteer<()>,
     names: Vec<String>,
     home: Option<usize>,
+    /// Words after which a capitalised pair is a name (`chị Mỹ Linh`), normalised (countries.toml).
+    name_context: Vec<String>,
 }
 
 impl CountryExtractor {
@@ -105,6 +84,11 @@ impl CountryExtractor {
             actor_cues,
             names,
             home,
+            name_context: config
+                .name_context
+                .iter()
+                .map(|w| hoptac_analyzer::normalize(w))
+                .collect(),
         }
     }
 
@@ -160,7 +144,7 @@ impl CountryExtractor {
                             .get(m.end + 1)
                             .is_none_or(|t| t.boundary_before || !t.capitalised());
                         let name_context =
-                            prev.is_none_or(|p| NAME_CONTEXT.contains(&p.exact.as_str()));
+                            prev.is_none_or(|p| self.name_context.contains(&p.exact));
                         if n.capitalised()
                             && name_ends
                             && name_context
@@ -361,6 +345,19 @@ mod tests {
             ),
             ["Nhật Bản", "Ấn Độ"]
         );
+    }
+
+    #[test]
+    fn the_words_before_a_name_come_from_index_config() {
+        let mut config = Config::builtin();
+        let lexicon = Lexicon::new(config.words.iter().map(String::as_str));
+        let text = "Hôm qua chị Mỹ Linh hát. Sau đó chị Mỹ Linh cười.";
+        let found =
+            |c: &Config| CountryExtractor::new(&c.countries).extract(&[], &tokens(text), &lexicon);
+        assert!(found(&config).is_empty());
+        // Without `chị` among the name's context words, `Mỹ Linh` reads as America and a name.
+        config.countries.name_context.retain(|w| w != "chị");
+        assert_eq!(found(&config), ["Hoa Kỳ"]);
     }
 
     #[test]

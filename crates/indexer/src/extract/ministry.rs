@@ -28,9 +28,11 @@ pub struct MinistryExtractor {
     names: Vec<(String, String)>,
     foreign_office: Option<usize>,
     vietnamese_context: Gazetteer<()>,
+    /// Words before `Bộ trưởng` that make it a meeting (`hội nghị`), from ministries.toml.
+    meetings: Vec<String>,
+    /// The corpus's own country (countries.toml's `home`).
+    home: String,
 }
-
-const HOME: &str = "Việt Nam";
 
 /// Whether a ministry name is one every government has (`Bộ Y tế`, `Bộ Quốc phòng`): one portfolio of
 /// at most two words. Compound names (`Bộ Thông tin và Truyền thông`, `Bộ Văn hóa, Thể thao và Du
@@ -39,26 +41,6 @@ fn generic(name: &str) -> bool {
     name.strip_prefix("Bộ ")
         .is_some_and(|p| p.split_whitespace().count() <= 2 && !p.contains([',', '-', '–', '&']))
 }
-
-/// Institutions only Vietnamese public life has. A document naming one is about Việt Nam, whatever
-/// foreign country it also names (a Japanese engine in a Bình Định fishing story), so its unqualified
-/// ministries stay Việt Nam's. (One spelling each: the gazetteer matches `uỷ` and `ủy` alike.)
-const VIETNAMESE_CONTEXT: [&str; 11] = [
-    "UBND",
-    "HĐND",
-    "Ủy ban nhân dân",
-    "Hội đồng nhân dân",
-    "Tỉnh ủy",
-    "Thành ủy",
-    "Huyện ủy",
-    "Mặt trận Tổ quốc",
-    "Thủ tướng Chính phủ",
-    "Công an tỉnh",
-    "Công an huyện",
-];
-
-/// Words before `Bộ trưởng` that make it the name of a ministerial meeting.
-const MEETINGS: [&str; 4] = ["hội nghị", "cuộc họp", "diễn đàn", "đối thoại"];
 
 /// Where a minister's title starts and where the portfolio after it starts.
 struct Title {
@@ -69,8 +51,9 @@ struct Title {
 }
 
 impl MinistryExtractor {
-    /// Compiles the gazetteer.
-    pub fn new(config: &Ministries) -> Self {
+    /// Compiles the gazetteer; `home` is the corpus's own country (countries.toml's `home`), whose
+    /// ministries are named without it.
+    pub fn new(config: &Ministries, home: &str) -> Self {
         let mut gazetteer = Gazetteer::new(Mode::Exact);
         let mut portfolios = Gazetteer::new(Mode::Exact);
         let mut names = Vec::new();
@@ -96,9 +79,10 @@ impl MinistryExtractor {
         }
         let foreign_office = names
             .iter()
-            .position(|(n, c)| n == "Bộ Ngoại giao" && c == HOME);
+            .position(|(n, c)| *n == config.foreign_ministry && c == home);
+        // One spelling each: the gazetteer matches `uỷ` and `ủy` alike.
         let mut vietnamese_context = Gazetteer::new(Mode::Exact);
-        for m in VIETNAMESE_CONTEXT {
+        for m in &config.home_context {
             vietnamese_context.add(m, ());
         }
         MinistryExtractor {
@@ -107,11 +91,17 @@ impl MinistryExtractor {
             names,
             foreign_office,
             vietnamese_context,
+            meetings: config
+                .meetings
+                .iter()
+                .map(|m| hoptac_analyzer::normalize(m))
+                .collect(),
+            home: home.to_string(),
         }
     }
 
-    fn display(name: &str, country: &str) -> String {
-        if country.is_empty() || country == HOME {
+    fn display(&self, name: &str, country: &str) -> String {
+        if country.is_empty() || country == self.home {
             name.to_string()
         } else {
             format!("{name} ({country})")
@@ -120,7 +110,7 @@ impl MinistryExtractor {
 
     /// A minister's title at `i`: `Bộ trưởng`, `Thứ trưởng` (the deputy acts for the ministry too) or
     /// `Ngoại trưởng` (the foreign minister), written with a capital as titles are.
-    fn title_at(toks: &[Tok], i: usize) -> Option<Title> {
+    fn title_at(&self, toks: &[Tok], i: usize) -> Option<Title> {
         let first = &toks[i];
         let second = toks.get(i + 1).filter(|t| !t.boundary_before)?;
         if !first.capitalised() || second.exact != "trưởng" {
@@ -134,7 +124,7 @@ impl MinistryExtractor {
         if i >= 2
             && !first.boundary_before
             && !toks[i - 1].boundary_before
-            && MEETINGS.contains(&before.join(" ").as_str())
+            && self.meetings.contains(&before.join(" "))
         {
             return None;
         }
@@ -216,8 +206,8 @@ impl MinistryExtractor {
             .iter()
             .any(|t| !self.vietnamese_context.find(t).is_empty());
         let default_country = match doc_countries.first() {
-            Some(c) if !vietnamese && !doc_countries.iter().any(|c| c == HOME) => c.clone(),
-            _ => HOME.to_string(),
+            Some(c) if !vietnamese && !doc_countries.contains(&self.home) => c.clone(),
+            _ => self.home.clone(),
         };
         let mut found: Vec<(String, usize)> = Vec::new();
         let mut add = |name: String| match found.iter_mut().find(|(n, _)| *n == name) {
@@ -234,25 +224,25 @@ impl MinistryExtractor {
                 toks.get(pos).filter(|t| !t.boundary_before)?;
                 country_at
                     .iter()
-                    .find(|(s, c)| *s == pos && countries.name(*c) != HOME)
+                    .find(|(s, c)| *s == pos && countries.name(*c) != self.home)
                     .map(|(_, c)| countries.name(*c).to_string())
             };
             let mut covered = vec![false; toks.len()];
             for m in self.gazetteer.find(toks) {
-                let (name, home) = &self.names[m.value];
+                let (name, owner) = &self.names[m.value];
                 let country = match foreign_at(m.end) {
-                    Some(c) if home == HOME || home.is_empty() => c,
-                    None if home == HOME && generic(name) => default_country.clone(),
-                    _ => home.clone(),
+                    Some(c) if *owner == self.home || owner.is_empty() => c,
+                    None if *owner == self.home && generic(name) => default_country.clone(),
+                    _ => owner.clone(),
                 };
                 covered[m.start..m.end].iter_mut().for_each(|c| *c = true);
-                add(Self::display(name, &country));
+                add(self.display(name, &country));
             }
             for i in 0..toks.len() {
                 if covered[i] {
                     continue;
                 }
-                if let Some(t) = Self::title_at(toks, i) {
+                if let Some(t) = self.title_at(toks, i) {
                     let (known, end) = match t.portfolio {
                         None => (self.foreign_office, t.end),
                         Some(j) => match self.portfolio(toks, j, lexicon) {
@@ -262,14 +252,14 @@ impl MinistryExtractor {
                     };
                     let own = known
                         .map(|k| &self.names[k])
-                        .filter(|(name, c)| !c.is_empty() && (c != HOME || !generic(name)))
+                        .filter(|(name, c)| !c.is_empty() && (*c != self.home || !generic(name)))
                         .map(|(_, c)| c.clone());
                     let country = foreign_at(end)
                         .or(own)
                         .unwrap_or_else(|| default_country.clone());
                     let name = match known {
                         Some(k) => self.names[k].0.clone(),
-                        None if country == HOME => continue,
+                        None if country == self.home => continue,
                         None => {
                             let j = t.portfolio.unwrap_or(t.end);
                             let words: Vec<&str> =
@@ -278,7 +268,7 @@ impl MinistryExtractor {
                         }
                     };
                     covered[i..end].iter_mut().for_each(|c| *c = true);
-                    add(Self::display(&name, &country));
+                    add(self.display(&name, &country));
                     continue;
                 }
                 // `Bộ X Y <country>` not in the gazetteer.
@@ -302,7 +292,7 @@ impl MinistryExtractor {
                     }
                     if let Some(country) = foreign_at(k) {
                         let words: Vec<&str> = toks[j..k].iter().map(|t| t.original).collect();
-                        add(Self::display(&format!("Bộ {}", words.join(" ")), &country));
+                        add(self.display(&format!("Bộ {}", words.join(" ")), &country));
                         break;
                     }
                     let t = toks[k].original;
@@ -333,7 +323,7 @@ mod tests {
         let config = Config::builtin();
         let lexicon = Lexicon::new(config.words.iter().map(String::as_str));
         let c = CountryExtractor::new(&config.countries);
-        let m = MinistryExtractor::new(&config.ministries);
+        let m = MinistryExtractor::new(&config.ministries, &config.countries.home);
         let doc_countries: Vec<String> = doc_countries.iter().map(|c| c.to_string()).collect();
         let mut found = m.extract(&[], &tokens(body), &c, &doc_countries, &lexicon);
         found.sort();
@@ -424,6 +414,30 @@ mod tests {
     #[test]
     fn a_ministerial_meeting_is_not_a_ministry() {
         assert!(extract_in("Hội nghị Bộ trưởng Quốc phòng NATO tập trung", &["Iraq"]).is_empty());
+    }
+
+    /// The home country, the foreign minister's ministry and the meeting words are index-config's.
+    #[test]
+    fn home_country_and_word_lists_come_from_index_config() {
+        let mut config = Config::builtin();
+        let lexicon = Lexicon::new(config.words.iter().map(String::as_str));
+        let c = CountryExtractor::new(&config.countries);
+        let found = |config: &Config, text: &str| {
+            let m = MinistryExtractor::new(&config.ministries, &config.countries.home);
+            m.extract(&[], &tokens(text), &c, &[], &lexicon)
+        };
+        assert_eq!(found(&config, "Ngoại trưởng phát biểu."), ["Bộ Ngoại giao"]);
+        config.ministries.meetings.clear();
+        assert_eq!(
+            found(&config, "Hội nghị Bộ trưởng Quốc phòng tập trung."),
+            ["Bộ Quốc phòng"]
+        );
+        // Another home country: Việt Nam's ministries are then named with their country.
+        config.countries.home = "Lào".into();
+        assert_eq!(
+            found(&config, "Bộ Thông tin và Truyền thông ký kết."),
+            ["Bộ Thông tin và Truyền thông (Việt Nam)"]
+        );
     }
 
     #[test]

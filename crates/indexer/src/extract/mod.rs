@@ -47,7 +47,10 @@ impl Extractor {
         Extractor {
             lexicon,
             countries: country::CountryExtractor::new(&config.countries),
-            ministries: ministry::MinistryExtractor::new(&config.ministries),
+            ministries: ministry::MinistryExtractor::new(
+                &config.ministries,
+                &config.countries.home,
+            ),
             topics: topic::TopicExtractor::new(&config.topics),
             this_year,
         }
