@@ -3,60 +3,18 @@
 
 use hoptac_testkit as support;
 
-use std::path::PathBuf;
-use std::process::Output;
+use support::{json, run_hoptac as hoptac, Folder};
 
-use serde_json::Value;
-use support::{json, run_hoptac as hoptac};
-
-/// A temp folder with a copy of corpus/ and an index built from it.
-struct Fixture {
-    dir: support::Folder,
-}
-
-impl Fixture {
-    fn new() -> Self {
-        Fixture {
-            dir: support::Folder::bundled(),
-        }
-    }
-
-    fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
-    }
-
-    fn index_path(&self) -> PathBuf {
-        self.dir.path().join("index")
-    }
-
-    fn index(&self) -> Output {
-        let corpus = self.corpus();
-        hoptac(
-            &self.index_path(),
-            &["index", "--corpus", corpus.to_str().unwrap(), "--json"],
-        )
-    }
-
-    fn indexed() -> Self {
-        let f = Fixture::new();
-        let out = f.index();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        f
-    }
-
-    fn search(&self, args: &[&str]) -> Value {
-        let mut a = vec!["search", "--json"];
-        a.extend_from_slice(args);
-        json(&hoptac(&self.index_path(), &a))
-    }
-
-    fn ids(&self, query: &str) -> Vec<String> {
-        support::ids(&self.search(&[query]))
-    }
+/// A temp folder with a copy of corpus/ and an index built from it by `hoptac index`.
+fn indexed() -> Folder {
+    let f = Folder::bundled();
+    let out = f.hoptac_index(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    f
 }
 
 const KOREA_ATTT: &str = "001_ee5d0284acdd5462.txt";
@@ -64,13 +22,13 @@ const KOREA_2010: &str = "000_98408a7511f8acb5.txt";
 
 #[test]
 fn korea_information_security_ranks_first_however_typed() {
-    let f = Fixture::indexed();
+    let f = indexed();
     for q in [
         "an toàn thông tin Hàn Quốc",
         "an toan thong tin han quoc",
         "ATTT Hàn Quốc",
     ] {
-        let ids = f.ids(q);
+        let ids = f.search_ids(q);
         assert_eq!(ids[0], KOREA_ATTT, "{q}: {ids:?}");
         assert!(ids.contains(&KOREA_2010.to_string()), "{q}: {ids:?}");
         // Only the documents about the query: not the bundled releases on other countries.
@@ -80,8 +38,8 @@ fn korea_information_security_ranks_first_however_typed() {
 
 #[test]
 fn other_tone_placement_finds_tin_hoc_hoa_and_highlights_it_as_written() {
-    let f = Fixture::indexed();
-    let res = f.search(&["tin học hoá"]);
+    let f = indexed();
+    let res = f.hoptac_search(&["tin học hoá"]);
     assert_eq!(res["hits"][0]["id"], KOREA_2010);
     let snippet = res["hits"][0]["snippet"].as_str().unwrap();
     assert!(snippet.contains("<mark>Tin học hóa</mark>"), "{snippet}");
@@ -89,29 +47,24 @@ fn other_tone_placement_finds_tin_hoc_hoa_and_highlights_it_as_written() {
 
 #[test]
 fn filters_alone_find_korea_2010() {
-    let f = Fixture::indexed();
-    let res = f.search(&["--country", "Hàn Quốc", "--year", "2010"]);
-    let ids: Vec<&str> = res["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
+    let f = indexed();
+    let res = f.hoptac_search(&["--country", "Hàn Quốc", "--year", "2010"]);
+    let ids = support::ids(&res);
     assert_eq!(ids, [KOREA_2010]);
 }
 
 #[test]
 fn country_filter_accepts_any_spelling() {
-    let f = Fixture::indexed();
-    let a = f.search(&["--country", "han quoc"]);
-    let b = f.search(&["--country", "Korea"]);
+    let f = indexed();
+    let a = f.hoptac_search(&["--country", "han quoc"]);
+    let b = f.hoptac_search(&["--country", "Korea"]);
     assert_eq!(a["total"], 3);
     assert_eq!(a["total"], b["total"]);
 }
 
 #[test]
 fn facets_list_countries_and_years() {
-    let f = Fixture::indexed();
+    let f = indexed();
     let facets = json(&hoptac(&f.index_path(), &["facets", "--json"]));
     let values = |dim: &str| -> Vec<String> {
         facets[dim]
@@ -135,7 +88,7 @@ fn facets_list_countries_and_years() {
 
 #[test]
 fn nfd_and_nfc_find_each_other() {
-    let f = Fixture::new();
+    let f = Folder::bundled();
     let nfd: String = unicode_nfd("Hợp tác phát triển nguồn nhân lực Thụy Điển");
     std::fs::write(
         f.corpus().join("nfd.txt"),
@@ -147,9 +100,12 @@ fn nfd_and_nfc_find_each_other() {
         "Xúc tiến thương mại với Đan Mạch\n\nXúc tiến thương mại với Đan Mạch.\n",
     )
     .unwrap();
-    assert!(f.index().status.success());
-    assert_eq!(f.ids("nguồn nhân lực Thụy Điển")[0], "nfd.txt");
-    assert_eq!(f.ids(&unicode_nfd("xúc tiến Đan Mạch"))[0], "nfc.txt");
+    assert!(f.hoptac_index(&[]).status.success());
+    assert_eq!(f.search_ids("nguồn nhân lực Thụy Điển")[0], "nfd.txt");
+    assert_eq!(
+        f.search_ids(&unicode_nfd("xúc tiến Đan Mạch"))[0],
+        "nfc.txt"
+    );
 }
 
 /// Decomposes the Vietnamese letters used in these tests (a tiny NFD, so the test does not share
@@ -188,7 +144,7 @@ fn unicode_nfd(s: &str) -> String {
 
 #[test]
 fn malformed_files_are_reported_and_skipped() {
-    let f = Fixture::new();
+    let f = Folder::bundled();
     let c = f.corpus();
     std::fs::write(c.join("empty.txt"), "").unwrap();
     std::fs::write(c.join("binary.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
@@ -200,7 +156,7 @@ fn malformed_files_are_reported_and_skipped() {
         r#"{"title": "Hợp tác với Lào", "body": "Việt Nam và Lào ký kết."}"#,
     )
     .unwrap();
-    let out = f.index();
+    let out = f.hoptac_index(&[]);
     let summary = json(&out);
     let skipped: Vec<&str> = summary["skipped"]
         .as_array()
@@ -218,12 +174,12 @@ fn malformed_files_are_reported_and_skipped() {
         assert!(skipped.contains(&name), "{name} not reported: {summary}");
     }
     assert_eq!(summary["documents"], 6);
-    assert_eq!(f.ids("hợp tác với Lào")[0], "ok.json");
+    assert_eq!(f.search_ids("hợp tác với Lào")[0], "ok.json");
 }
 
 #[test]
 fn human_summary_names_each_skipped_file_and_its_reason() {
-    let f = Fixture::new();
+    let f = Folder::bundled();
     std::fs::write(f.corpus().join("empty.txt"), "").unwrap();
     let corpus = f.corpus();
     let out = hoptac(
@@ -258,8 +214,8 @@ fn nothing_indexable_is_a_failure() {
 
 #[test]
 fn reindexing_an_unchanged_corpus_changes_nothing() {
-    let f = Fixture::indexed();
-    let again = json(&f.index());
+    let f = indexed();
+    let again = json(&f.hoptac_index(&[]));
     assert_eq!(again["unchanged"], 5);
     let human = hoptac(
         &f.index_path(),
@@ -273,7 +229,7 @@ fn reindexing_an_unchanged_corpus_changes_nothing() {
 
 #[test]
 fn show_prints_a_document_with_its_facets() {
-    let f = Fixture::indexed();
+    let f = indexed();
     let doc = json(&hoptac(&f.index_path(), &["show", KOREA_2010, "--json"]));
     assert_eq!(doc["id"], KOREA_2010);
     assert_eq!(doc["date"], "2010-05-14");
@@ -305,7 +261,7 @@ fn show_prints_a_document_with_its_facets() {
 
 #[test]
 fn a_search_without_hits_succeeds_and_bad_usage_exits_2() {
-    let f = Fixture::indexed();
+    let f = indexed();
     let none = hoptac(&f.index_path(), &["search", "zzzyyyxxx"]);
     assert_eq!(none.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&none.stdout).contains("0 kết quả"));
@@ -324,7 +280,7 @@ fn a_search_without_hits_succeeds_and_bad_usage_exits_2() {
 
 #[test]
 fn unreadable_queries_are_answered() {
-    let f = Fixture::indexed();
+    let f = indexed();
     for q in [
         "\"unclosed",
         "(((",
@@ -333,7 +289,7 @@ fn unreadable_queries_are_answered() {
         "\u{7}\u{1b}",
         &"hợp tác ".repeat(1500),
     ] {
-        let res = f.search(&["--", q]);
+        let res = f.hoptac_search(&["--", q]);
         assert!(res["total"].is_u64(), "{q}");
     }
 }
@@ -348,7 +304,7 @@ fn missing_index_is_a_clear_error() {
 
 #[test]
 fn a_closed_pipe_ends_the_program_quietly() {
-    let f = Fixture::indexed();
+    let f = indexed();
     for args in [
         &["search", "hợp tác", "--limit", "50"][..],
         &["search", "--country", "Hàn Quốc", "--json"][..],

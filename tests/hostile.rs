@@ -5,62 +5,23 @@ use hoptac_testkit as support;
 
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{symlink, PermissionsExt};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 
 use serde_json::Value;
-use support::{ids, json, run_hoptac as hoptac};
+use support::{json, run_hoptac as hoptac, Folder};
 
 const GOOD: &str = "Việt Nam và Hàn Quốc hợp tác về an toàn thông tin\n\n\
     Thứ sáu, 14/05/2010 14:56\n\n\
     Bộ Thông tin và Truyền thông và Bộ Hành chính và An ninh Hàn Quốc ký biên bản ghi nhớ.\n";
 
-/// A temp folder with a corpus, an index-config and an index path.
-struct Dir {
-    dir: support::Folder,
-}
-
-impl Dir {
-    fn new() -> Self {
-        Dir {
-            dir: support::Folder::empty(),
-        }
-    }
-
-    fn corpus(&self) -> PathBuf {
-        self.dir.corpus()
-    }
-
-    fn index_path(&self) -> PathBuf {
-        self.dir.index_path()
-    }
-
-    fn write(&self, name: impl AsRef<Path>, bytes: impl AsRef<[u8]>) -> PathBuf {
-        self.dir.write(name, bytes)
-    }
-
-    /// An index-config folder holding only a limits.toml (every other file falls back to the
-    /// built-in copy).
-    fn config_with_limit(&self, max: u64) -> PathBuf {
-        let c = self.dir.path().join("index-config");
-        std::fs::create_dir_all(&c).unwrap();
-        std::fs::write(c.join("limits.toml"), format!("max_file_bytes = {max}\n")).unwrap();
-        c
-    }
-
-    fn index(&self, extra: &[&str]) -> Output {
-        let corpus = self.corpus();
-        let mut args = vec!["index", "--corpus", corpus.to_str().unwrap(), "--json"];
-        args.extend_from_slice(extra);
-        hoptac(&self.index_path(), &args)
-    }
-
-    fn search_ids(&self, query: &str) -> Vec<String> {
-        ids(&json(&hoptac(
-            &self.index_path(),
-            &["search", query, "--json"],
-        )))
-    }
+/// An index-config folder beside the corpus holding only a limits.toml (every other file falls
+/// back to the built-in copy).
+fn config_with_limit(d: &Folder, max: u64) -> PathBuf {
+    let c = d.path().join("index-config");
+    std::fs::create_dir_all(&c).unwrap();
+    std::fs::write(c.join("limits.toml"), format!("max_file_bytes = {max}\n")).unwrap();
+    c
 }
 
 /// The reason given for each skipped path.
@@ -99,7 +60,7 @@ fn running_as_root() -> bool {
 
 #[test]
 fn every_hostile_file_is_reported_and_every_other_file_indexed() {
-    let d = Dir::new();
+    let d = Folder::empty();
     d.write("good.txt", GOOD);
     d.write("empty.txt", "");
     d.write("blank.md", " \n\t\n");
@@ -167,7 +128,7 @@ fn every_hostile_file_is_reported_and_every_other_file_indexed() {
         GOOD,
     );
 
-    let out = d.index(&[]);
+    let out = d.hoptac_index(&[]);
     let summary = json(&out);
     let r = reasons(&summary);
     assert!(reason_for(&r, "empty.txt").contains("empty"));
@@ -226,34 +187,34 @@ fn every_hostile_file_is_reported_and_every_other_file_indexed() {
 
 #[test]
 fn the_size_limit_comes_from_index_config_and_the_flag_overrides_it() {
-    let d = Dir::new();
+    let d = Folder::empty();
     d.write("small.txt", GOOD);
     let big = format!("{GOOD}{}", "Hợp tác phát triển. ".repeat(200));
     assert!(big.len() > 2_000);
     d.write("big.txt", &big);
-    let config = d.config_with_limit(1_000);
+    let config = config_with_limit(&d, 1_000);
     let config = config.to_str().unwrap();
 
-    let summary = json(&d.index(&["--config", config]));
+    let summary = json(&d.hoptac_index(&["--config", config]));
     let r = reasons(&summary);
     let reason = reason_for(&r, "big.txt");
     assert!(reason.contains("over the limit of 1000 bytes"), "{reason}");
     assert_eq!(summary["documents"], 1);
 
-    let summary = json(&d.index(&["--config", config, "--max-file-bytes", "100000"]));
+    let summary = json(&d.hoptac_index(&["--config", config, "--max-file-bytes", "100000"]));
     assert!(reasons(&summary).is_empty(), "{summary}");
     assert_eq!(summary["added"], 1);
     assert_eq!(summary["documents"], 2);
 
     // Back under the configured limit, the file is skipped again and its old version removed.
-    let summary = json(&d.index(&["--config", config]));
+    let summary = json(&d.hoptac_index(&["--config", config]));
     assert_eq!(summary["removed"], 1, "{summary}");
     assert_eq!(summary["documents"], 1);
 }
 
 #[test]
 fn a_file_without_read_permission_is_reported() {
-    let d = Dir::new();
+    let d = Folder::empty();
     d.write("good.txt", GOOD);
     let locked = d.write("locked.txt", GOOD);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
@@ -309,7 +270,7 @@ impl hoptac_indexer::Progress for DeleteOnFirstFile {
 
 #[test]
 fn a_file_that_disappears_between_listing_and_reading_is_reported() {
-    let d = Dir::new();
+    let d = Folder::empty();
     d.write("a.txt", GOOD);
     let gone = d.write("z.txt", GOOD);
     let opts = hoptac_indexer::IndexOptions::new(

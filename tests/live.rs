@@ -236,12 +236,7 @@ fn posted_documents_replace_by_id_and_survive_a_rebuild() {
         let out = run(hoptac(&dir.path().join("index")).args(["search", q, "--json"]));
         assert!(out.status.success(), "{out:?}");
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let ids: Vec<&str> = v["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap())
-            .collect();
+        let ids = support::ids(&v);
         assert_eq!(ids, [id], "{q}");
     }
 }

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::folder::repo;
+use crate::folder::{repo, Folder};
 
 /// The binary under test: `hoptac` beside the test executable's `deps/` folder, where cargo
 /// builds a package's binaries before its integration tests.
@@ -64,4 +64,26 @@ pub fn ids(v: &Value) -> Vec<String> {
         .iter()
         .map(|h| h["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+impl Folder {
+    /// `hoptac index --corpus corpus/ --json EXTRA…` into `index/`, run to the end.
+    pub fn hoptac_index(&self, extra: &[&str]) -> Output {
+        let corpus = self.corpus();
+        let mut args = vec!["index", "--corpus", corpus.to_str().unwrap(), "--json"];
+        args.extend_from_slice(extra);
+        run_hoptac(&self.index_path(), &args)
+    }
+
+    /// `hoptac search --json ARGS…` on `index/`: the answer, which must be a success.
+    pub fn hoptac_search(&self, args: &[&str]) -> Value {
+        let mut a = vec!["search", "--json"];
+        a.extend_from_slice(args);
+        json(&run_hoptac(&self.index_path(), &a))
+    }
+
+    /// The ids `hoptac search QUERY` finds on the first page.
+    pub fn search_ids(&self, query: &str) -> Vec<String> {
+        ids(&self.hoptac_search(&["--", query]))
+    }
 }
