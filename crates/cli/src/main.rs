@@ -12,6 +12,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of the system allocator: analysis and indexing allocate a small string per
+/// token of every view, and glibc's malloc spent a seventh of indexing's CPU on them (BENCHMARKS.md,
+/// "Speed"); mimalloc's thread-local free lists make those allocations cheap on every thread.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Search Vietnamese documents about international cooperation.
 #[derive(Parser, Debug)]
 #[command(name = "hoptac", version, about, long_about = None)]
