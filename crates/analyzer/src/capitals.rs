@@ -33,6 +33,14 @@ pub fn is_capitals(token: &str) -> bool {
 /// The syllables of `text` written in capitals as acronyms (see the module doc), in text order.
 pub fn acronyms_as_written(text: &str) -> Vec<Syllable> {
     let all = syllables(text);
+    acronym_indices(text, &all)
+        .into_iter()
+        .map(|i| all[i].clone())
+        .collect()
+}
+
+/// The indices, among `all` (the syllables of `text`), of those written in capitals as acronyms.
+pub fn acronym_indices(text: &str, all: &[Syllable]) -> Vec<usize> {
     // The tokens that words are counted by: simple and joined tokens (a part follows its whole).
     let words: Vec<&Syllable> = all.iter().filter(|s| s.kind != Kind::Part).collect();
     let caps: Vec<bool> = words
@@ -59,10 +67,10 @@ pub fn acronyms_as_written(text: &str) -> Vec<Syllable> {
     let mut out = Vec::new();
     let mut word = 0;
     let mut keep_parts = false;
-    for s in all {
+    for (i, s) in all.iter().enumerate() {
         if s.kind == Kind::Part {
             if keep_parts && is_capitals(&text[s.from..s.to]) {
-                out.push(s);
+                out.push(i);
             }
             continue;
         }
@@ -70,7 +78,7 @@ pub fn acronyms_as_written(text: &str) -> Vec<Syllable> {
         keep_parts = keep;
         word += 1;
         if keep {
-            out.push(s);
+            out.push(i);
         }
     }
     out

@@ -27,6 +27,7 @@ pub mod orthography;
 pub mod segment;
 pub mod syllable;
 pub mod tone;
+pub mod views;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenFilter, TokenizerManager};
 
@@ -94,27 +95,23 @@ pub fn register(manager: &TokenizerManager) {
 /// Registers hoptac's analyzers, each field value analysed up to `max_tokens` tokens (see
 /// [`limit`]); the text is still stored whole.
 pub fn register_limited(manager: &TokenizerManager, max_tokens: usize) {
+    // The four views of a text share one analysis (see [`views`]).
     let cap = limit::Limit(max_tokens);
     manager.register(
         VI_EXACT,
-        TextAnalyzer::builder(cap.transform(syllable::SyllableTokenizer))
-            .filter(filter::RuleFilter(Normalize))
-            .build(),
+        TextAnalyzer::builder(cap.transform(views::SyllableView(views::Form::Exact))).build(),
     );
     manager.register(
         VI_FOLDED,
-        TextAnalyzer::builder(cap.transform(syllable::SyllableTokenizer))
-            .filter(filter::RuleFilter(Normalize))
-            .filter(filter::RuleFilter(fold::Fold))
-            .build(),
+        TextAnalyzer::builder(cap.transform(views::SyllableView(views::Form::Folded))).build(),
     );
     manager.register(
         VI_BIGRAM,
-        TextAnalyzer::builder(cap.transform(bigram::BigramTokenizer)).build(),
+        TextAnalyzer::builder(cap.transform(views::BigramView)).build(),
     );
     manager.register(
         VI_CAPITALS,
-        TextAnalyzer::builder(cap.transform(capitals::CapitalsTokenizer)).build(),
+        TextAnalyzer::builder(cap.transform(views::CapitalsView)).build(),
     );
 }
 

@@ -2,11 +2,17 @@
 //! Vietnamese documents are made of (precomposed and decomposed letters, tone and quality marks,
 //! joiners, digits, punctuation).
 
+use hoptac_analyzer::bigram::BigramTokenizer;
+use hoptac_analyzer::capitals::CapitalsTokenizer;
+use hoptac_analyzer::filter::RuleFilter;
+use hoptac_analyzer::limit::Limit;
+use hoptac_analyzer::syllable::SyllableTokenizer;
 use hoptac_analyzer::{
-    analyze, bigram_analyzer, exact_analyzer, fold, folded_analyzer, normalize, tone,
+    analyze, bigram_analyzer, exact_analyzer, fold, folded_analyzer, normalize, register_limited,
+    tone, Normalize, VI_BIGRAM, VI_CAPITALS, VI_EXACT, VI_FOLDED,
 };
 use proptest::prelude::*;
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{TextAnalyzer, TokenFilter, TokenStream, TokenizerManager};
 use unicode_normalization::UnicodeNormalization;
 
 /// Pieces of Vietnamese text, including the awkward ones: bare combining marks, joiners at the
@@ -77,7 +83,42 @@ fn exact_texts(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The reference chains the registered views must equal, token for token: each view run on its
+/// own, with the same token cap.
+fn reference(view: &str, max_tokens: usize) -> TextAnalyzer {
+    let cap = Limit(max_tokens);
+    match view {
+        VI_EXACT => TextAnalyzer::builder(cap.transform(SyllableTokenizer))
+            .filter(RuleFilter(Normalize))
+            .build(),
+        VI_FOLDED => TextAnalyzer::builder(cap.transform(SyllableTokenizer))
+            .filter(RuleFilter(Normalize))
+            .filter(RuleFilter(hoptac_analyzer::fold::Fold))
+            .build(),
+        VI_BIGRAM => TextAnalyzer::builder(cap.transform(BigramTokenizer)).build(),
+        _ => TextAnalyzer::builder(cap.transform(CapitalsTokenizer)).build(),
+    }
+}
+
 proptest! {
+    /// The views share one analysis per text (and a per-thread memo of the last texts); what
+    /// each yields is still exactly what its own chain would, whatever order the texts come in.
+    #[test]
+    fn the_shared_analysis_yields_each_views_own_tokens(
+        texts in prop::collection::vec(any_text(), 1..4),
+        max_tokens in prop_oneof![Just(3usize), Just(100_000usize)],
+    ) {
+        let manager = TokenizerManager::default();
+        register_limited(&manager, max_tokens);
+        for view in [VI_EXACT, VI_FOLDED, VI_BIGRAM, VI_CAPITALS] {
+            let mut shared = manager.get(view).unwrap();
+            let mut own = reference(view, max_tokens);
+            for text in texts.iter().chain(texts.iter().rev()) {
+                prop_assert_eq!(tokens(&mut shared, text), tokens(&mut own, text), "{} of {:?}", view, text);
+            }
+        }
+    }
+
     #[test]
     fn the_analyzers_never_panic(text in any_text()) {
         let _ = analyze(&text);
