@@ -259,11 +259,12 @@ fn a_file_without_read_permission_is_reported() {
     assert_eq!(summary["documents"], 1);
 }
 
-/// Deletes a file when the indexer announces the first file it is about to read.
-struct DeleteOnFirstFile(PathBuf);
+/// Deletes a file when the indexer has listed the corpus, before it reads any file (files are
+/// read by several threads at once, so "before the first file" is the start of the run).
+struct DeleteAfterListing(PathBuf);
 
-impl hoptac_indexer::Progress for DeleteOnFirstFile {
-    fn advance(&self) {
+impl hoptac_indexer::Progress for DeleteAfterListing {
+    fn start(&self, _files: u64) {
         let _ = std::fs::remove_file(&self.0);
     }
 }
@@ -278,7 +279,7 @@ fn a_file_that_disappears_between_listing_and_reading_is_reported() {
         d.index_path(),
         hoptac_indexer::Config::builtin(),
     );
-    let summary = hoptac_indexer::index_corpus(&opts, &DeleteOnFirstFile(gone.clone())).unwrap();
+    let summary = hoptac_indexer::index_corpus(&opts, &DeleteAfterListing(gone.clone())).unwrap();
     assert!(!gone.exists());
     assert_eq!(summary.skipped.len(), 1, "{:?}", summary.skipped);
     assert_eq!(summary.skipped[0].path, "z.txt");

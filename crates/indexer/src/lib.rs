@@ -10,6 +10,7 @@ pub mod extract;
 pub mod live;
 pub mod load;
 pub mod open;
+pub mod prepare;
 pub mod reprint;
 pub mod schema;
 

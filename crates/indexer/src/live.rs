@@ -13,6 +13,7 @@
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
@@ -22,15 +23,16 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::clean::Cleaner;
 use crate::config::Config;
 use crate::corpus::{
-    content_hash, corpus_relative, document_id, list_corpus, read_limited, read_stable,
-    read_stable_all, remove_file, save_file, Skipped, INCOMING,
+    content_hash, corpus_relative, document_id, list_corpus, read_stable, read_stable_all,
+    remove_file, save_file, Skipped, INCOMING,
 };
 use crate::extract::Extractor;
 use crate::load::{format_of, load};
 use crate::open::{
-    commit, io, lock_existing, open_for_writing, open_index, write_atomic, writer, IndexVersion,
-    CONFIG_FILE,
+    commit, io, lock_existing, open_for_writing, open_index, threads, write_atomic, writer,
+    IndexVersion, CONFIG_FILE,
 };
+use crate::prepare::{in_order, Prepared, Preparer};
 use crate::reprint::{Grouper, Sketch};
 use crate::schema::to_tantivy;
 use crate::schema::Fields;
@@ -221,8 +223,10 @@ pub struct LiveIndex {
     version: IndexVersion,
     corpus: PathBuf,
     path: PathBuf,
-    cleaner: Cleaner,
-    extractor: Extractor,
+    cleaner: Arc<Cleaner>,
+    extractor: Arc<Extractor>,
+    /// Threads preparing files in a whole-corpus pass (see [`crate::prepare`]).
+    preparers: usize,
     max_file_bytes: u64,
     max_tokens: usize,
     commit_every: usize,
@@ -250,8 +254,9 @@ impl LiveIndex {
             version: IndexVersion::current(&opts.config),
             corpus: opts.corpus.clone(),
             path: opts.index.clone(),
-            cleaner: Cleaner::new(&opts.config.furniture),
-            extractor: Extractor::new(&opts.config),
+            cleaner: Arc::new(Cleaner::new(&opts.config.furniture)),
+            extractor: Arc::new(Extractor::new(&opts.config)),
+            preparers: threads(opts.writer_threads),
             max_file_bytes: opts.max_file_bytes,
             max_tokens: opts.config.limits.max_tokens_per_field,
             commit_every: opts.commit_every.max(1),
@@ -343,8 +348,13 @@ impl LiveIndex {
 
     /// Writes a document in place of any with its id, in its reprint group (the group of the first
     /// document already written whose text it shares, else its own id).
-    fn write(&mut self, mut doc: Document) -> Result<(), IndexerError> {
+    fn write(&mut self, doc: Document) -> Result<(), IndexerError> {
         let sketch = Sketch::of(&doc.body);
+        self.write_sketched(doc, sketch)
+    }
+
+    /// [`Self::write`] with the document's sketch already made.
+    fn write_sketched(&mut self, mut doc: Document, sketch: Sketch) -> Result<(), IndexerError> {
         doc.group = self
             .grouper
             .assign(&self.reader.searcher(), &self.fields, &doc.id, &sketch)?;
@@ -582,51 +592,56 @@ impl LiveIndex {
         let (files, mut skipped) = list_corpus(&self.corpus)?;
         let existing = indexed_hashes(&self.index, &self.fields)?;
         let mut summary = Summary::default();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let seen: HashSet<&str> = files.iter().map(|(id, _)| id.as_str()).collect();
         let mut pending = 0usize;
         let delete = |w: &mut IndexWriter, f: &Fields, id: &str| {
             w.delete_term(Term::from_field_text(f.id, id));
         };
         progress.start(files.len() as u64);
-        for (id, path) in &files {
+        let (cleaner, extractor) = (self.cleaner.clone(), self.extractor.clone());
+        let preparer = Preparer {
+            cleaner: &cleaner,
+            extractor: &extractor,
+            max_file_bytes: self.max_file_bytes,
+            max_tokens: self.max_tokens,
+        };
+        let (same_config, preparers) = (self.same_config, self.preparers);
+        let prepare = |(id, path): &(String, PathBuf)| {
+            let unchanged = existing.get(id).filter(|_| same_config);
+            preparer.prepare(id, path, unchanged.map(String::as_str))
+        };
+        // The writer's side: what each prepared file changes, in the listing's order.
+        let mut write = |(id, _): &(String, PathBuf), prepared: Prepared| {
             progress.advance();
-            seen.insert(id.as_str());
             let old = existing.get(id);
-            let bytes = match read_limited(path, self.max_file_bytes) {
-                Ok(b) => b,
-                Err(reason) => {
+            match prepared {
+                Prepared::Unchanged => summary.unchanged += 1,
+                Prepared::Unreadable(reason) | Prepared::Failed(reason) => {
                     pending += self.skip(id, old.is_some(), reason, &mut summary, &mut skipped);
-                    continue;
                 }
-            };
-            let hash = content_hash(&bytes);
-            if self.same_config && old == Some(&hash) {
-                summary.unchanged += 1;
-                continue;
-            }
-            match load(path, &bytes, &self.cleaner) {
-                Ok(raw) => {
-                    let doc = self.extractor.document(id.clone(), hash, raw);
-                    if self.truncated(&doc) {
+                Prepared::Ready {
+                    doc,
+                    sketch,
+                    truncated,
+                } => {
+                    if truncated {
                         summary.truncated.push(id.clone());
                     }
-                    self.write(doc)?;
+                    self.write_sketched(doc, sketch)?;
                     match old {
                         Some(_) => summary.updated += 1,
                         None => summary.added += 1,
                     }
                     pending += 1;
                 }
-                Err(e) => {
-                    pending +=
-                        self.skip(id, old.is_some(), e.to_string(), &mut summary, &mut skipped);
-                }
             }
             if pending >= self.commit_every {
                 self.commit()?;
                 pending = 0;
             }
-        }
+            Ok::<(), IndexerError>(())
+        };
+        in_order(&files, preparers, prepare, &mut write)?;
         for id in existing.keys() {
             if !seen.contains(id.as_str()) {
                 delete(&mut self.writer, &self.fields, id);

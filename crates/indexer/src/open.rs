@@ -143,19 +143,24 @@ pub(crate) fn open_for_writing(
     Ok((index, fields, same_config))
 }
 
+/// The threads an indexing run uses: as asked, or for 0 one per core, at most 4.
+pub(crate) fn threads(asked: usize) -> usize {
+    match asked {
+        0 => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4),
+        n => n,
+    }
+}
+
 pub(crate) fn writer(
     index: &Index,
     path: &Path,
     memory: usize,
     threads: usize,
 ) -> Result<IndexWriter, IndexerError> {
-    let threads = match threads {
-        0 => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 4),
-        n => n,
-    };
+    let threads = self::threads(threads);
     index
         .writer_with_num_threads(threads, memory.max(threads * 20 * 1024 * 1024))
         .map_err(|e| match e {
