@@ -627,7 +627,7 @@ impl LiveIndex {
                     if truncated {
                         summary.truncated.push(id.clone());
                     }
-                    self.write_sketched(doc, sketch)?;
+                    self.write_sketched(*doc, sketch)?;
                     match old {
                         Some(_) => summary.updated += 1,
                         None => summary.added += 1,

@@ -37,7 +37,7 @@ pub enum Prepared {
     Failed(String),
     /// A document, its reprint sketch, and whether it is longer than the token cap.
     Ready {
-        doc: Document,
+        doc: Box<Document>,
         sketch: Sketch,
         truncated: bool,
     },
@@ -78,7 +78,7 @@ impl Preparer<'_> {
         Prepared::Ready {
             sketch: Sketch::of(&doc.body),
             truncated,
-            doc,
+            doc: Box::new(doc),
         }
     }
 }
@@ -126,7 +126,7 @@ where
         drop(send);
         let mut early: BTreeMap<usize, R> = BTreeMap::new();
         let mut result = Ok(());
-        for i in 0..items.len() {
+        for (i, item) in items.iter().enumerate() {
             let r = loop {
                 if let Some(r) = early.remove(&i) {
                     break Some(r);
@@ -143,7 +143,7 @@ where
             let Some(r) = r else { break };
             *taken.lock().unwrap_or_else(|e| e.into_inner()) = i + 1;
             moved.notify_all();
-            if let Err(e) = sink(&items[i], r) {
+            if let Err(e) = sink(item, r) {
                 result = Err(e);
                 break;
             }
