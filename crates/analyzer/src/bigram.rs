@@ -17,16 +17,15 @@ use crate::{fold::fold_into, normalize_into};
 #[derive(Clone, Debug, Default)]
 pub struct BigramTokenizer;
 
-/// Token stream of [`BigramTokenizer`]: pairs are made as the stream advances, in reused buffers
-/// (this runs over every document body at indexing time).
+/// Token stream of [`BigramTokenizer`]: the pairs of [`pairs`], each made as the stream advances
+/// in reused buffers.
 pub struct BigramStream<'a> {
     text: &'a str,
-    syllables: std::vec::IntoIter<Syllable>,
-    /// The previous syllable: where it starts, and its folded form.
-    prev: Option<usize>,
-    prev_folded: String,
-    folded: String,
+    syllables: Vec<Syllable>,
+    pairs: std::vec::IntoIter<(usize, usize)>,
     exact: String,
+    first: String,
+    second: String,
     /// Pairs emitted so far: the next pair's position.
     emitted: usize,
     token: Token,
@@ -34,17 +33,44 @@ pub struct BigramStream<'a> {
 
 impl<'a> BigramStream<'a> {
     fn new(text: &'a str) -> Self {
+        let syllables = syllables(text);
         BigramStream {
             text,
-            syllables: syllables(text).into_iter(),
-            prev: None,
-            prev_folded: String::new(),
-            folded: String::new(),
+            pairs: pairs(&syllables).into_iter(),
+            syllables,
             exact: String::new(),
+            first: String::new(),
+            second: String::new(),
             emitted: 0,
             token: Token::default(),
         }
     }
+}
+
+/// The folded form of `text`'s syllable `s`, into `out` (`exact` is scratch space).
+fn fold_syllable(text: &str, s: &Syllable, exact: &mut String, out: &mut String) {
+    exact.clear();
+    normalize_into(&text[s.from..s.to], exact);
+    out.clear();
+    fold_into(exact, out);
+}
+
+/// Which syllables pair: every two adjacent ones (joined tokens count by their parts) with nothing
+/// but spaces between them, as (first, second) indices into `syllables`. The one statement of the
+/// rule, for this tokenizer and for the indexed view ([`crate::views::BigramView`]).
+pub fn pairs(syllables: &[Syllable]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(syllables.len());
+    let mut prev: Option<usize> = None;
+    for (i, s) in syllables.iter().enumerate() {
+        if s.kind == Kind::Joined {
+            continue;
+        }
+        if let Some(p) = prev.filter(|_| !s.boundary_before) {
+            out.push((p, i));
+        }
+        prev = Some(i);
+    }
+    out
 }
 
 /// Writes the bigram term of two folded syllables (`an`, `toan` → `an toan`) into `out`: the one
@@ -83,35 +109,21 @@ impl Tokenizer for BigramTokenizer {
 
 impl TokenStream for BigramStream<'_> {
     fn advance(&mut self) -> bool {
-        for s in self.syllables.by_ref() {
-            if s.kind == Kind::Joined {
-                continue;
-            }
-            self.exact.clear();
-            normalize_into(&self.text[s.from..s.to], &mut self.exact);
-            self.folded.clear();
-            fold_into(&self.exact, &mut self.folded);
-            let pair = match self.prev {
-                Some(from) if !s.boundary_before => {
-                    let t = &mut self.token;
-                    t.offset_from = from;
-                    t.offset_to = s.to;
-                    t.position = self.emitted;
-                    t.position_length = 1;
-                    t.text.clear();
-                    push_key(&self.prev_folded, &self.folded, &mut t.text);
-                    self.emitted += 1;
-                    true
-                }
-                _ => false,
-            };
-            self.prev = Some(s.from);
-            std::mem::swap(&mut self.prev_folded, &mut self.folded);
-            if pair {
-                return true;
-            }
-        }
-        false
+        let Some((first, second)) = self.pairs.next() else {
+            return false;
+        };
+        let (a, b) = (&self.syllables[first], &self.syllables[second]);
+        fold_syllable(self.text, a, &mut self.exact, &mut self.first);
+        fold_syllable(self.text, b, &mut self.exact, &mut self.second);
+        let t = &mut self.token;
+        t.offset_from = self.syllables[first].from;
+        t.offset_to = self.syllables[second].to;
+        t.position = self.emitted;
+        t.position_length = 1;
+        t.text.clear();
+        push_key(&self.first, &self.second, &mut t.text);
+        self.emitted += 1;
+        true
     }
 
     fn token(&self) -> &Token {

@@ -19,11 +19,11 @@ use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::bigram::push_key;
+use crate::bigram::{pairs, push_key};
 use crate::capitals::acronym_indices;
 use crate::fold::fold_into;
 use crate::normalize_into;
-use crate::syllable::{syllables, Kind, Syllable};
+use crate::syllable::{syllables, Syllable};
 
 /// Texts whose analysis a thread keeps: a title and a body, so that the capitals field (title,
 /// then body) finds both after their own fields.
@@ -162,23 +162,6 @@ impl ViewStream {
             token: Token::default(),
         }
     }
-}
-
-/// Every pair of adjacent syllables (joined tokens count by their parts) with no punctuation
-/// between them, as [`crate::bigram::BigramTokenizer`] pairs them.
-fn pairs(syllables: &[Syllable]) -> Vec<(usize, usize)> {
-    let mut out = Vec::with_capacity(syllables.len());
-    let mut prev: Option<usize> = None;
-    for (i, s) in syllables.iter().enumerate() {
-        if s.kind == Kind::Joined {
-            continue;
-        }
-        if let Some(p) = prev.filter(|_| !s.boundary_before) {
-            out.push((p, i));
-        }
-        prev = Some(i);
-    }
-    out
 }
 
 impl TokenStream for ViewStream {
