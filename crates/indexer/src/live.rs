@@ -23,8 +23,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::clean::Cleaner;
 use crate::config::Config;
 use crate::corpus::{
-    content_hash, corpus_relative, document_id, list_corpus, read_stable, read_stable_all,
-    remove_file, save_file, Skipped, INCOMING,
+    corpus_relative, document_id, list_corpus, read_stable, read_stable_all, remove_file,
+    save_file, Skipped, INCOMING,
 };
 use crate::extract::Extractor;
 use crate::load::{format_of, load};
@@ -223,12 +223,10 @@ pub struct LiveIndex {
     version: IndexVersion,
     corpus: PathBuf,
     path: PathBuf,
-    cleaner: Arc<Cleaner>,
-    extractor: Arc<Extractor>,
-    /// Threads preparing files in a whole-corpus pass (see [`crate::prepare`]).
+    /// Files into documents: the cleaner, the extractor and the limits (see [`crate::prepare`]).
+    preparer: Arc<Preparer>,
+    /// Threads preparing files in a whole-corpus pass.
     preparers: usize,
-    max_file_bytes: u64,
-    max_tokens: usize,
     commit_every: usize,
     /// Reprint groups of the documents written (see [`crate::reprint`]).
     grouper: Grouper,
@@ -254,11 +252,13 @@ impl LiveIndex {
             version: IndexVersion::current(&opts.config),
             corpus: opts.corpus.clone(),
             path: opts.index.clone(),
-            cleaner: Arc::new(Cleaner::new(&opts.config.furniture)),
-            extractor: Arc::new(Extractor::new(&opts.config)),
+            preparer: Arc::new(Preparer {
+                cleaner: Cleaner::new(&opts.config.furniture),
+                extractor: Extractor::new(&opts.config),
+                max_file_bytes: opts.max_file_bytes,
+                max_tokens: opts.config.limits.max_tokens_per_field,
+            }),
             preparers: threads(opts.writer_threads),
-            max_file_bytes: opts.max_file_bytes,
-            max_tokens: opts.config.limits.max_tokens_per_field,
             commit_every: opts.commit_every.max(1),
             same_config,
             grouper: Grouper::default(),
@@ -348,13 +348,8 @@ impl LiveIndex {
 
     /// Writes a document in place of any with its id, in its reprint group (the group of the first
     /// document already written whose text it shares, else its own id).
-    fn write(&mut self, doc: Document) -> Result<(), IndexerError> {
-        let sketch = Sketch::of(&doc.body);
-        self.write_sketched(doc, sketch)
-    }
-
-    /// [`Self::write`] with the document's sketch already made.
-    fn write_sketched(&mut self, mut doc: Document, sketch: Sketch) -> Result<(), IndexerError> {
+    /// `sketch` is the document's text's (made while preparing it).
+    fn write(&mut self, mut doc: Document, sketch: Sketch) -> Result<(), IndexerError> {
         doc.group = self
             .grouper
             .assign(&self.reader.searcher(), &self.fields, &doc.id, &sketch)?;
@@ -387,14 +382,14 @@ impl LiveIndex {
     /// Whether bytes named `name` would load as a document (the reason when not), without writing
     /// anything: a server checks a posted document before it saves it.
     pub fn check(&self, name: &Path, bytes: &[u8]) -> Result<(), String> {
-        if bytes.len() as u64 > self.max_file_bytes {
+        let max = self.preparer.max_file_bytes;
+        if bytes.len() as u64 > max {
             return Err(format!(
-                "{} bytes, over the limit of {} bytes",
-                bytes.len(),
-                self.max_file_bytes
+                "{} bytes, over the limit of {max} bytes",
+                bytes.len()
             ));
         }
-        load(name, bytes, &self.cleaner)
+        load(name, bytes, &self.preparer.cleaner)
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
@@ -433,7 +428,7 @@ impl LiveIndex {
             .map(PathBuf::as_path)
             .filter(|p| p.is_file() && self.id_of(p).is_some())
             .collect();
-        let mut read = read_stable_all(&files, self.max_file_bytes);
+        let mut read = read_stable_all(&files, self.preparer.max_file_bytes);
         for p in paths {
             let c = match read.remove(p.as_path()) {
                 Some(bytes) => self.stage_read(p, bytes)?,
@@ -464,7 +459,7 @@ impl LiveIndex {
         if !path.is_file() {
             return Ok(Change::Ignored);
         }
-        let bytes = read_stable(path, self.max_file_bytes);
+        let bytes = read_stable(path, self.preparer.max_file_bytes);
         self.stage_read(path, bytes)
     }
 
@@ -485,38 +480,33 @@ impl LiveIndex {
             }
             Err(reason) => return Ok(self.stage_skip(id, old.is_some(), reason)),
         };
-        let hash = content_hash(&bytes);
-        if self.same_config && old.as_deref() == Some(hash.as_str()) {
-            return Ok(Change::Unchanged(id));
-        }
-        match load(path, &bytes, &self.cleaner) {
-            Ok(raw) => {
-                let doc = self.extractor.document(id.clone(), hash, raw);
-                if self.truncated(&doc) {
+        let unchanged = old.as_deref().filter(|_| self.same_config);
+        match self.preparer.prepare_read(&id, path, &bytes, unchanged) {
+            Prepared::Unchanged => Ok(Change::Unchanged(id)),
+            Prepared::Unreadable(reason) | Prepared::Failed(reason) => {
+                Ok(self.stage_skip(id, old.is_some(), reason))
+            }
+            Prepared::Ready {
+                doc,
+                sketch,
+                truncated,
+            } => {
+                if truncated {
                     // A whole-corpus pass reports these in its summary; one file says so here.
                     tracing::warn!(
                         id = %doc.id,
                         bytes = doc.body.len(),
-                        max_tokens_per_field = self.max_tokens,
+                        max_tokens_per_field = self.preparer.max_tokens,
                         "document longer than the token cap: stored whole, indexed by its beginning"
                     );
                 }
-                self.write(doc)?;
+                self.write(*doc, sketch)?;
                 Ok(match old {
                     Some(_) => Change::Updated(id),
                     None => Change::Added(id),
                 })
             }
-            Err(e) => Ok(self.stage_skip(id, old.is_some(), e.to_string())),
         }
-    }
-
-    /// True when a document is longer than the token cap: it is indexed by its beginning only.
-    fn truncated(&self, doc: &crate::document::Document) -> bool {
-        let over = [&doc.title, &doc.body]
-            .iter()
-            .any(|t| hoptac_analyzer::exceeds_token_cap(t, self.max_tokens));
-        over
     }
 
     fn stage_skip(&mut self, id: String, indexed: bool, reason: String) -> Change {
@@ -598,13 +588,7 @@ impl LiveIndex {
             w.delete_term(Term::from_field_text(f.id, id));
         };
         progress.start(files.len() as u64);
-        let (cleaner, extractor) = (self.cleaner.clone(), self.extractor.clone());
-        let preparer = Preparer {
-            cleaner: &cleaner,
-            extractor: &extractor,
-            max_file_bytes: self.max_file_bytes,
-            max_tokens: self.max_tokens,
-        };
+        let preparer = self.preparer.clone();
         let (same_config, preparers) = (self.same_config, self.preparers);
         let prepare = |(id, path): &(String, PathBuf)| {
             let unchanged = existing.get(id).filter(|_| same_config);
@@ -627,7 +611,7 @@ impl LiveIndex {
                     if truncated {
                         summary.truncated.push(id.clone());
                     }
-                    self.write_sketched(*doc, sketch)?;
+                    self.write(*doc, sketch)?;
                     match old {
                         Some(_) => summary.updated += 1,
                         None => summary.added += 1,

@@ -47,35 +47,45 @@ pub enum Prepared {
     },
 }
 
-/// What preparing a file needs: the compiled cleaner and extractor, and the limits.
+/// What preparing a file needs: the compiled cleaner and extractor, and the limits. Shared by a
+/// whole-corpus pass's workers and a single file's update, so both make the same document.
 #[derive(Debug)]
-pub struct Preparer<'a> {
-    pub cleaner: &'a Cleaner,
-    pub extractor: &'a Extractor,
+pub struct Preparer {
+    pub cleaner: Cleaner,
+    pub extractor: Extractor,
+    /// Files larger than this are not read.
     pub max_file_bytes: u64,
+    /// Tokens analysed per field; a longer document is reported as truncated.
     pub max_tokens: usize,
 }
 
-impl Preparer<'_> {
-    /// Reads, loads and extracts the file at `path` (document `id`), unless its content hash is
-    /// `unchanged_hash` (the indexed version, when the configuration did not change).
+impl Preparer {
+    /// Reads the file at `path` (document `id`) and prepares it (see [`Self::prepare_read`]).
     pub fn prepare(&self, id: &str, path: &Path, unchanged_hash: Option<&str>) -> Prepared {
-        let bytes = match read_limited(path, self.max_file_bytes) {
-            Ok(b) => b,
-            Err(reason) => return Prepared::Unreadable(reason),
-        };
-        let hash = content_hash(&bytes);
-        if unchanged_hash == Some(hash.as_str()) {
-            return Prepared::Unchanged;
-        }
-        match load(path, &bytes, self.cleaner) {
-            Ok(raw) => self.ready(self.extractor.document(id.to_string(), hash, raw)),
-            Err(e) => Prepared::Failed(e.to_string()),
+        match read_limited(path, self.max_file_bytes) {
+            Ok(bytes) => self.prepare_read(id, path, &bytes, unchanged_hash),
+            Err(reason) => Prepared::Unreadable(reason),
         }
     }
 
-    /// A loaded document's sketch and length check.
-    pub fn ready(&self, doc: Document) -> Prepared {
+    /// Loads and extracts the bytes read from `path`, unless their content hash is
+    /// `unchanged_hash` (the indexed version, when the configuration did not change).
+    pub fn prepare_read(
+        &self,
+        id: &str,
+        path: &Path,
+        bytes: &[u8],
+        unchanged_hash: Option<&str>,
+    ) -> Prepared {
+        let hash = content_hash(bytes);
+        if unchanged_hash == Some(hash.as_str()) {
+            return Prepared::Unchanged;
+        }
+        let raw = match load(path, bytes, &self.cleaner) {
+            Ok(raw) => raw,
+            Err(e) => return Prepared::Failed(e.to_string()),
+        };
+        let doc = self.extractor.document(id.to_string(), hash, raw);
         let truncated = [&doc.title, &doc.body]
             .iter()
             .any(|t| hoptac_analyzer::exceeds_token_cap(t, self.max_tokens));
