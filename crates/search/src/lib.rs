@@ -2,7 +2,6 @@
 //! hoptac index. The CLI and the HTTP server both call [`Engine`]; neither builds queries itself.
 
 // The engine's stages, private to it: what callers need of them is re-exported below.
-mod coord;
 mod coverage;
 mod deadline;
 mod pipeline;
@@ -12,6 +11,7 @@ mod reading;
 mod reprints;
 mod set;
 mod snippet;
+mod union;
 
 // Public: relevance evaluation (`hoptac eval`), facet values, related documents, suggestions.
 pub mod eval;

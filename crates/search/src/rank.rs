@@ -16,8 +16,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -25,7 +25,7 @@ use tantivy::Term;
 use hoptac_analyzer::bigram;
 use hoptac_indexer::schema::Fields;
 
-use crate::coord::CoordinatedQuery;
+use crate::union::{Combine, SparseUnion};
 
 use crate::query::{AltKind, Concept, Plan, QTerm};
 
@@ -268,13 +268,13 @@ fn boost(q: Box<dyn Query>, w: f32) -> Box<dyn Query> {
     }
 }
 
+/// Evidence of any of `qs`, summed: a sparse union, since evidence is only sought to the documents
+/// of the result set (see [`crate::union`]).
 fn should(qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if qs.is_empty() {
         return Box::new(EmptyQuery);
     }
-    Box::new(BooleanQuery::new(
-        qs.into_iter().map(|q| (Occur::Should, q)).collect(),
-    ))
+    Box::new(SparseUnion::new(qs, Combine::Sum))
 }
 
 /// The three views of one text field a form is matched in.
@@ -474,7 +474,7 @@ impl Ranker {
         let mut qs: Vec<Box<dyn Query>> = vec![if ways.len() == 1 {
             ways.pop().expect("one way")
         } else {
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(ways, 0.2))
+            Box::new(SparseUnion::new(ways, Combine::Best { tie: 0.2 }))
         }];
         if let Some(country) = &c.country {
             qs.push(Box::new(ConstScoreQuery::new(
@@ -504,9 +504,9 @@ impl Ranker {
         .collect();
         let mut evidence: Vec<Box<dyn Query>> = Vec::new();
         if n > 0 {
-            evidence.push(Box::new(CoordinatedQuery::new(
+            evidence.push(Box::new(SparseUnion::new(
                 concepts.iter().map(|c| self.concept(c)).collect(),
-                tiers,
+                Combine::Coordinated { tiers },
             )));
         }
         // Bigrams across concept boundaries: proximity of consecutive concepts.

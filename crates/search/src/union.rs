@@ -1,0 +1,423 @@
+//! Sparse unions: the evidence's disjunctions, evaluated only at the documents asked for.
+//!
+//! The evidence ([`crate::rank::Ranker::evidence`]) is only ever run inside the result set: tantivy
+//! walks the set and *seeks* the evidence to each of its documents. tantivy's own union (the
+//! scorer of a `BooleanQuery` of `Should` clauses, and of `DisjunctionMaxQuery`) answers a seek by
+//! scoring every document of every clause in a window of 4,096 documents ahead, which pays off when
+//! the union is walked from start to end, and costs a union's whole length when it is visited at a
+//! few hundred documents of a set. At ×10 that window scoring was a quarter of all query time. The
+//! union here moves each clause to the target and combines the scores of the clauses standing on
+//! it, so its cost grows with the set, not with the clauses' postings.
+//!
+//! How the matching clauses' scores are combined ([`Combine`]):
+//! - **sum**, as a `BooleanQuery` of `Should` clauses scores;
+//! - **best of**, plus `tie` × the others, as tantivy's `DisjunctionMaxQuery` scores (a concept said
+//!   several ways counts by the best of them);
+//! - **coordinated**: the sum, multiplied by `1 + Σ weight` of the tiers whose `need` (clauses
+//!   matched) is met — documents matching all of a query's concepts (or all but one of four or
+//!   more) gain a share of their score again. As a `BooleanQuery` per tier, every concept's
+//!   sub-queries were evaluated once more per tier; here each is evaluated once.
+//!
+//! A union holds a handful of clauses: a linear scan over them beats a heap.
+
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+
+/// How a union combines the scores of its clauses matching a document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Combine {
+    /// The sum of the scores.
+    Sum,
+    /// The best score plus `tie` × the sum of the others.
+    Best {
+        /// Share of the other clauses' scores added to the best one's.
+        tie: f32,
+    },
+    /// The sum, times `1 + Σ weight` of the `(need, weight)` tiers whose `need` is met.
+    Coordinated {
+        /// `(clauses matched at least, extra share of the sum)`.
+        tiers: Vec<(usize, f32)>,
+    },
+}
+
+impl Combine {
+    fn combine(&self, scores: impl Iterator<Item = Score>) -> Score {
+        match self {
+            Combine::Sum => scores.sum(),
+            Combine::Best { tie } => {
+                let (mut best, mut sum) = (0.0f32, 0.0f32);
+                for s in scores {
+                    best = best.max(s);
+                    sum += s;
+                }
+                best + (sum - best) * tie
+            }
+            Combine::Coordinated { tiers } => {
+                let (mut sum, mut matched) = (0.0f32, 0usize);
+                for s in scores {
+                    sum += s;
+                    matched += 1;
+                }
+                let bonus: f32 = tiers
+                    .iter()
+                    .filter(|(need, _)| matched >= *need)
+                    .map(|(_, w)| w)
+                    .sum();
+                sum * (1.0 + bonus)
+            }
+        }
+    }
+
+    /// A clause alone scores as itself.
+    fn is_identity_for_one(&self) -> bool {
+        match self {
+            Combine::Sum | Combine::Best { .. } => true,
+            Combine::Coordinated { tiers } => tiers.iter().all(|(need, _)| *need > 1),
+        }
+    }
+}
+
+/// A union of queries whose scorers are moved only to the documents asked for.
+#[derive(Debug)]
+pub struct SparseUnion {
+    clauses: Vec<Box<dyn Query>>,
+    combine: Combine,
+}
+
+impl SparseUnion {
+    /// The union of `clauses`, their scores combined by `combine`.
+    pub fn new(clauses: Vec<Box<dyn Query>>, combine: Combine) -> Self {
+        SparseUnion { clauses, combine }
+    }
+}
+
+impl Clone for SparseUnion {
+    fn clone(&self) -> Self {
+        SparseUnion {
+            clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
+            combine: self.combine.clone(),
+        }
+    }
+}
+
+impl Query for SparseUnion {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self
+            .clauses
+            .iter()
+            .map(|q| q.weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(SparseUnionWeight {
+            weights,
+            combine: self.combine.clone(),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for q in &self.clauses {
+            q.query_terms(visitor);
+        }
+    }
+}
+
+struct SparseUnionWeight {
+    weights: Vec<Box<dyn Weight>>,
+    combine: Combine,
+}
+
+impl Weight for SparseUnionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut children = Vec::with_capacity(self.weights.len());
+        for w in &self.weights {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                children.push(s);
+            }
+        }
+        if children.is_empty() {
+            return Ok(Box::new(EmptyScorer));
+        }
+        if children.len() == 1 && self.combine.is_identity_for_one() {
+            return Ok(children.pop().expect("one clause"));
+        }
+        let doc = children.iter().map(|c| c.doc()).min().unwrap_or(TERMINATED);
+        Ok(Box::new(SparseUnionScorer {
+            children,
+            combine: self.combine.clone(),
+            doc,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut s = self.scorer(reader, 1.0)?;
+        if s.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document #{doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("sparse union", s.score()))
+    }
+}
+
+/// The clauses' scorers; `doc` is the least of their documents.
+struct SparseUnionScorer {
+    children: Vec<Box<dyn Scorer>>,
+    combine: Combine,
+    doc: DocId,
+}
+
+impl SparseUnionScorer {
+    fn settle(&mut self) -> DocId {
+        self.doc = self
+            .children
+            .iter()
+            .map(|c| c.doc())
+            .min()
+            .unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for SparseUnionScorer {
+    fn advance(&mut self) -> DocId {
+        let current = self.doc;
+        for c in &mut self.children {
+            if c.doc() == current {
+                c.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for c in &mut self.children {
+            if c.doc() < target {
+                c.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.children
+            .iter()
+            .map(|c| c.size_hint())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn cost(&self) -> u64 {
+        self.children.iter().map(|c| c.cost()).sum()
+    }
+}
+
+impl Scorer for SparseUnionScorer {
+    fn score(&mut self) -> Score {
+        let SparseUnionScorer {
+            children,
+            combine,
+            doc,
+        } = self;
+        combine.combine(
+            children
+                .iter_mut()
+                .filter(|c| c.doc() == *doc)
+                .map(|c| c.score()),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{
+        BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, QueryClone,
+        TermQuery,
+    };
+    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::{doc, DocAddress, Index, Searcher};
+
+    const TEXTS: [&str; 6] = [
+        "hợp tác an toàn thông tin Hàn Quốc",
+        "hợp tác Hàn Quốc",
+        "an toàn giao thông",
+        "Hàn Quốc Nhật Bản hợp tác hợp tác",
+        "thời tiết",
+        "an toàn thông tin",
+    ];
+
+    fn corpus() -> (Searcher, tantivy::schema::Field) {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer(15_000_000).unwrap();
+        for text in TEXTS {
+            w.add_document(doc!(body => text)).unwrap();
+        }
+        w.commit().unwrap();
+        (index.reader().unwrap().searcher(), body)
+    }
+
+    fn word(body: tantivy::schema::Field, w: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(body, w),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    fn ranked(searcher: &Searcher, q: &dyn Query) -> Vec<(f32, DocAddress)> {
+        searcher
+            .search(q, &TopDocs::with_limit(10).order_by_score())
+            .unwrap()
+    }
+
+    fn assert_same(a: &[(f32, DocAddress)], b: &[(f32, DocAddress)]) {
+        assert_eq!(a.len(), b.len());
+        for ((sa, da), (sb, db)) in a.iter().zip(b) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
+        }
+    }
+
+    /// A sum scores as tantivy's `BooleanQuery` of `Should` clauses.
+    #[test]
+    fn a_sum_scores_as_should_clauses_do() {
+        let (searcher, body) = corpus();
+        let words = ["hợp", "toàn", "tiết"];
+        let boolean = BooleanQuery::new(
+            words
+                .iter()
+                .map(|w| (Occur::Should, word(body, w)))
+                .collect(),
+        );
+        let sparse = SparseUnion::new(words.iter().map(|w| word(body, w)).collect(), Combine::Sum);
+        let a = ranked(&searcher, &boolean);
+        assert_eq!(a.len(), 6);
+        assert_same(&a, &ranked(&searcher, &sparse));
+    }
+
+    /// Best-of scores as tantivy's `DisjunctionMaxQuery` with the same tie breaker, both run inside
+    /// a set as the evidence is (alone, tantivy runs a disjunction of terms with block-max WAND,
+    /// which sums their scores).
+    #[test]
+    fn best_of_scores_as_disjunction_max_does() {
+        let (searcher, body) = corpus();
+        let words = ["hàn", "thông", "hợp"];
+        let within = |evidence: Box<dyn Query>| {
+            let set = BooleanQuery::new(
+                words
+                    .iter()
+                    .map(|w| (Occur::Should, word(body, w)))
+                    .collect(),
+            );
+            BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(set), 0.0)) as Box<dyn Query>,
+                ),
+                (Occur::Should, evidence),
+            ])
+        };
+        let dismax = DisjunctionMaxQuery::with_tie_breaker(
+            words.iter().map(|w| word(body, w)).collect(),
+            0.2,
+        );
+        let sparse = SparseUnion::new(
+            words.iter().map(|w| word(body, w)).collect(),
+            Combine::Best { tie: 0.2 },
+        );
+        let a = ranked(&searcher, &within(Box::new(dismax)));
+        assert_eq!(a.len(), 5);
+        assert_same(&a, &ranked(&searcher, &within(Box::new(sparse))));
+        // The best clause counts in full, the others a fifth: less than their sum.
+        let sum = SparseUnion::new(words.iter().map(|w| word(body, w)).collect(), Combine::Sum);
+        let summed = ranked(&searcher, &within(Box::new(sum)));
+        let first = |r: &[(f32, DocAddress)], d: DocAddress| r.iter().find(|x| x.1 == d).unwrap().0;
+        let all = DocAddress::new(0, 0);
+        assert!(first(&a, all) < first(&summed, all) - 0.1);
+    }
+
+    /// Coordinated scores as the `BooleanQuery` formulation it replaces: each concept once, plus per
+    /// tier a boosted "at least `need` concepts" clause.
+    #[test]
+    fn coordinated_scores_as_the_boolean_formulation_does() {
+        let (searcher, body) = corpus();
+        let words = ["hợp", "hàn", "toàn"];
+        let tiers = vec![(3, 0.5), (2, 0.25)];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| (Occur::Should, word(body, w)))
+            .collect();
+        for (need, weight) in &tiers {
+            let q = BooleanQuery::with_minimum_required_clauses(
+                words
+                    .iter()
+                    .map(|w| (Occur::Should, word(body, w)))
+                    .collect(),
+                *need,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), *weight)),
+            ));
+        }
+        let boolean = BooleanQuery::new(clauses);
+        let coordinated = SparseUnion::new(
+            words.iter().map(|w| word(body, w)).collect(),
+            Combine::Coordinated {
+                tiers: tiers.clone(),
+            },
+        );
+        let a = ranked(&searcher, &boolean);
+        assert_eq!(a.len(), 5);
+        assert_same(&a, &ranked(&searcher, &coordinated));
+        // The bonus is there: the document matching all three concepts gains the most.
+        let all = a[0].1;
+        let plain = SparseUnion::new(words.iter().map(|w| word(body, w)).collect(), Combine::Sum);
+        let p = ranked(&searcher, &plain);
+        let base = p.iter().find(|(_, d)| *d == all).unwrap().0;
+        assert!((a[0].0 - base * 1.75).abs() < 1e-4);
+    }
+
+    /// Inside a set (a `Must` clause), the union is sought to the set's documents and scores them
+    /// as tantivy's union does, nested or not.
+    #[test]
+    fn sought_inside_a_set_it_scores_as_the_should_union() {
+        let (searcher, body) = corpus();
+        let evidence = |sparse: bool| -> Box<dyn Query> {
+            let inner: Vec<Box<dyn Query>> = vec![word(body, "toàn"), word(body, "tin")];
+            let inner: Box<dyn Query> = if sparse {
+                Box::new(SparseUnion::new(inner, Combine::Sum))
+            } else {
+                Box::new(BooleanQuery::new(
+                    inner.into_iter().map(|q| (Occur::Should, q)).collect(),
+                ))
+            };
+            let outer = vec![inner, word(body, "hàn"), word(body, "tác")];
+            if sparse {
+                Box::new(SparseUnion::new(outer, Combine::Sum))
+            } else {
+                Box::new(BooleanQuery::new(
+                    outer.into_iter().map(|q| (Occur::Should, q)).collect(),
+                ))
+            }
+        };
+        let within = |sparse: bool| {
+            BooleanQuery::new(vec![
+                (Occur::Must, word(body, "hợp").box_clone()),
+                (Occur::Should, evidence(sparse)),
+            ])
+        };
+        let a = ranked(&searcher, &within(false));
+        assert_eq!(a.len(), 3);
+        assert_same(&a, &ranked(&searcher, &within(true)));
+    }
+}
