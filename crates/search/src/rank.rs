@@ -16,8 +16,7 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -25,6 +24,7 @@ use tantivy::Term;
 use hoptac_analyzer::bigram;
 use hoptac_indexer::schema::Fields;
 
+use crate::phrase::PairedPhrase;
 use crate::union::{Combine, SparseUnion};
 
 use crate::query::{AltKind, Concept, Plan, QTerm};
@@ -334,33 +334,34 @@ pub(crate) fn spellings(views: Views, terms: &[QTerm]) -> Vec<(Occur, Box<dyn Qu
 /// every syllable typed with diacritics.
 ///
 /// A phrase can only occur where each of its adjacent pairs does, and a pair's postings are far
-/// shorter than its syllables' (`nam hàn` against `nam` and `hàn`, both in most documents). So the
-/// phrase is intersected with its bigram terms, scored zero: the intersection is led by the rarest
-/// pair and positions are read only for the documents that have every pair, where the phrase on
-/// its own intersected its syllables and read positions across most of the index. A pair never
-/// spans punctuation, so neither does a phrase.
+/// shorter than its syllables' (`nam hàn` against `nam` and `hàn`, both in most documents): it is
+/// looked for through its pairs ([`PairedPhrase`]), positions read only for the documents that
+/// have every pair. A pair never spans punctuation, so neither does a phrase.
 pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
     match terms {
         [] => Box::new(EmptyQuery),
         [one] if one.diacritics => term(views.exact, &one.exact),
         [one] => term(views.folded, &one.folded),
         many => {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = many
-                .windows(2)
-                .map(|pair| {
-                    let key = bigram::key(&pair[0].folded, &pair[1].folded);
-                    (Occur::Must, present(views.bigrams, &key))
-                })
-                .collect();
-            clauses.push((
-                Occur::Must,
-                Box::new(PhraseQuery::new(
-                    many.iter()
-                        .map(|t| Term::from_field_text(views.folded, &t.folded))
-                        .collect(),
-                )),
+            let paired: Box<dyn Query> = Box::new(PairedPhrase::new(
+                many.iter()
+                    .map(|t| Term::from_field_text(views.folded, &t.folded))
+                    .collect(),
+                many.windows(2)
+                    .map(|pair| {
+                        Term::from_field_text(
+                            views.bigrams,
+                            &bigram::key(&pair[0].folded, &pair[1].folded),
+                        )
+                    })
+                    .collect(),
             ));
-            clauses.extend(spellings(views, many));
+            let spelled = spellings(views, many);
+            if spelled.is_empty() {
+                return paired;
+            }
+            let mut clauses = vec![(Occur::Must, paired)];
+            clauses.extend(spelled);
             Box::new(BooleanQuery::new(clauses))
         }
     }
