@@ -63,6 +63,8 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
     let mut i = 0;
     let mut position = 0;
     let mut last_end = 0;
+    // A token's parts, between joiners; one buffer for every token.
+    let mut parts: Vec<(usize, usize)> = Vec::new();
     while i < n {
         if !starts_word(chars[i].1) {
             i += 1;
@@ -70,7 +72,7 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
         }
         // A run of word characters, possibly joined by single joiners between word characters.
         let start = i;
-        let mut parts: Vec<(usize, usize)> = Vec::new();
+        parts.clear();
         let mut part_start = i;
         let mut joined_by_letters = false;
         loop {
