@@ -195,10 +195,8 @@ impl Highlighter {
     }
 
     fn ranges_within(&self, text: &str) -> Vec<Range<usize>> {
-        let toks: Vec<_> = syllables(text)
-            .into_iter()
-            .filter(|s| s.kind != Kind::Part)
-            .collect();
+        let mut toks = syllables(text);
+        toks.retain(|s| s.kind != Kind::Part);
         // Both views of every token, written one after another into two buffers (a snippet is
         // computed for every hit, so no allocation per token).
         // A token whose first letter, folded, starts no query word cannot match one: its views
@@ -220,8 +218,9 @@ impl Highlighter {
         words.sort_unstable();
         words.dedup();
         let mut scratch = String::new();
-        let mut exact = String::with_capacity(text.len() + 16);
-        let mut folded = String::with_capacity(text.len());
+        // Only the tokens that may be query words are written (a few of a text's).
+        let mut exact = String::new();
+        let mut folded = String::new();
         let mut bounds = Vec::with_capacity(toks.len());
         for s in &toks {
             let (e, f) = (exact.len(), folded.len());
