@@ -197,10 +197,11 @@ impl Highlighter {
     fn ranges_within(&self, text: &str) -> Vec<Range<usize>> {
         let mut toks = syllables(text);
         toks.retain(|s| s.kind != Kind::Part);
-        // Both views of every token, written one after another into two buffers (a snippet is
-        // computed for every hit, so no allocation per token).
-        // A token whose first letter, folded, starts no query word cannot match one: its views
-        // are left empty, and most of a long text is skipped without being normalised.
+        // Both views of the tokens that may be query words, written one after another into two
+        // buffers (a snippet is computed for every hit, so no allocation per token). A token
+        // whose letter-by-letter fold is no query word cannot be one; a token of letters outside
+        // the Latin blocks is ruled out only when its first letter, folded, starts no query word.
+        // The others' views are left empty: most of a text is never normalised.
         let mut firsts: Vec<char> = self
             .sequences
             .iter()
@@ -218,7 +219,6 @@ impl Highlighter {
         words.sort_unstable();
         words.dedup();
         let mut scratch = String::new();
-        // Only the tokens that may be query words are written (a few of a text's).
         let mut exact = String::new();
         let mut folded = String::new();
         let mut bounds = Vec::with_capacity(toks.len());
