@@ -293,6 +293,13 @@ fn a_reprint_shows_once_with_its_other_publications_and_survives_writes() {
     // The document says its reprints; an article on the same visit is not one.
     let doc = s.get(&format!("/api/documents/{REPRINT}")).json();
     assert_eq!(duplicates(&doc), [KOREA_ATTT]);
+    // Listed as it is published: its own title and date.
+    let original = s.get(&format!("/api/documents/{KOREA_ATTT}")).json();
+    let listed = &doc["duplicates"][0];
+    assert!(!original["title"].as_str().unwrap().is_empty());
+    assert!(original["date"].is_string(), "{original}");
+    assert_eq!(listed["title"], original["title"]);
+    assert_eq!(listed["date"], original["date"]);
     let doc = s.get(&format!("/api/documents/{SAME_VISIT}")).json();
     assert!(duplicates(&doc).is_empty());
     // The page shows the group once, with its reprint behind "1 bản đăng lại".

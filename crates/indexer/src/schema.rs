@@ -18,7 +18,7 @@ use tantivy::{doc, TantivyDocument};
 use crate::document::Document;
 
 /// Changes whenever fields change; an index with another version must be rebuilt.
-pub const SCHEMA_VERSION: &str = "schema-3";
+pub const SCHEMA_VERSION: &str = "schema-4";
 
 /// Handles to every field.
 #[derive(Clone, Debug)]
@@ -92,7 +92,9 @@ pub fn build() -> (Schema, Fields) {
     );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED | FAST),
-        title: b.add_text_field("title", exact.clone()),
+        // The title and the date are also fast fields: a hit lists its reprints by id, title and
+        // date, read from columns instead of decompressing each reprint's whole stored text.
+        title: b.add_text_field("title", exact.clone().set_fast(None)),
         title_f: b.add_text_field("title_f", folded.clone()),
         title_bi: b.add_text_field("title_bi", bigram.clone()),
         body: b.add_text_field("body", exact),
@@ -107,7 +109,7 @@ pub fn build() -> (Schema, Fields) {
                     .set_fieldnorms(false),
             ),
         ),
-        date: b.add_text_field("date", STORED),
+        date: b.add_text_field("date", STORED | FAST),
         date_key: b.add_u64_field("date_key", FAST),
         year: b.add_u64_field(
             "year",

@@ -7,13 +7,14 @@
 //! the facet counts count documents, each reprint once, as Elasticsearch's do.
 
 use tantivy::collector::TopDocs;
+use tantivy::columnar::StrColumn;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Searcher, SegmentReader, Term};
 
 use hoptac_indexer::schema::Fields;
 
-use crate::{from_tantivy, SearchError};
+use crate::SearchError;
 
 /// Other members listed per document at most.
 pub const MAX_LISTED: usize = 50;
@@ -50,7 +51,8 @@ pub fn collapse(
         .collect())
 }
 
-/// The other members of `group`, newest first, `id` itself left out.
+/// The other members of `group`, newest first, `id` itself left out. Read from the `id`, `title`
+/// and `date` columns: a reprint's stored text is never decompressed to list it.
 pub fn members(
     searcher: &Searcher,
     fields: &Fields,
@@ -68,17 +70,57 @@ pub fn members(
     let q = TermQuery::new(term, IndexRecordOption::Basic);
     let top =
         TopDocs::with_limit(MAX_LISTED + 1).order_by_fast_field::<u64>("date_key", Order::Desc);
+    let mut columns: Vec<Option<Columns>> = Vec::new();
+    columns.resize_with(searcher.segment_readers().len(), || None);
     let mut out = Vec::new();
     for (_, addr) in searcher.search(&q, &top)? {
-        let d: TantivyDocument = searcher.doc(addr)?;
-        let d = from_tantivy(fields, &d);
-        if d.id != id && out.len() < MAX_LISTED {
-            out.push(Reprint {
-                id: d.id,
-                title: d.title,
-                date: d.date,
-            });
+        let c = match &mut columns[addr.segment_ord as usize] {
+            Some(c) => c,
+            slot => slot.insert(Columns::of(searcher.segment_reader(addr.segment_ord))?),
+        };
+        let member = c.read(addr.doc_id)?;
+        if member.id != id && out.len() < MAX_LISTED {
+            out.push(member);
         }
     }
     Ok(out)
+}
+
+/// One segment's columns a reprint is listed from.
+struct Columns {
+    id: Option<StrColumn>,
+    title: Option<StrColumn>,
+    date: Option<StrColumn>,
+}
+
+impl Columns {
+    fn of(segment: &SegmentReader) -> Result<Columns, SearchError> {
+        let ff = segment.fast_fields();
+        Ok(Columns {
+            id: ff.str("id")?,
+            title: ff.str("title")?,
+            date: ff.str("date")?,
+        })
+    }
+
+    fn read(&self, doc: DocId) -> Result<Reprint, SearchError> {
+        let first = |column: &Option<StrColumn>| -> Result<Option<String>, SearchError> {
+            let Some(column) = column else {
+                return Ok(None);
+            };
+            let Some(ord) = column.term_ords(doc).next() else {
+                return Ok(None);
+            };
+            let mut value = String::new();
+            column
+                .ord_to_str(ord, &mut value)
+                .map_err(tantivy::TantivyError::from)?;
+            Ok(Some(value))
+        };
+        Ok(Reprint {
+            id: first(&self.id)?.unwrap_or_default(),
+            title: first(&self.title)?.unwrap_or_default(),
+            date: first(&self.date)?,
+        })
+    }
 }
