@@ -98,7 +98,13 @@ impl Engine {
         let set = ResultSet::new(&self.fields, plan, weights, self.context.home_country());
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
         let mut facet_counts = FacetCountsByDim::default();
-        let (docs, total, selection) = if plan.is_empty() || sort == Sort::Newest {
+        // The one dimension filtered, if only one is: its counts need no pass of their own.
+        let filtered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| filters.has(*d)).collect();
+        let lone = match filtered.as_slice() {
+            [d] => Some(*d),
+            _ => None,
+        };
+        let (docs, total, selection, mut lone_counts) = if plan.is_empty() || sort == Sort::Newest {
             // Filters only, or newest first: the set in date order, no scoring.
             let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
             let selection = if plan.is_empty() {
@@ -142,13 +148,14 @@ impl Engine {
                 }
             }
             let page = docs.into_iter().skip(offset).take(limit).collect();
-            (page, count, selection)
+            (page, count, selection, None)
         } else {
             // Without filters the pass counts the set it scores, and that count decides
             // whether to relax: the set is counted once unless it is tiny.
             let start = set.begin(searcher);
             let begun = start.selection.clone();
             let wanted = to_fetch(&page);
+            let mut lone_counts = None;
             let (selection, first) = if filters.is_empty() {
                 let pass =
                     self.scored_pass(searcher, &set, plan, &begun, filters, wanted, deadline)?;
@@ -157,22 +164,32 @@ impl Engine {
                     Some(pass),
                 )
             } else {
-                // With filters the set is judged on the text alone (see `set`).
-                let found = searcher.search(
-                    &*deadline.bound(set.query(&begun, &Filters::default(), None)),
-                    &Count,
-                )?;
+                // With filters the set is judged on the text alone (see `set`). With one
+                // dimension filtered, that dimension's counts are over the same documents (the
+                // set with the *other* filters: none), so they are taken in the same pass.
+                let text = deadline.bound(set.query(&begun, &Filters::default(), None));
+                let found = match lone {
+                    Some(d) => {
+                        let (found, counts) = searcher.search(
+                            &*text,
+                            &(Count, facets::collector("facets", &[d], &self.facet_cache)),
+                        )?;
+                        lone_counts = Some(counts);
+                        found
+                    }
+                    None => searcher.search(&*text, &Count)?,
+                };
                 deadline.check()?;
                 (set.widen(searcher, start, found, deadline)?, None)
             };
+            let widened =
+                selection.required != begun.required || selection.mentions != begun.mentions;
+            if widened {
+                lone_counts = None;
+            }
             // The first pass serves unless the set was widened since.
             let pass = match first {
-                Some(pass)
-                    if selection.required == begun.required
-                        && selection.mentions == begun.mentions =>
-                {
-                    pass
-                }
+                Some(pass) if !widened => pass,
                 _ => {
                     self.scored_pass(searcher, &set, plan, &selection, filters, wanted, deadline)?
                 }
@@ -197,13 +214,19 @@ impl Engine {
                 }
             }
             let page = docs.into_iter().skip(offset).take(limit).collect();
-            (page, pass.count, selection)
+            (page, pass.count, selection, lone_counts)
         };
         for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
-            let q = deadline.bound(set.query(&selection, filters, Some(d)));
-            let counts =
-                searcher.search(&*q, &facets::collector("facets", &[d], &self.facet_cache))?;
-            deadline.check()?;
+            let counts = match lone_counts.take() {
+                Some(counts) => counts,
+                None => {
+                    let q = deadline.bound(set.query(&selection, filters, Some(d)));
+                    let counts = searcher
+                        .search(&*q, &facets::collector("facets", &[d], &self.facet_cache))?;
+                    deadline.check()?;
+                    counts
+                }
+            };
             let chosen = match d {
                 Dim::Country => filters.country.clone(),
                 Dim::Ministry => filters.ministry.clone(),
