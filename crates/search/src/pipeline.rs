@@ -13,7 +13,8 @@
 //!    boosts), counts it, and takes the facet counts of the dimensions not filtered — the set is
 //!    the `Must` clause, the evidence only `Should`, so scoring never widens what is counted.
 //! 4. **Facets of filtered dimensions**: each counted over the set with the *other* filters, so a
-//!    chosen value's alternatives keep their counts.
+//!    chosen value's alternatives keep their counts. With one dimension filtered those are the
+//!    documents stage 2 counted, and its counts are taken in that pass.
 //! 5. **Rerank window**: the best [`crate::Weights::rerank_depth`] first-phase results are re-scored by
 //!    query coverage ([`crate::coverage`]); deeper results keep first-phase order, so pages
 //!    neither repeat nor skip a result.
