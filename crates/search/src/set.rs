@@ -48,6 +48,7 @@ use hoptac_indexer::schema::Fields;
 use crate::coverage::concept_df;
 use crate::query::{Alternative, Concept, Plan, QTerm};
 use crate::rank::{phrase, spellings, Dim, Filters, Views, Weights};
+use crate::union::SparseUnion;
 use crate::{Deadline, SearchError};
 
 /// Which concepts the set demands, and what relaxing it gave up.
@@ -256,11 +257,8 @@ impl<'a> ResultSet<'a> {
             let need = others.len() - may_miss;
             clauses.push((
                 Occur::Must,
-                Box::new(BooleanQuery::with_minimum_required_clauses(
-                    others
-                        .iter()
-                        .map(|&i| (Occur::Should, self.concept(i, false)))
-                        .collect(),
+                Box::new(SparseUnion::at_least(
+                    others.iter().map(|&i| self.concept(i, false)).collect(),
                     need,
                 )),
             ));

@@ -82,12 +82,29 @@ impl Combine {
 pub struct SparseUnion {
     clauses: Vec<Box<dyn Query>>,
     combine: Combine,
+    need: usize,
 }
 
 impl SparseUnion {
     /// The union of `clauses`, their scores combined by `combine`.
     pub fn new(clauses: Vec<Box<dyn Query>>, combine: Combine) -> Self {
-        SparseUnion { clauses, combine }
+        SparseUnion {
+            clauses,
+            combine,
+            need: 1,
+        }
+    }
+
+    /// The documents matching at least `need` of `clauses`, their scores summed: a long query's
+    /// result set, which may miss a concept. tantivy's own (`BooleanQuery` with a minimum of
+    /// `Should` clauses) has no seek of its own and walks every document of every clause to reach
+    /// a target; this one seeks each clause.
+    pub fn at_least(clauses: Vec<Box<dyn Query>>, need: usize) -> Self {
+        SparseUnion {
+            clauses,
+            combine: Combine::Sum,
+            need: need.max(1),
+        }
     }
 }
 
@@ -96,6 +113,7 @@ impl Clone for SparseUnion {
         SparseUnion {
             clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
             combine: self.combine.clone(),
+            need: self.need,
         }
     }
 }
@@ -110,6 +128,7 @@ impl Query for SparseUnion {
         Ok(Box::new(SparseUnionWeight {
             weights,
             combine: self.combine.clone(),
+            need: self.need,
         }))
     }
 
@@ -123,6 +142,7 @@ impl Query for SparseUnion {
 struct SparseUnionWeight {
     weights: Vec<Box<dyn Weight>>,
     combine: Combine,
+    need: usize,
 }
 
 impl Weight for SparseUnionWeight {
@@ -134,18 +154,20 @@ impl Weight for SparseUnionWeight {
                 children.push(s);
             }
         }
-        if children.is_empty() {
+        if children.len() < self.need.max(1) {
             return Ok(Box::new(EmptyScorer));
         }
         if children.len() == 1 && self.combine.is_identity_for_one() {
             return Ok(children.pop().expect("one clause"));
         }
-        let doc = children.iter().map(|c| c.doc()).min().unwrap_or(TERMINATED);
-        Ok(Box::new(SparseUnionScorer {
+        let mut scorer = SparseUnionScorer {
             children,
             combine: self.combine.clone(),
-            doc,
-        }))
+            need: self.need,
+            doc: 0,
+        };
+        scorer.settle();
+        Ok(Box::new(scorer))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -159,22 +181,39 @@ impl Weight for SparseUnionWeight {
     }
 }
 
-/// The clauses' scorers; `doc` is the least of their documents.
+/// The clauses' scorers; `doc` is the least of their documents that `need` of them stand on.
 struct SparseUnionScorer {
     children: Vec<Box<dyn Scorer>>,
     combine: Combine,
+    need: usize,
     doc: DocId,
 }
 
 impl SparseUnionScorer {
+    /// Stands on the least document of the clauses that enough of them match, moving past those
+    /// too few match.
     fn settle(&mut self) -> DocId {
-        self.doc = self
-            .children
-            .iter()
-            .map(|c| c.doc())
-            .min()
-            .unwrap_or(TERMINATED);
-        self.doc
+        loop {
+            let doc = self
+                .children
+                .iter()
+                .map(|c| c.doc())
+                .min()
+                .unwrap_or(TERMINATED);
+            if doc == TERMINATED || self.need <= 1 {
+                self.doc = doc;
+                return doc;
+            }
+            if self.children.iter().filter(|c| c.doc() == doc).count() >= self.need {
+                self.doc = doc;
+                return doc;
+            }
+            for c in &mut self.children {
+                if c.doc() == doc {
+                    c.advance();
+                }
+            }
+        }
     }
 }
 
@@ -224,6 +263,7 @@ impl Scorer for SparseUnionScorer {
             children,
             combine,
             doc,
+            ..
         } = self;
         combine.combine(
             children
@@ -385,6 +425,48 @@ mod tests {
         let p = ranked(&searcher, &plain);
         let base = p.iter().find(|(_, d)| *d == all).unwrap().0;
         assert!((a[0].0 - base * 1.75).abs() < 1e-4);
+    }
+
+    /// At least `need` of the clauses: the documents tantivy's minimum of `Should` clauses
+    /// matches, alone and sought inside a set, and none when fewer clauses could match.
+    #[test]
+    fn at_least_matches_as_a_minimum_of_should_clauses() {
+        let (searcher, body) = corpus();
+        let words = ["hợp", "hàn", "toàn", "tin"];
+        for need in 1..=5 {
+            let boolean = BooleanQuery::with_minimum_required_clauses(
+                words
+                    .iter()
+                    .map(|w| (Occur::Should, word(body, w)))
+                    .collect(),
+                need,
+            );
+            let sparse = SparseUnion::at_least(words.iter().map(|w| word(body, w)).collect(), need);
+            let docs = |q: &dyn Query| -> Vec<DocAddress> {
+                let mut d: Vec<DocAddress> =
+                    ranked(&searcher, q).into_iter().map(|x| x.1).collect();
+                d.sort();
+                d
+            };
+            assert_eq!(docs(&boolean), docs(&sparse), "need {need}");
+            let within = |q: Box<dyn Query>| {
+                BooleanQuery::new(vec![(Occur::Must, word(body, "quốc")), (Occur::Must, q)])
+            };
+            assert_eq!(
+                docs(&within(Box::new(boolean))),
+                docs(&within(Box::new(sparse))),
+                "need {need}, inside a set"
+            );
+        }
+        let two = SparseUnion::at_least(words.iter().map(|w| word(body, w)).collect(), 3);
+        let found: Vec<u32> = ranked(&searcher, &two).iter().map(|x| x.1.doc_id).collect();
+        assert_eq!(
+            found,
+            vec![0],
+            "only the first text says three of the words"
+        );
+        let none = SparseUnion::at_least(words.iter().map(|w| word(body, w)).collect(), 5);
+        assert!(ranked(&searcher, &none).is_empty());
     }
 
     /// Inside a set (a `Must` clause), the union is sought to the set's documents and scores them
