@@ -88,6 +88,10 @@ impl Snippet {
 #[derive(Clone, Debug, Default)]
 pub struct Highlighter {
     sequences: Vec<Sequence>,
+    /// The query words' folded forms, sorted: a token is analysed only when it may be one.
+    words: Vec<String>,
+    /// Their first letters, sorted (for tokens the letter-by-letter fold cannot read).
+    firsts: Vec<char>,
 }
 
 /// Whether a token of the text, as `written` and in its two views, is the query syllable `t`: its
@@ -180,7 +184,20 @@ impl Highlighter {
     pub fn new(sequences: Vec<Sequence>) -> Self {
         let mut sequences = sequences;
         sequences.sort_by_key(|s| std::cmp::Reverse(s.terms.len()));
-        Highlighter { sequences }
+        let mut words: Vec<String> = sequences
+            .iter()
+            .flat_map(|s| &s.terms)
+            .map(|t| t.folded.clone())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+        firsts.dedup();
+        Highlighter {
+            sequences,
+            words,
+            firsts,
+        }
     }
 
     /// True when nothing would be highlighted.
@@ -202,22 +219,6 @@ impl Highlighter {
         // whose letter-by-letter fold is no query word cannot be one; a token of letters outside
         // the Latin blocks is ruled out only when its first letter, folded, starts no query word.
         // The others' views are left empty: most of a text is never normalised.
-        let mut firsts: Vec<char> = self
-            .sequences
-            .iter()
-            .flat_map(|s| &s.terms)
-            .filter_map(|t| t.folded.chars().next())
-            .collect();
-        firsts.sort_unstable();
-        firsts.dedup();
-        let mut words: Vec<&str> = self
-            .sequences
-            .iter()
-            .flat_map(|s| &s.terms)
-            .map(|t| t.folded.as_str())
-            .collect();
-        words.sort_unstable();
-        words.dedup();
         let mut scratch = String::new();
         let mut exact = String::new();
         let mut folded = String::new();
@@ -226,9 +227,10 @@ impl Highlighter {
             let (e, f) = (exact.len(), folded.len());
             let token = &text[s.from..s.to];
             let analyse = if quick_fold(token, &mut scratch) {
-                words.contains(&scratch.as_str())
+                self.words.binary_search(&scratch).is_ok()
             } else {
-                first_folded(token, &mut scratch).is_some_and(|c| firsts.binary_search(&c).is_ok())
+                first_folded(token, &mut scratch)
+                    .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
             };
             if analyse {
                 normalize_into(token, &mut exact);
