@@ -71,23 +71,19 @@ impl PairedPhraseWeight {
         reader: &SegmentReader,
         boost: Score,
     ) -> tantivy::Result<Option<PairedPhraseScorer>> {
-        let mut pairs = Vec::with_capacity(self.pairs.len());
-        for p in &self.pairs {
+        // The syllables (with positions) first, then the pairs (documents only).
+        let mut postings = Vec::with_capacity(self.terms.len() + self.pairs.len());
+        let wanted = self
+            .terms
+            .iter()
+            .map(|t| (t, IndexRecordOption::WithFreqsAndPositions))
+            .chain(self.pairs.iter().map(|p| (p, IndexRecordOption::Basic)));
+        for (term, option) in wanted {
             match reader
-                .inverted_index(p.field())?
-                .read_postings(p, IndexRecordOption::Basic)?
+                .inverted_index(term.field())?
+                .read_postings(term, option)?
             {
-                Some(postings) => pairs.push(postings),
-                None => return Ok(None),
-            }
-        }
-        let mut terms = Vec::with_capacity(self.terms.len());
-        for t in &self.terms {
-            match reader
-                .inverted_index(t.field())?
-                .read_postings(t, IndexRecordOption::WithFreqsAndPositions)?
-            {
-                Some(postings) => terms.push(postings),
+                Some(p) => postings.push(p),
                 None => return Ok(None),
             }
         }
@@ -97,22 +93,12 @@ impl PairedPhraseWeight {
             _ => FieldNormReader::constant(reader.max_doc(), 1),
         };
         // Leapfrog order: the shortest postings lead.
-        let mut order: Vec<(u32, bool, usize)> = pairs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.doc_freq(), true, i))
-            .chain(
-                terms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (t.doc_freq(), false, i)),
-            )
-            .collect();
-        order.sort_unstable();
+        let mut order: Vec<usize> = (0..postings.len()).collect();
+        order.sort_by_key(|&i| postings[i].doc_freq());
         let mut scorer = PairedPhraseScorer {
-            pairs,
-            terms,
-            order: order.into_iter().map(|(_, pair, i)| (pair, i)).collect(),
+            postings,
+            syllables: self.terms.len(),
+            order,
             bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
             fieldnorms,
             left: Vec::new(),
@@ -145,10 +131,12 @@ impl Weight for PairedPhraseWeight {
 
 /// Stands on a document having every pair and the syllables in a row (`count` times).
 struct PairedPhraseScorer {
-    pairs: Vec<SegmentPostings>,
-    terms: Vec<SegmentPostings>,
-    /// Members of the intersection, shortest first: `(is a pair, index)`.
-    order: Vec<(bool, usize)>,
+    /// The syllables' postings, in phrase order, then the pairs'.
+    postings: Vec<SegmentPostings>,
+    /// How many of `postings` are the syllables'.
+    syllables: usize,
+    /// Indices into `postings`, shortest first: the intersection's order.
+    order: Vec<usize>,
     bm25: Option<Bm25Weight>,
     fieldnorms: FieldNormReader,
     left: Vec<u32>,
@@ -159,10 +147,7 @@ struct PairedPhraseScorer {
 
 impl PairedPhraseScorer {
     fn member(&mut self, k: usize) -> &mut SegmentPostings {
-        match self.order[k] {
-            (true, i) => &mut self.pairs[i],
-            (false, i) => &mut self.terms[i],
-        }
+        &mut self.postings[self.order[k]]
     }
 
     /// The first document at or after `target` in every member (leapfrog), or TERMINATED.
@@ -196,11 +181,11 @@ impl PairedPhraseScorer {
 
     /// How many times the syllables stand in a row in the current document (every member on it).
     fn phrase_count(&mut self) -> u32 {
-        let n = self.terms.len() as u32;
+        let n = self.syllables as u32;
         // Each syllable's positions shifted so that a phrase's syllables meet at one value.
-        self.terms[0].positions_with_offset(n - 1, &mut self.left);
-        for i in 1..self.terms.len() {
-            self.terms[i].positions_with_offset(n - 1 - i as u32, &mut self.right);
+        self.postings[0].positions_with_offset(n - 1, &mut self.left);
+        for i in 1..self.syllables {
+            self.postings[i].positions_with_offset(n - 1 - i as u32, &mut self.right);
             keep_common(&mut self.left, &self.right);
             if self.left.is_empty() {
                 return 0;
@@ -267,12 +252,8 @@ impl DocSet for PairedPhraseScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.pairs
-            .iter()
-            .chain(&self.terms)
-            .map(|p| p.doc_freq())
-            .min()
-            .unwrap_or(0)
+        // The shortest postings, which lead.
+        self.postings[self.order[0]].doc_freq()
     }
 }
 
