@@ -217,7 +217,7 @@ impl Engine {
             let page = docs.into_iter().skip(offset).take(limit).collect();
             (page, pass.count, selection, lone_counts)
         };
-        for d in Dim::ALL.into_iter().filter(|d| filters.has(*d)) {
+        for &d in &filtered {
             let counts = match lone_counts.take() {
                 Some(counts) => counts,
                 None => {
