@@ -30,6 +30,9 @@ use tantivy::Index;
 mod tantivy_default;
 use tantivy_default::Error;
 
+/// How many of the slowest queries the report lists.
+const SLOWEST: usize = 15;
+
 struct Query {
     class: String,
     text: String,
@@ -71,15 +74,25 @@ fn measure(
         first_answer_ms.get_or_insert(start.elapsed().as_secs_f64() * 1e3);
     }
     let mut by_class: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    // Each query's fastest round: which queries make the tail, without one round's noise.
+    let mut fastest = vec![f64::INFINITY; queries.len()];
     for _ in 0..rounds {
-        for q in queries {
+        for (i, q) in queries.iter().enumerate() {
             let t = Instant::now();
             run(q)?;
             let ms = t.elapsed().as_secs_f64() * 1e3;
+            fastest[i] = fastest[i].min(ms);
             by_class.entry(q.class.clone()).or_default().push(ms);
             by_class.entry("all".into()).or_default().push(ms);
         }
     }
+    let mut slowest: Vec<(f64, &Query)> = fastest.into_iter().zip(queries).collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let slowest: Vec<serde_json::Value> = slowest
+        .iter()
+        .take(SLOWEST)
+        .map(|(ms, q)| serde_json::json!({"ms": ms, "class": q.class, "query": q.text, "country": q.country}))
+        .collect();
     let mut classes = serde_json::Map::new();
     for (class, mut v) in by_class {
         v.sort_by(f64::total_cmp);
@@ -90,7 +103,8 @@ fn measure(
         );
     }
     let report = serde_json::json!({"first_answer_ms": first_answer_ms, "queries": queries.len(),
-                                    "rounds": rounds, "hits_first_pass": hits, "classes": classes});
+                                    "rounds": rounds, "hits_first_pass": hits, "classes": classes,
+                                    "slowest": slowest});
     std::fs::write(out, serde_json::to_string_pretty(&report)?)?;
     Ok(())
 }
