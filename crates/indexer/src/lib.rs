@@ -13,6 +13,7 @@ pub mod open;
 pub mod prepare;
 pub mod reprint;
 pub mod schema;
+pub mod segments;
 
 pub use config::Config;
 pub use corpus::{IdError, Skipped};

@@ -36,6 +36,7 @@ use crate::prepare::{in_order, Prepared, Preparer};
 use crate::reprint::{Grouper, Sketch};
 use crate::schema::to_tantivy;
 use crate::schema::Fields;
+use crate::segments::merge_tail;
 use crate::Document;
 use crate::IndexerError;
 
@@ -640,9 +641,17 @@ impl LiveIndex {
         Ok(summary)
     }
 
-    /// Waits for background merges (the end of a batch run).
+    /// The end of a batch run: waits for background merges, then merges the segments beside the
+    /// largest into one ([`crate::segments`]: every query pays per segment). Releases the writer.
     pub fn finish(self) -> Result<(), IndexerError> {
-        self.writer.wait_merging_threads()?;
+        let LiveIndex {
+            index,
+            writer,
+            path,
+            ..
+        } = self;
+        writer.wait_merging_threads()?;
+        merge_tail(&index, &path)?;
         Ok(())
     }
 }
@@ -702,6 +711,43 @@ mod tests {
         let mut live = LiveIndex::open(&opts).unwrap();
         live.sync(&()).unwrap();
         (dir, live)
+    }
+
+    #[test]
+    fn a_batch_run_ends_with_its_small_segments_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        for i in 0..12 {
+            std::fs::write(
+                corpus.join(format!("{i}.txt")),
+                format!(
+                    "Hội nghị hợp tác số {i}\n\nViệt Nam và Hàn Quốc ký biên bản ghi nhớ số {i}."
+                ),
+            )
+            .unwrap();
+        }
+        let mut opts = IndexOptions::new(&corpus, dir.path().join("index"), Config::builtin());
+        // A commit every two files on one thread: six segments, fewer than tantivy merges.
+        opts.commit_every = 2;
+        opts.writer_threads = 1;
+        let mut live = LiveIndex::open(&opts).unwrap();
+        live.sync(&()).unwrap();
+        let before = live.index().searchable_segment_metas().unwrap().len();
+        assert!(
+            before > crate::segments::MAX_SEGMENTS_AFTER_BATCH,
+            "{before} segments"
+        );
+        live.finish().unwrap();
+        let (index, _, version) = open_index(&opts.index).unwrap();
+        let after = index.searchable_segment_metas().unwrap();
+        assert!(after.len() <= crate::segments::MAX_SEGMENTS_AFTER_BATCH);
+        assert_eq!(after.iter().map(|m| m.num_docs()).sum::<u32>(), 12);
+        // The merge kept the commit's versions: the index opens as current, and writes again.
+        assert_eq!(version, Some(IndexVersion::current(&opts.config)));
+        let mut live = LiveIndex::open(&opts).unwrap();
+        assert_eq!(live.num_docs(), 12);
+        assert_eq!(live.sync(&()).unwrap().documents, 12);
     }
 
     #[test]

@@ -175,9 +175,10 @@ fn take_index(o: &ServeOptions, say: &Say) -> Result<Hold, ServeError> {
             if o.index_first {
                 let summary = live.sync(&()).map_err(indexing)?;
                 summary_line(say, &o.index, &summary);
-                // The catch-up pass may have indexed the whole corpus; from here on the writer
-                // takes one document at a time.
-                drop(live);
+                // The catch-up pass may have indexed the whole corpus: it ends as a batch run
+                // does (its small segments merged); from here on the writer takes one document
+                // at a time.
+                live.finish().map_err(indexing)?;
                 live = LiveIndex::open(&serving(&opts))?;
             } else {
                 say(&format!("serving {} as it is", o.index.display()));
