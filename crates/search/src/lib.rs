@@ -13,6 +13,7 @@ mod reprints;
 mod set;
 mod snippet;
 mod union;
+mod unscored;
 
 // Public: relevance evaluation (`hoptac eval`), facet values, related documents, suggestions.
 pub mod eval;

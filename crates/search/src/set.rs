@@ -36,9 +36,7 @@
 //! filter only ever narrows what the facet counts promised.
 
 use tantivy::collector::Count;
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
@@ -49,6 +47,7 @@ use crate::coverage::concept_df;
 use crate::query::{Alternative, Concept, Plan, QTerm};
 use crate::rank::{phrase, spellings, Dim, Filters, Views, Weights};
 use crate::union::SparseUnion;
+use crate::unscored::Unscored;
 use crate::{Deadline, SearchError};
 
 /// Which concepts the set demands, and what relaxing it gave up.
@@ -275,10 +274,7 @@ impl<'a> ResultSet<'a> {
         for e in &self.plan.excluded {
             clauses.push((Occur::MustNot, self.form(e)));
         }
-        Box::new(ConstScoreQuery::new(
-            Box::new(BooleanQuery::new(clauses)),
-            0.0,
-        ))
+        Box::new(Unscored(Box::new(BooleanQuery::new(clauses))))
     }
 
     /// One concept: a union of every way of saying it. A foreign country is matched by the
