@@ -219,7 +219,7 @@ pub(crate) fn concept_df(searcher: &Searcher, fields: &Fields, c: &Concept) -> u
 /// For each of `docs` (ascending), whether one of `forms` occurs in it as a whole, in title or body
 /// — as the query's phrases match it: every adjacent pair a bigram term of the field (so never
 /// across punctuation), the exact spelling of each syllable typed with diacritics in the same
-/// field, then the folded syllables at consecutive positions.
+/// field, then (for three syllables or more) the folded syllables at consecutive positions.
 fn forms_present<'a>(
     reader: &SegmentReader,
     fields: &Fields,
@@ -248,6 +248,13 @@ fn forms_present<'a>(
             }
             let (slots, subset) = select(docs, |k| candidates[k] && !out[k]);
             if subset.is_empty() {
+                continue;
+            }
+            if form.len() == 2 {
+                // Two syllables are their pair, present exactly where they stand in a row.
+                for k in slots {
+                    out[k] = true;
+                }
                 continue;
             }
             let terms: Vec<Term> = form

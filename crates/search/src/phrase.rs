@@ -12,7 +12,9 @@
 //! Here the pairs lead the intersection (its members ordered by length, the pairs being the
 //! shortest), and positions are compared only for documents that have every pair and syllable. A
 //! match and its score are those of `PhraseQuery` (BM25 of the phrase's frequency, the idf of its
-//! syllables summed), since pairs are present wherever the phrase is.
+//! syllables summed), since pairs are present wherever the phrase is. A phrase of two syllables
+//! (`Hoa Kỳ`, an alias of a country the query names, in most documents of a set about it) is its
+//! pair: the pair's postings and frequency, no positions read at all.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
@@ -71,13 +73,23 @@ impl PairedPhraseWeight {
         reader: &SegmentReader,
         boost: Score,
     ) -> tantivy::Result<Option<PairedPhraseScorer>> {
-        // The syllables (with positions) first, then the pairs (documents only).
-        let mut postings = Vec::with_capacity(self.terms.len() + self.pairs.len());
-        let wanted = self
-            .terms
+        // The syllables (with positions) first, then the pairs (documents only). Two syllables
+        // are their one pair: its postings alone, with its frequency as the phrase's.
+        let syllables = if self.is_one_pair() {
+            0
+        } else {
+            self.terms.len()
+        };
+        let pair_option = if syllables == 0 && self.bm25.is_some() {
+            IndexRecordOption::WithFreqs
+        } else {
+            IndexRecordOption::Basic
+        };
+        let mut postings = Vec::with_capacity(syllables + self.pairs.len());
+        let wanted = self.terms[..syllables]
             .iter()
             .map(|t| (t, IndexRecordOption::WithFreqsAndPositions))
-            .chain(self.pairs.iter().map(|p| (p, IndexRecordOption::Basic)));
+            .chain(self.pairs.iter().map(|p| (p, pair_option)));
         for (term, option) in wanted {
             match reader
                 .inverted_index(term.field())?
@@ -97,7 +109,7 @@ impl PairedPhraseWeight {
         order.sort_by_key(|&i| postings[i].doc_freq());
         let mut scorer = PairedPhraseScorer {
             postings,
-            syllables: self.terms.len(),
+            syllables,
             order,
             bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
             fieldnorms,
@@ -108,6 +120,15 @@ impl PairedPhraseWeight {
         };
         scorer.settle(0);
         Ok(Some(scorer))
+    }
+}
+
+impl PairedPhraseWeight {
+    /// Two syllables and their pair: the pair is indexed exactly where the two stand in a row
+    /// (never across punctuation, as the phrase is looked for), so the pair's postings are the
+    /// phrase's and its frequency the phrase's frequency — no positions to read.
+    fn is_one_pair(&self) -> bool {
+        self.terms.len() == 2 && self.pairs.len() == 1
     }
 }
 
@@ -133,7 +154,7 @@ impl Weight for PairedPhraseWeight {
 struct PairedPhraseScorer {
     /// The syllables' postings, in phrase order, then the pairs'.
     postings: Vec<SegmentPostings>,
-    /// How many of `postings` are the syllables'.
+    /// How many of `postings` are the syllables' (none for a phrase of two: its pair says all).
     syllables: usize,
     /// Indices into `postings`, shortest first: the intersection's order.
     order: Vec<usize>,
@@ -181,6 +202,10 @@ impl PairedPhraseScorer {
 
     /// How many times the syllables stand in a row in the current document (every member on it).
     fn phrase_count(&mut self) -> u32 {
+        if self.syllables == 0 {
+            // Two syllables, found as their pair: the pair's frequency.
+            return self.postings[0].term_freq();
+        }
         let n = self.syllables as u32;
         // Each syllable's positions shifted so that a phrase's syllables meet at one value.
         self.postings[0].positions_with_offset(n - 1, &mut self.left);
@@ -338,7 +363,7 @@ mod tests {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer("pairs")
-                    .set_index_option(IndexRecordOption::Basic),
+                    .set_index_option(IndexRecordOption::WithFreqs),
             ),
         );
         let index = Index::create_in_ram(b.build());
