@@ -6,6 +6,7 @@ mod coverage;
 mod deadline;
 mod phrase;
 mod pipeline;
+mod probe;
 mod query;
 mod rank;
 mod reading;

@@ -22,19 +22,33 @@ use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
+use crate::probe::{Probe, Probed};
+
 /// The syllables `terms` (a field with positions) adjacent and in order, looked for only where the
 /// `pairs` (the same text's bigram field) all occur. Scores as `PhraseQuery` over `terms`.
 #[derive(Clone, Debug)]
 pub struct PairedPhrase {
     terms: Vec<Term>,
     pairs: Vec<Term>,
+    present: Vec<Term>,
 }
 
 impl PairedPhrase {
     /// A phrase of at least two syllables and the keys of its adjacent pairs.
     pub fn new(terms: Vec<Term>, pairs: Vec<Term>) -> Self {
         assert!(terms.len() >= 2, "a phrase has two syllables or more");
-        PairedPhrase { terms, pairs }
+        PairedPhrase {
+            terms,
+            pairs,
+            present: Vec::new(),
+        }
+    }
+
+    /// The phrase only in documents that also have each of `present` (the exact spelling of a
+    /// syllable typed with diacritics): more members of the intersection, scoring nothing.
+    pub fn requiring(mut self, present: Vec<Term>) -> Self {
+        self.present = present;
+        self
     }
 }
 
@@ -50,6 +64,7 @@ impl Query for PairedPhrase {
         Ok(Box::new(PairedPhraseWeight {
             terms: self.terms.clone(),
             pairs: self.pairs.clone(),
+            present: self.present.clone(),
             bm25,
         }))
     }
@@ -64,6 +79,7 @@ impl Query for PairedPhrase {
 struct PairedPhraseWeight {
     terms: Vec<Term>,
     pairs: Vec<Term>,
+    present: Vec<Term>,
     bm25: Option<Bm25Weight>,
 }
 
@@ -85,11 +101,12 @@ impl PairedPhraseWeight {
         } else {
             IndexRecordOption::Basic
         };
-        let mut postings = Vec::with_capacity(syllables + self.pairs.len());
+        let mut postings = Vec::with_capacity(syllables + self.pairs.len() + self.present.len());
         let wanted = self.terms[..syllables]
             .iter()
             .map(|t| (t, IndexRecordOption::WithFreqsAndPositions))
-            .chain(self.pairs.iter().map(|p| (p, pair_option)));
+            .chain(self.pairs.iter().map(|p| (p, pair_option)))
+            .chain(self.present.iter().map(|t| (t, IndexRecordOption::Basic)));
         for (term, option) in wanted {
             match reader
                 .inverted_index(term.field())?
@@ -117,6 +134,7 @@ impl PairedPhraseWeight {
             right: Vec::new(),
             count: 0,
             doc: 0,
+            missed: false,
         };
         scorer.settle(0);
         Ok(Some(scorer))
@@ -151,8 +169,8 @@ impl Weight for PairedPhraseWeight {
 }
 
 /// Stands on a document having every pair and the syllables in a row (`count` times).
-struct PairedPhraseScorer {
-    /// The syllables' postings, in phrase order, then the pairs'.
+pub(crate) struct PairedPhraseScorer {
+    /// The syllables' postings, in phrase order, then the pairs', then the spellings required.
     postings: Vec<SegmentPostings>,
     /// How many of `postings` are the syllables' (none for a phrase of two: its pair says all).
     syllables: usize,
@@ -164,6 +182,8 @@ struct PairedPhraseScorer {
     right: Vec<u32>,
     count: u32,
     doc: DocId,
+    /// A probe missed since `doc` was settled on: `doc` is no match to stand on.
+    missed: bool,
 }
 
 impl PairedPhraseScorer {
@@ -221,6 +241,7 @@ impl PairedPhraseScorer {
 
     /// Moves to the first phrase at or after `target`.
     fn settle(&mut self, target: DocId) -> DocId {
+        self.missed = false;
         let mut at = target;
         loop {
             let doc = self.intersect(at);
@@ -257,6 +278,36 @@ fn keep_common(left: &mut Vec<u32>, right: &[u32]) {
     left.truncate(kept);
 }
 
+impl Probed for PairedPhraseScorer {
+    /// The members moved to `target`, shortest first; positions compared only if all stand on it.
+    fn probe(&mut self, target: DocId) -> Probe {
+        if !self.missed && self.doc == target {
+            return Probe::Found;
+        }
+        for k in 0..self.order.len() {
+            let m = self.member(k);
+            if m.doc() < target {
+                m.seek(target);
+            }
+            let at = m.doc();
+            if at != target {
+                // The phrase is only where every member is: not before this one's next document.
+                self.missed = true;
+                return Probe::Beyond(at);
+            }
+        }
+        let count = self.phrase_count();
+        if count == 0 {
+            self.missed = true;
+            return Probe::Beyond(target + 1);
+        }
+        self.missed = false;
+        self.doc = target;
+        self.count = count;
+        Probe::Found
+    }
+}
+
 impl DocSet for PairedPhraseScorer {
     fn advance(&mut self) -> DocId {
         if self.doc == TERMINATED {
@@ -266,7 +317,7 @@ impl DocSet for PairedPhraseScorer {
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if self.doc >= target {
+        if !self.missed && self.doc >= target {
             return self.doc;
         }
         self.settle(target)
@@ -294,8 +345,10 @@ impl Scorer for PairedPhraseScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::{probe, Kind};
+    use crate::union::{Combine, SparseUnion};
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::PhraseQuery;
+    use tantivy::query::{BooleanQuery, Occur, PhraseQuery, TermQuery};
     use tantivy::schema::{Field, Schema, TextFieldIndexing, TextOptions};
     use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
     use tantivy::{doc, DocAddress, Index, Searcher};
@@ -349,6 +402,32 @@ mod tests {
     ];
 
     fn corpus() -> (Searcher, Field, Field) {
+        index_of(&TEXTS)
+    }
+
+    /// `n` texts of words drawn (deterministically) from a small vocabulary: each phrase of two
+    /// or three of them occurs in some texts, its pairs in more.
+    fn generated(n: usize) -> Vec<String> {
+        const WORDS: [&str; 6] = ["an", "toan", "thong", "tin", "han", "quoc"];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as usize
+        };
+        (0..n)
+            .map(|_| {
+                let len = 2 + next() % 7;
+                (0..len)
+                    .map(|_| WORDS[next() % WORDS.len()])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    fn index_of<S: AsRef<str>>(texts: &[S]) -> (Searcher, Field, Field) {
         let mut b = Schema::builder();
         let text = b.add_text_field(
             "text",
@@ -374,7 +453,8 @@ mod tests {
             .tokenizers()
             .register("pairs", TextAnalyzer::from(Pairs));
         let mut w = index.writer(15_000_000).unwrap();
-        for t in TEXTS {
+        for t in texts {
+            let t = t.as_ref();
             w.add_document(doc!(text => t, pairs => t)).unwrap();
         }
         w.commit().unwrap();
@@ -443,5 +523,194 @@ mod tests {
         let (searcher, text, pairs) = corpus();
         let (_, paired) = queries(text, pairs, &["tin", "thong"]);
         assert_eq!(searcher.search(&paired, &Count).unwrap(), 0);
+    }
+
+    /// Asked about one document, a phrase answers for it alone: a document with every pair but
+    /// not the phrase is a miss bounded by the next document, not by the phrase's next match.
+    #[test]
+    fn a_probe_answers_for_one_document() {
+        let (searcher, text, pairs) = index_of(&[
+            "an toan thong tin",
+            "toan thong tin va an toan",
+            "thoi tiet",
+            "bao dam an toan thong tin",
+        ]);
+        let (_, paired) = queries(text, pairs, &["an", "toan", "thong", "tin"]);
+        let weight = paired
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut scorer = weight.scorer(searcher.segment_reader(0), 1.0).unwrap();
+        let probe = |s: &mut Box<dyn Scorer>, t| probe(s, Kind::Phrase, t);
+        assert_eq!(probe(&mut scorer, 0), Probe::Found);
+        // Text 1 has every pair, not the phrase: positions compared there alone.
+        assert_eq!(probe(&mut scorer, 1), Probe::Beyond(2));
+        // Text 2 has no pair: the pairs' next document bounds the next match.
+        assert_eq!(probe(&mut scorer, 2), Probe::Beyond(3));
+        assert_eq!(probe(&mut scorer, 3), Probe::Found);
+        let (_, paired) = queries(text, pairs, &["an", "toan", "thong", "tin"]);
+        let weight = paired
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let mut scorer = weight.scorer(searcher.segment_reader(0), 1.0).unwrap();
+        assert_eq!(probe(&mut scorer, 1), Probe::Beyond(2));
+        assert_eq!(
+            scorer.seek(2),
+            3,
+            "sought after a miss, it finds the next match"
+        );
+    }
+
+    /// The documents of a scorer, walked from the start.
+    fn walked(weight: &dyn Weight, reader: &SegmentReader) -> Vec<DocId> {
+        let mut s = weight.scorer(reader, 1.0).unwrap();
+        let mut out = Vec::new();
+        while s.doc() != TERMINATED {
+            out.push(s.doc());
+            s.advance();
+        }
+        out
+    }
+
+    /// Probing phrases, and unions of phrases and terms (at least one, at least two), scored or
+    /// not (unscored, a union stops asking once enough clauses match), at every `step`-th
+    /// document: found exactly where they match, and a miss never bounds past the next match;
+    /// sought afterwards, they stand on it.
+    #[test]
+    fn probes_agree_with_walking() {
+        let texts = generated(400);
+        let (searcher, text, pairs) = index_of(&texts);
+        let reader = searcher.segment_reader(0);
+        let phrase = |words: &[&str]| -> Box<dyn Query> { Box::new(queries(text, pairs, words).1) };
+        let word = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(text, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let cases: Vec<Box<dyn Query>> = vec![
+            phrase(&["toan", "thong", "tin"]),
+            phrase(&["han", "quoc"]),
+            Box::new(SparseUnion::new(
+                vec![
+                    phrase(&["an", "toan", "thong"]),
+                    phrase(&["tin", "han", "quoc"]),
+                ],
+                Combine::Sum,
+            )),
+            Box::new(SparseUnion::at_least(
+                vec![
+                    phrase(&["an", "toan", "thong"]),
+                    phrase(&["quoc", "han"]),
+                    word("tin"),
+                ],
+                2,
+            )),
+            Box::new(SparseUnion::at_least(
+                vec![word("an"), word("thong"), word("quoc")],
+                3,
+            )),
+        ];
+        let modes = [
+            EnableScoring::enabled_from_searcher(&searcher),
+            EnableScoring::disabled_from_searcher(&searcher),
+        ];
+        for (q, scoring) in cases
+            .iter()
+            .flat_map(|q| modes.iter().map(move |m| (q, *m)))
+        {
+            let weight = q.weight(scoring).unwrap();
+            let truth = walked(weight.as_ref(), reader);
+            assert!(
+                !truth.is_empty() && truth.len() < 300,
+                "{} matches",
+                truth.len()
+            );
+            for step in [1, 2, 3, 7] {
+                let mut s = weight.scorer(reader, 1.0).unwrap();
+                let kind = Kind::of(s.as_ref());
+                let mut target = 0;
+                while target < reader.max_doc() {
+                    let next = truth.iter().copied().find(|&d| d >= target);
+                    match probe(&mut s, kind, target) {
+                        Probe::Found => assert_eq!(next, Some(target), "{q:?} at {target}"),
+                        Probe::Beyond(bound) => {
+                            assert_ne!(next, Some(target), "{q:?} at {target}");
+                            assert!(bound > target);
+                            assert!(bound <= next.unwrap_or(TERMINATED), "{q:?} at {target}");
+                        }
+                    }
+                    if target % 5 == 4 {
+                        // Sought after the probe, found or not: the next match.
+                        assert_eq!(s.seek(target), next.unwrap_or(TERMINATED), "{q:?}");
+                    }
+                    target += step;
+                }
+            }
+        }
+    }
+
+    /// Inside a set and a union (as the result set and the evidence use them), phrases match and
+    /// score as tantivy's `PhraseQuery` in its `BooleanQuery`.
+    #[test]
+    fn inside_a_set_and_a_union_they_score_as_phrase_queries() {
+        let texts = generated(400);
+        let (searcher, text, pairs) = index_of(&texts);
+        let word = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(text, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let phrases: [&[&str]; 3] = [
+            &["an", "toan", "thong"],
+            &["quoc", "han"],
+            &["tin", "an", "toan"],
+        ];
+        for need in [1, 2] {
+            let ours: Vec<Box<dyn Query>> = phrases
+                .iter()
+                .map(|p| Box::new(queries(text, pairs, p).1) as Box<dyn Query>)
+                .chain([word("tin")])
+                .collect();
+            let theirs: Vec<(Occur, Box<dyn Query>)> = phrases
+                .iter()
+                .map(|p| {
+                    (
+                        Occur::Should,
+                        Box::new(queries(text, pairs, p).0) as Box<dyn Query>,
+                    )
+                })
+                .chain([(Occur::Should, word("tin"))])
+                .collect();
+            let set = |union: Box<dyn Query>| {
+                BooleanQuery::new(vec![(Occur::Must, word("han")), (Occur::Must, union)])
+            };
+            let a = searcher
+                .search(
+                    &set(Box::new(BooleanQuery::with_minimum_required_clauses(
+                        theirs, need,
+                    ))),
+                    &TopDocs::with_limit(1000).order_by_score(),
+                )
+                .unwrap();
+            let b = searcher
+                .search(
+                    &set(Box::new(SparseUnion::at_least(ours, need))),
+                    &TopDocs::with_limit(1000).order_by_score(),
+                )
+                .unwrap();
+            assert!(a.len() > 10, "need {need}: {} documents", a.len());
+            let sorted = |v: &[(f32, DocAddress)]| {
+                let mut v: Vec<(DocAddress, f32)> = v.iter().map(|&(s, d)| (d, s)).collect();
+                v.sort_by_key(|x| x.0);
+                v
+            };
+            let (a, b) = (sorted(&a), sorted(&b));
+            assert_eq!(a.len(), b.len(), "need {need}");
+            for ((da, sa), (db, sb)) in a.iter().zip(&b) {
+                assert_eq!(da, db, "need {need}");
+                assert!((sa - sb).abs() < 1e-4, "need {need}: {sa} vs {sb}");
+            }
+        }
     }
 }

@@ -342,8 +342,8 @@ pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
         [] => Box::new(EmptyQuery),
         [one] if one.diacritics => term(views.exact, &one.exact),
         [one] => term(views.folded, &one.folded),
-        many => {
-            let paired: Box<dyn Query> = Box::new(PairedPhrase::new(
+        many => Box::new(
+            PairedPhrase::new(
                 many.iter()
                     .map(|t| Term::from_field_text(views.folded, &t.folded))
                     .collect(),
@@ -355,15 +355,14 @@ pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
                         )
                     })
                     .collect(),
-            ));
-            let spelled = spellings(views, many);
-            if spelled.is_empty() {
-                return paired;
-            }
-            let mut clauses = vec![(Occur::Must, paired)];
-            clauses.extend(spelled);
-            Box::new(BooleanQuery::new(clauses))
-        }
+            )
+            .requiring(
+                many.iter()
+                    .filter(|t| t.diacritics)
+                    .map(|t| Term::from_field_text(views.exact, &t.exact))
+                    .collect(),
+            ),
+        ),
     }
 }
 

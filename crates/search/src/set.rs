@@ -46,7 +46,7 @@ use hoptac_indexer::schema::Fields;
 use crate::coverage::concept_df;
 use crate::query::{Alternative, Concept, Plan, QTerm};
 use crate::rank::{phrase, spellings, Dim, Filters, Views, Weights};
-use crate::union::SparseUnion;
+use crate::union::{Combine, SparseUnion};
 use crate::unscored::Unscored;
 use crate::{Deadline, SearchError};
 
@@ -300,9 +300,11 @@ impl<'a> ResultSet<'a> {
         if let Some(country) = &c.country {
             ways.push(basic(f.country, country));
         }
-        Box::new(BooleanQuery::new(
-            ways.into_iter().map(|q| (Occur::Should, q)).collect(),
-        ))
+        let phrased = !c.capitals && is_phrase(&c.terms)
+            || c.alternatives
+                .iter()
+                .any(|a| !a.capitals && is_phrase(&a.terms));
+        any_of(ways, phrased)
     }
 
     fn alternative(&self, a: &Alternative) -> Box<dyn Query> {
@@ -348,11 +350,33 @@ impl<'a> ResultSet<'a> {
                 _ => phrase(views, terms),
             }
         };
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Should, one(Views::body(self.fields))),
-            (Occur::Should, one(Views::title(self.fields))),
-        ]))
+        any_of(
+            vec![
+                one(Views::body(self.fields)),
+                one(Views::title(self.fields)),
+            ],
+            is_phrase(terms),
+        )
     }
+}
+
+/// Whether a form is matched as a phrase (positions compared), not as terms.
+fn is_phrase(terms: &[QTerm]) -> bool {
+    terms.len() > 2
+}
+
+/// Documents matching any of `ways`. A union holding a phrase is sparse: tantivy's union answers
+/// a seek by moving every way through a window of 4,096 documents ahead, which makes a phrase
+/// compare positions in every document of the window that has its pairs, although the set only
+/// asks about a few of them (the intersection's other concepts or a filter lead it). The sparse
+/// union moves each way only to the document asked for ([`crate::union`]).
+fn any_of(ways: Vec<Box<dyn Query>>, phrased: bool) -> Box<dyn Query> {
+    if phrased {
+        return Box::new(SparseUnion::new(ways, Combine::Sum));
+    }
+    Box::new(BooleanQuery::new(
+        ways.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 /// How few documents make a set tiny: [`Weights::relax_below`], but no more than one per

@@ -23,6 +23,8 @@
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
+use crate::probe::{probe, Kind, Probe, Probed};
+
 /// How a union combines the scores of its clauses matching a document.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Combine {
@@ -129,6 +131,7 @@ impl Query for SparseUnion {
             weights,
             combine: self.combine.clone(),
             need: self.need,
+            scored: scoring.is_scoring_enabled(),
         }))
     }
 
@@ -143,6 +146,8 @@ struct SparseUnionWeight {
     weights: Vec<Box<dyn Weight>>,
     combine: Combine,
     need: usize,
+    /// Whether the search scores: if not, a document is decided as soon as `need` clauses match.
+    scored: bool,
 }
 
 impl Weight for SparseUnionWeight {
@@ -160,13 +165,35 @@ impl Weight for SparseUnionWeight {
         if children.len() == 1 && self.combine.is_identity_for_one() {
             return Ok(children.pop().expect("one clause"));
         }
-        let mut scorer = SparseUnionScorer {
+        let kinds: Vec<Kind> = children.iter().map(|c| Kind::of(c.as_ref())).collect();
+        if kinds.iter().all(|k| *k == Kind::Other) {
+            let mut scorer = SparseUnionScorer {
+                children,
+                combine: self.combine.clone(),
+                need: self.need,
+                doc: 0,
+            };
+            scorer.settle();
+            return Ok(Box::new(scorer));
+        }
+        let at = children.iter().map(|c| c.doc()).collect();
+        // Clauses that may compare positions (phrases, unions of them) are asked last.
+        let mut order: Vec<usize> = (0..children.len()).collect();
+        order.sort_by_key(|&i| kinds[i] != Kind::Other);
+        let mut scorer = ProbingUnionScorer {
+            exact: vec![true; children.len()],
+            at,
+            kinds,
+            bounds: Vec::with_capacity(children.len()),
             children,
+            order,
             combine: self.combine.clone(),
             need: self.need,
+            scored: self.scored,
             doc: 0,
+            missed: false,
         };
-        scorer.settle();
+        scorer.seek_first(0);
         Ok(Box::new(scorer))
     }
 
@@ -181,7 +208,9 @@ impl Weight for SparseUnionWeight {
     }
 }
 
-/// The clauses' scorers; `doc` is the least of their documents that `need` of them stand on.
+/// A union of clauses that seek exactly and cheaply (terms, tantivy's own queries): each clause is
+/// sought to the document asked for; `doc` is the least of their documents that `need` of them
+/// stand on. A probe of it is a seek.
 struct SparseUnionScorer {
     children: Vec<Box<dyn Scorer>>,
     combine: Combine,
@@ -270,6 +299,169 @@ impl Scorer for SparseUnionScorer {
                 .iter_mut()
                 .filter(|c| c.doc() == *doc)
                 .map(|c| c.score()),
+        )
+    }
+}
+
+/// A union holding clauses that compare positions (phrases, or unions of them): each clause is
+/// only ever probed at the documents the union is asked about ([`crate::probe`]), and one that
+/// missed keeps the bound its probe gave instead of being moved to its next match.
+pub(crate) struct ProbingUnionScorer {
+    children: Vec<Box<dyn Scorer>>,
+    /// Where each clause stands: its document when `exact`, else a bound below which it has no
+    /// match (it missed a probe and stands on nothing).
+    at: Vec<DocId>,
+    exact: Vec<bool>,
+    kinds: Vec<Kind>,
+    /// Scratch space for the clauses' bounds after a miss.
+    bounds: Vec<DocId>,
+    /// The order clauses are probed in: the costly ones (phrases) last.
+    order: Vec<usize>,
+    combine: Combine,
+    need: usize,
+    /// Whether scores are asked for (every matching clause is then probed).
+    scored: bool,
+    doc: DocId,
+    /// A probe of the union missed since `doc` was found: `doc` is no match to stand on.
+    missed: bool,
+}
+
+impl ProbingUnionScorer {
+    /// Whether clause `i` matches `target` (not before any document it was asked about).
+    fn probe_clause(&mut self, i: usize, target: DocId) -> bool {
+        if self.at[i] > target {
+            return false;
+        }
+        if self.exact[i] && self.at[i] == target {
+            return true;
+        }
+        match probe(&mut self.children[i], self.kinds[i], target) {
+            Probe::Found => {
+                self.at[i] = target;
+                self.exact[i] = true;
+                true
+            }
+            Probe::Beyond(bound) => {
+                self.at[i] = bound;
+                self.exact[i] = false;
+                false
+            }
+        }
+    }
+
+    /// Stands on the first document at or after `target` that enough clauses match, probing each
+    /// candidate: the least document the clauses' bounds allow (for `need` clauses, the
+    /// `need`-th least).
+    fn seek_first(&mut self, mut target: DocId) -> DocId {
+        loop {
+            match self.probe(target) {
+                Probe::Found => return target,
+                Probe::Beyond(TERMINATED) => {
+                    self.doc = TERMINATED;
+                    self.missed = false;
+                    return TERMINATED;
+                }
+                Probe::Beyond(next) => target = next,
+            }
+        }
+    }
+}
+
+impl Probed for ProbingUnionScorer {
+    fn probe(&mut self, target: DocId) -> Probe {
+        if target == TERMINATED {
+            return Probe::Beyond(TERMINATED);
+        }
+        // Scored, every clause is probed (the score combines them all); unscored, only until
+        // `need` match, or too few are left to.
+        let (mut matched, mut left) = (0, self.children.len());
+        for k in 0..self.order.len() {
+            if (!self.scored && matched >= self.need) || matched + left < self.need {
+                break;
+            }
+            left -= 1;
+            if self.probe_clause(self.order[k], target) {
+                matched += 1;
+            }
+        }
+        if matched >= self.need {
+            self.doc = target;
+            self.missed = false;
+            return Probe::Found;
+        }
+        self.missed = true;
+        // No clause matches before its bound (a clause on `target`, or not asked about it, may
+        // match next after it), so no document before the `need`-th least bound has `need`.
+        let bound = |at: DocId| if at <= target { target + 1 } else { at };
+        if self.need == 1 {
+            return Probe::Beyond(
+                self.at
+                    .iter()
+                    .map(|&at| bound(at))
+                    .min()
+                    .unwrap_or(TERMINATED),
+            );
+        }
+        self.bounds.clear();
+        self.bounds.extend(self.at.iter().map(|&at| bound(at)));
+        self.bounds.sort_unstable();
+        Probe::Beyond(
+            self.bounds
+                .get(self.need - 1)
+                .copied()
+                .unwrap_or(TERMINATED),
+        )
+    }
+}
+
+impl DocSet for ProbingUnionScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.seek_first(self.doc + 1)
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if !self.missed && self.doc >= target {
+            return self.doc;
+        }
+        self.seek_first(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.children
+            .iter()
+            .map(|c| c.size_hint())
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn cost(&self) -> u64 {
+        self.children.iter().map(|c| c.cost()).sum()
+    }
+}
+
+impl Scorer for ProbingUnionScorer {
+    fn score(&mut self) -> Score {
+        let ProbingUnionScorer {
+            children,
+            combine,
+            doc,
+            at,
+            exact,
+            ..
+        } = self;
+        combine.combine(
+            children
+                .iter_mut()
+                .zip(at.iter().zip(exact.iter()))
+                .filter(|(_, (at, exact))| **exact && **at == *doc)
+                .map(|(c, _)| c.score()),
         )
     }
 }
