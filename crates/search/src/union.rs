@@ -168,6 +168,7 @@ impl Weight for SparseUnionWeight {
         let kinds: Vec<Kind> = children.iter().map(|c| Kind::of(c.as_ref())).collect();
         if kinds.iter().all(|k| *k == Kind::Other) {
             let mut scorer = SparseUnionScorer {
+                docs: Vec::with_capacity(children.len()),
                 children,
                 combine: self.combine.clone(),
                 need: self.need,
@@ -216,30 +217,43 @@ struct SparseUnionScorer {
     combine: Combine,
     need: usize,
     doc: DocId,
+    /// Scratch space for the clauses' documents (`need` above one).
+    docs: Vec<DocId>,
 }
 
 impl SparseUnionScorer {
-    /// Stands on the least document of the clauses that enough of them match, moving past those
-    /// too few match.
+    /// Stands on the least document of the clauses that enough of them match. With `need` above
+    /// one, the candidate is the `need`-th least of the clauses' documents (no document before it
+    /// has `need` clauses), and the clauses behind it seek to it: walking them one document at a
+    /// time read every document of every clause (a long unaccented query's concepts are common
+    /// syllables).
     fn settle(&mut self) -> DocId {
-        loop {
-            let doc = self
+        if self.need <= 1 {
+            self.doc = self
                 .children
                 .iter()
                 .map(|c| c.doc())
                 .min()
                 .unwrap_or(TERMINATED);
-            if doc == TERMINATED || self.need <= 1 {
-                self.doc = doc;
-                return doc;
+            return self.doc;
+        }
+        loop {
+            self.docs.clear();
+            self.docs.extend(self.children.iter().map(|c| c.doc()));
+            self.docs.sort_unstable();
+            let candidate = self.docs.get(self.need - 1).copied().unwrap_or(TERMINATED);
+            if candidate == TERMINATED {
+                self.doc = TERMINATED;
+                return TERMINATED;
             }
-            if self.children.iter().filter(|c| c.doc() == doc).count() >= self.need {
-                self.doc = doc;
-                return doc;
+            if self.docs[0] == candidate {
+                // The `need` least all stand on it.
+                self.doc = candidate;
+                return candidate;
             }
             for c in &mut self.children {
-                if c.doc() == doc {
-                    c.advance();
+                if c.doc() < candidate {
+                    c.seek(candidate);
                 }
             }
         }
