@@ -641,8 +641,8 @@ impl LiveIndex {
         Ok(summary)
     }
 
-    /// The end of a batch run: waits for background merges, then merges the segments beside the
-    /// largest into one ([`crate::segments`]: every query pays per segment). Releases the writer.
+    /// The end of a batch run: waits for background merges, then merges the small segments into
+    /// one ([`crate::segments`]: every query pays per segment). Releases the writer.
     pub fn finish(self) -> Result<(), IndexerError> {
         let LiveIndex {
             index,
@@ -718,36 +718,50 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path().join("corpus");
         std::fs::create_dir_all(&corpus).unwrap();
-        for i in 0..12 {
-            std::fs::write(
-                corpus.join(format!("{i}.txt")),
-                format!(
-                    "Hội nghị hợp tác số {i}\n\nViệt Nam và Hàn Quốc ký biên bản ghi nhớ số {i}."
-                ),
-            )
-            .unwrap();
-        }
+        let write = |from: usize, to: usize| {
+            for i in from..to {
+                std::fs::write(
+                    corpus.join(format!("{i}.txt")),
+                    format!(
+                        "Hội nghị hợp tác số {i}\n\nViệt Nam và Hàn Quốc ký biên bản ghi nhớ số {i}."
+                    ),
+                )
+                .unwrap();
+            }
+        };
         let mut opts = IndexOptions::new(&corpus, dir.path().join("index"), Config::builtin());
-        // A commit every two files on one thread: six segments, fewer than tantivy merges.
-        opts.commit_every = 2;
         opts.writer_threads = 1;
+        // A first run: one segment of 16 documents.
+        write(0, 16);
+        let mut live = LiveIndex::open(&opts).unwrap();
+        live.sync(&()).unwrap();
+        live.finish().unwrap();
+        // A second run committing every file: three segments of one, fewer than tantivy merges.
+        write(16, 19);
+        opts.commit_every = 1;
         let mut live = LiveIndex::open(&opts).unwrap();
         live.sync(&()).unwrap();
         let before = live.index().searchable_segment_metas().unwrap().len();
-        assert!(
-            before > crate::segments::MAX_SEGMENTS_AFTER_BATCH,
-            "{before} segments"
-        );
+        assert_eq!(before, 4);
         live.finish().unwrap();
         let (index, _, version) = open_index(&opts.index).unwrap();
-        let after = index.searchable_segment_metas().unwrap();
-        assert!(after.len() <= crate::segments::MAX_SEGMENTS_AFTER_BATCH);
-        assert_eq!(after.iter().map(|m| m.num_docs()).sum::<u32>(), 12);
+        let mut sizes: Vec<u32> = index
+            .searchable_segment_metas()
+            .unwrap()
+            .iter()
+            .map(|m| m.num_docs())
+            .collect();
+        sizes.sort();
+        assert_eq!(
+            sizes,
+            vec![3, 16],
+            "the small segments merged, the large left alone"
+        );
         // The merge kept the commit's versions: the index opens as current, and writes again.
         assert_eq!(version, Some(IndexVersion::current(&opts.config)));
         let mut live = LiveIndex::open(&opts).unwrap();
-        assert_eq!(live.num_docs(), 12);
-        assert_eq!(live.sync(&()).unwrap().documents, 12);
+        assert_eq!(live.num_docs(), 19);
+        assert_eq!(live.sync(&()).unwrap().documents, 19);
     }
 
     #[test]

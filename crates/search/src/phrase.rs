@@ -12,9 +12,7 @@
 //! Here the pairs lead the intersection (its members ordered by length, the pairs being the
 //! shortest), and positions are compared only for documents that have every pair and syllable. A
 //! match and its score are those of `PhraseQuery` (BM25 of the phrase's frequency, the idf of its
-//! syllables summed), since pairs are present wherever the phrase is. A phrase of two syllables
-//! (`Hoa Kỳ`, an alias of a country the query names, in most documents of a set about it) is its
-//! pair: the pair's postings and frequency, no positions read at all.
+//! syllables summed), since pairs are present wherever the phrase is.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
@@ -89,23 +87,14 @@ impl PairedPhraseWeight {
         reader: &SegmentReader,
         boost: Score,
     ) -> tantivy::Result<Option<PairedPhraseScorer>> {
-        // The syllables (with positions) first, then the pairs (documents only). Two syllables
-        // are their one pair: its postings alone, with its frequency as the phrase's.
-        let syllables = if self.is_one_pair() {
-            0
-        } else {
-            self.terms.len()
-        };
-        let pair_option = if syllables == 0 && self.bm25.is_some() {
-            IndexRecordOption::WithFreqs
-        } else {
-            IndexRecordOption::Basic
-        };
+        // The syllables (with positions) first, then the pairs (documents only).
+        let syllables = self.terms.len();
         let mut postings = Vec::with_capacity(syllables + self.pairs.len() + self.present.len());
-        let wanted = self.terms[..syllables]
+        let wanted = self
+            .terms
             .iter()
             .map(|t| (t, IndexRecordOption::WithFreqsAndPositions))
-            .chain(self.pairs.iter().map(|p| (p, pair_option)))
+            .chain(self.pairs.iter().map(|p| (p, IndexRecordOption::Basic)))
             .chain(self.present.iter().map(|t| (t, IndexRecordOption::Basic)));
         for (term, option) in wanted {
             match reader
@@ -141,15 +130,6 @@ impl PairedPhraseWeight {
     }
 }
 
-impl PairedPhraseWeight {
-    /// Two syllables and their pair: the pair is indexed exactly where the two stand in a row
-    /// (never across punctuation, as the phrase is looked for), so the pair's postings are the
-    /// phrase's and its frequency the phrase's frequency — no positions to read.
-    fn is_one_pair(&self) -> bool {
-        self.terms.len() == 2 && self.pairs.len() == 1
-    }
-}
-
 impl Weight for PairedPhraseWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(match self.phrase_scorer(reader, boost)? {
@@ -172,7 +152,7 @@ impl Weight for PairedPhraseWeight {
 pub(crate) struct PairedPhraseScorer {
     /// The syllables' postings, in phrase order, then the pairs', then the spellings required.
     postings: Vec<SegmentPostings>,
-    /// How many of `postings` are the syllables' (none for a phrase of two: its pair says all).
+    /// How many of `postings` are the syllables'.
     syllables: usize,
     /// Indices into `postings`, shortest first: the intersection's order.
     order: Vec<usize>,
@@ -222,10 +202,6 @@ impl PairedPhraseScorer {
 
     /// How many times the syllables stand in a row in the current document (every member on it).
     fn phrase_count(&mut self) -> u32 {
-        if self.syllables == 0 {
-            // Two syllables, found as their pair: the pair's frequency.
-            return self.postings[0].term_freq();
-        }
         let n = self.syllables as u32;
         // Each syllable's positions shifted so that a phrase's syllables meet at one value.
         self.postings[0].positions_with_offset(n - 1, &mut self.left);
@@ -310,6 +286,7 @@ impl Probed for PairedPhraseScorer {
 
 impl DocSet for PairedPhraseScorer {
     fn advance(&mut self) -> DocId {
+        debug_assert!(!self.missed, "advanced after a missed probe: seek instead");
         if self.doc == TERMINATED {
             return TERMINATED;
         }

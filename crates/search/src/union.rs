@@ -430,6 +430,7 @@ impl Probed for ProbingUnionScorer {
 
 impl DocSet for ProbingUnionScorer {
     fn advance(&mut self) -> DocId {
+        debug_assert!(!self.missed, "advanced after a missed probe: seek instead");
         if self.doc == TERMINATED {
             return TERMINATED;
         }
