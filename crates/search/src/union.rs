@@ -228,26 +228,16 @@ impl SparseUnionScorer {
     /// time read every document of every clause (a long unaccented query's concepts are common
     /// syllables).
     fn settle(&mut self) -> DocId {
-        if self.need <= 1 {
-            self.doc = self
-                .children
-                .iter()
-                .map(|c| c.doc())
-                .min()
-                .unwrap_or(TERMINATED);
-            return self.doc;
-        }
         loop {
-            self.docs.clear();
-            self.docs.extend(self.children.iter().map(|c| c.doc()));
-            self.docs.sort_unstable();
-            let candidate = self.docs.get(self.need - 1).copied().unwrap_or(TERMINATED);
-            if candidate == TERMINATED {
-                self.doc = TERMINATED;
-                return TERMINATED;
-            }
-            if self.docs[0] == candidate {
-                // The `need` least all stand on it.
+            let docs = self.children.iter().map(|c| c.doc());
+            let candidate = nth_least(&mut self.docs, docs, self.need);
+            let on_it = || {
+                self.children
+                    .iter()
+                    .filter(|c| c.doc() == candidate)
+                    .count()
+            };
+            if candidate == TERMINATED || self.need <= 1 || on_it() >= self.need {
                 self.doc = candidate;
                 return candidate;
             }
@@ -288,15 +278,11 @@ impl DocSet for SparseUnionScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.children
-            .iter()
-            .map(|c| c.size_hint())
-            .max()
-            .unwrap_or(0)
+        size_hint(&self.children)
     }
 
     fn cost(&self) -> u64 {
-        self.children.iter().map(|c| c.cost()).sum()
+        cost(&self.children)
     }
 }
 
@@ -407,24 +393,8 @@ impl Probed for ProbingUnionScorer {
         // No clause matches before its bound (a clause on `target`, or not asked about it, may
         // match next after it), so no document before the `need`-th least bound has `need`.
         let bound = |at: DocId| if at <= target { target + 1 } else { at };
-        if self.need == 1 {
-            return Probe::Beyond(
-                self.at
-                    .iter()
-                    .map(|&at| bound(at))
-                    .min()
-                    .unwrap_or(TERMINATED),
-            );
-        }
-        self.bounds.clear();
-        self.bounds.extend(self.at.iter().map(|&at| bound(at)));
-        self.bounds.sort_unstable();
-        Probe::Beyond(
-            self.bounds
-                .get(self.need - 1)
-                .copied()
-                .unwrap_or(TERMINATED),
-        )
+        let bounds = self.at.iter().map(|&at| bound(at));
+        Probe::Beyond(nth_least(&mut self.bounds, bounds, self.need))
     }
 }
 
@@ -449,15 +419,11 @@ impl DocSet for ProbingUnionScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        self.children
-            .iter()
-            .map(|c| c.size_hint())
-            .max()
-            .unwrap_or(0)
+        size_hint(&self.children)
     }
 
     fn cost(&self) -> u64 {
-        self.children.iter().map(|c| c.cost()).sum()
+        cost(&self.children)
     }
 }
 
@@ -479,6 +445,29 @@ impl Scorer for ProbingUnionScorer {
                 .map(|(c, _)| c.score()),
         )
     }
+}
+
+/// The `n`-th least of `docs` (`TERMINATED` when there are fewer), sorted in `scratch` (for
+/// `n = 1`, their minimum): no document before it can have `n` clauses, when each clause matches
+/// nothing before its own document.
+fn nth_least(scratch: &mut Vec<DocId>, docs: impl Iterator<Item = DocId>, n: usize) -> DocId {
+    if n <= 1 {
+        return docs.min().unwrap_or(TERMINATED);
+    }
+    scratch.clear();
+    scratch.extend(docs);
+    scratch.sort_unstable();
+    scratch.get(n - 1).copied().unwrap_or(TERMINATED)
+}
+
+/// A union's size: its longest clause's.
+fn size_hint(children: &[Box<dyn Scorer>]) -> u32 {
+    children.iter().map(|c| c.size_hint()).max().unwrap_or(0)
+}
+
+/// A union's cost: its clauses' together.
+fn cost(children: &[Box<dyn Scorer>]) -> u64 {
+    children.iter().map(|c| c.cost()).sum()
 }
 
 #[cfg(test)]
