@@ -71,6 +71,9 @@ impl Query for PairedPhrase {
         for t in &self.terms {
             visitor(t, true);
         }
+        for t in self.pairs.iter().chain(&self.present) {
+            visitor(t, false);
+        }
     }
 }
 
@@ -87,7 +90,8 @@ impl PairedPhraseWeight {
         reader: &SegmentReader,
         boost: Score,
     ) -> tantivy::Result<Option<PairedPhraseScorer>> {
-        // The syllables (with positions) first, then the pairs (documents only).
+        // The syllables (with positions) first, then the pairs and the spellings required
+        // (documents only).
         let syllables = self.terms.len();
         let mut postings = Vec::with_capacity(syllables + self.pairs.len() + self.present.len());
         let wanted = self
