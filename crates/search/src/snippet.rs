@@ -85,11 +85,14 @@ impl Snippet {
 }
 
 /// What to highlight: whole sequences of syllables (a word is marked only where all of it occurs).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Highlighter {
     sequences: Vec<Sequence>,
     /// The query words' folded forms, sorted: a token is analysed only when it may be one.
     words: Vec<String>,
+    /// The query words' byte lengths (one bit each, the last for 31 and longer), by first byte:
+    /// most tokens of a text are ruled out by one lookup, never compared with a word.
+    lengths_by_first_byte: [u32; 256],
     /// Their first letters, sorted (for tokens the letter-by-letter fold cannot read).
     firsts: Vec<char>,
 }
@@ -104,6 +107,12 @@ fn matches(t: &QTerm, capitals: bool, written: &str, exact: &str, folded: &str) 
         t.folded == folded
     };
     spelled && (!capitals || is_capitals(written))
+}
+
+/// A word's byte length as one bit of a `u32` (lengths of 31 bytes and more share the last).
+#[inline]
+fn length_bit(word: &str) -> u32 {
+    1 << word.len().min(31)
 }
 
 /// The first letter of a token as its folded view begins: lower case, diacritics removed.
@@ -193,11 +202,27 @@ impl Highlighter {
         words.dedup();
         let mut firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
         firsts.dedup();
+        let mut lengths_by_first_byte = [0; 256];
+        for w in &words {
+            if let Some(&b) = w.as_bytes().first() {
+                lengths_by_first_byte[b as usize] |= length_bit(w);
+            }
+        }
         Highlighter {
             sequences,
             words,
+            lengths_by_first_byte,
             firsts,
         }
+    }
+
+    /// False when no query word has `folded`'s first byte and length (true does not say it is one).
+    #[inline]
+    fn may_be_word(&self, folded: &str) -> bool {
+        folded
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| self.lengths_by_first_byte[b as usize] & length_bit(folded) != 0)
     }
 
     /// True when nothing would be highlighted.
@@ -227,7 +252,7 @@ impl Highlighter {
             let (e, f) = (exact.len(), folded.len());
             let token = &text[s.from..s.to];
             let analyse = if quick_fold(token, &mut scratch) {
-                self.words.binary_search(&scratch).is_ok()
+                self.may_be_word(&scratch) && self.words.binary_search(&scratch).is_ok()
             } else {
                 first_folded(token, &mut scratch)
                     .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
