@@ -34,7 +34,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenFilter, TokenizerManager};
 pub use acronym::AcronymTable;
 pub use fold::{fold, has_diacritics};
 pub use segment::Lexicon;
-pub use syllable::{syllables, Kind, Syllable};
+pub use syllable::{for_each_syllable, syllables, Kind, Syllable};
 
 /// Name of the analyzer for the exact view (diacritics kept, tone placement canonical).
 pub const VI_EXACT: &str = "vi_exact";

@@ -66,12 +66,20 @@ fn char_at(text: &str, at: usize) -> char {
 }
 
 /// Splits `text` into syllable tokens.
+pub fn syllables(text: &str) -> Vec<Syllable> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    for_each_syllable(text, |s| out.push(s));
+    out
+}
+
+/// Hands each syllable token of `text` to `emit`, in order: [`syllables`] without the vector, for
+/// a reader that keeps few of them (a snippet looks for the query's words in every hit's text).
 ///
 /// One pass over the text's bytes, every char decoded where it is read (an index over the chars,
 /// collected first, cost as much as the tokenizing itself: sixteen bytes per char, allocated for
 /// every document indexed and every hit's snippet).
-pub fn syllables(text: &str) -> Vec<Syllable> {
-    let mut out = Vec::with_capacity(text.len() / 4);
+pub fn for_each_syllable(text: &str, mut emit: impl FnMut(Syllable)) {
+    let mut first = true;
     let n = text.len();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -136,13 +144,14 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
             break;
         }
         let (from, to) = (start, i);
-        let boundary_before = out.is_empty()
+        let boundary_before = first
             || bytes[last_end..from]
                 .iter()
                 .any(|&b| b != b' ' && b != b'\t');
+        first = false;
         last_end = to;
         if parts.len() > 1 && joined_by_letters {
-            out.push(Syllable {
+            emit(Syllable {
                 from,
                 to,
                 position,
@@ -150,7 +159,7 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
                 boundary_before,
             });
             for (k, &(ps, pe)) in parts.iter().enumerate() {
-                out.push(Syllable {
+                emit(Syllable {
                     from: ps,
                     to: pe,
                     position: position + k,
@@ -160,7 +169,7 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
             }
             position += parts.len();
         } else {
-            out.push(Syllable {
+            emit(Syllable {
                 from,
                 to,
                 position,
@@ -170,7 +179,6 @@ pub fn syllables(text: &str) -> Vec<Syllable> {
             position += 1;
         }
     }
-    out
 }
 
 /// The tantivy tokenizer over [`syllables`].

@@ -17,7 +17,7 @@ use std::ops::Range;
 use hoptac_analyzer::fold::fold_into;
 use hoptac_analyzer::letters::is_combining_mark;
 use hoptac_analyzer::limit::char_prefix as prefix;
-use hoptac_analyzer::{normalize_into, syllables, Kind};
+use hoptac_analyzer::{for_each_syllable, normalize_into, Kind};
 
 use hoptac_analyzer::capitals::is_capitals;
 
@@ -82,6 +82,19 @@ impl Snippet {
         }
         out
     }
+}
+
+/// A token of a text that may be a query word: where it is and its two views (ranges into the
+/// buffers they are written to).
+struct Candidate {
+    /// Its place among the text's tokens (the parts of a joined token not counted).
+    ordinal: usize,
+    /// Its bytes in the text.
+    token: Range<usize>,
+    /// Punctuation or a line break separates it from the token before.
+    boundary_before: bool,
+    exact: Range<usize>,
+    folded: Range<usize>,
 }
 
 /// What to highlight: whole sequences of syllables (a word is marked only where all of it occurs).
@@ -237,19 +250,21 @@ impl Highlighter {
     }
 
     fn ranges_within(&self, text: &str) -> Vec<Range<usize>> {
-        let mut toks = syllables(text);
-        toks.retain(|s| s.kind != Kind::Part);
-        // Both views of the tokens that may be query words, written one after another into two
-        // buffers (a snippet is computed for every hit, so no allocation per token). A token
-        // whose letter-by-letter fold is no query word cannot be one; a token of letters outside
-        // the Latin blocks is ruled out only when its first letter, folded, starts no query word.
-        // The others' views are left empty: most of a text is never normalised.
+        // The tokens that may be query words, with both views, in one pass over the text (a
+        // snippet is computed for every hit, so no allocation per token and none per text token:
+        // only the few candidates are kept). A token whose letter-by-letter fold is no query word
+        // cannot be one; a token of letters outside the Latin blocks is ruled out only when its
+        // first letter, folded, starts no query word. Most of a text is never normalised.
         let mut scratch = String::new();
         let mut exact = String::new();
         let mut folded = String::new();
-        let mut bounds = Vec::with_capacity(toks.len());
-        for s in &toks {
-            let (e, f) = (exact.len(), folded.len());
+        let mut found: Vec<Candidate> = Vec::new();
+        let mut ordinal = 0;
+        for_each_syllable(text, |s| {
+            if s.kind == Kind::Part {
+                return;
+            }
+            ordinal += 1;
             let token = &text[s.from..s.to];
             let analyse = if quick_fold(token, &mut scratch) {
                 self.may_be_word(&scratch) && self.words.binary_search(&scratch).is_ok()
@@ -257,35 +272,49 @@ impl Highlighter {
                 first_folded(token, &mut scratch)
                     .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
             };
-            if analyse {
-                normalize_into(token, &mut exact);
-                fold_into(&exact[e..], &mut folded);
+            if !analyse {
+                return;
             }
-            bounds.push((e..exact.len(), f..folded.len()));
-        }
-        let forms = |k: usize| (&exact[bounds[k].0.clone()], &folded[bounds[k].1.clone()]);
+            let (e, f) = (exact.len(), folded.len());
+            normalize_into(token, &mut exact);
+            fold_into(&exact[e..], &mut folded);
+            if folded.len() > f {
+                found.push(Candidate {
+                    ordinal,
+                    token: s.from..s.to,
+                    boundary_before: s.boundary_before,
+                    exact: e..exact.len(),
+                    folded: f..folded.len(),
+                });
+            }
+        });
         let mut out: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
-        while i < toks.len() {
-            // No query word starts at a token left unanalysed.
-            if bounds[i].1.is_empty() {
-                i += 1;
-                continue;
-            }
+        while i < found.len() {
+            // A sequence of n words is n candidates of consecutive ordinals, no boundary inside.
             let hit = self.sequences.iter().find(|seq| {
-                i + seq.terms.len() <= toks.len()
+                i + seq.terms.len() <= found.len()
                     && seq.terms.iter().enumerate().all(|(k, t)| {
-                        let (e, f) = forms(i + k);
-                        let written = &text[toks[i + k].from..toks[i + k].to];
-                        (k == 0 || !toks[i + k].boundary_before)
-                            && matches(t, seq.capitals, written, e, f)
+                        let c = &found[i + k];
+                        c.ordinal == found[i].ordinal + k
+                            && (k == 0 || !c.boundary_before)
+                            && matches(
+                                t,
+                                seq.capitals,
+                                &text[c.token.clone()],
+                                &exact[c.exact.clone()],
+                                &folded[c.folded.clone()],
+                            )
                     })
             });
             let Some(seq) = hit else {
                 i += 1;
                 continue;
             };
-            let (from, to) = (toks[i].from, toks[i + seq.terms.len() - 1].to);
+            let (from, to) = (
+                found[i].token.start,
+                found[i + seq.terms.len() - 1].token.end,
+            );
             match out.last_mut() {
                 Some(last) if text[last.end..from].chars().all(|c| c == ' ') => last.end = to,
                 _ => out.push(from..to),
@@ -333,10 +362,11 @@ impl Highlighter {
             .collect();
         let mut seen = vec![false; words.len()];
         let mut best = (0usize, 0usize); // (score, start)
-                                         // Window start candidates: the first highlights' starts; score = distinct words within.
+        let mut window = WindowEnd::new(text, max_chars);
+        // Window start candidates: the first highlights' starts; score = distinct words within.
         for r in ranges.iter().take(MAX_PASSAGES_SCORED) {
             let start = passage_start(text, r.start);
-            let end = max_bytes_for(start);
+            let end = window.end(start);
             seen.iter_mut().for_each(|s| *s = false);
             let (mut distinct, mut count) = (0, 0);
             // The highlights are ordered: those inside the window are one run of them.
@@ -383,6 +413,47 @@ impl Highlighter {
     }
 }
 
+/// The byte where a window of `max_chars` characters from a given start ends, for starts that
+/// mostly move forward (the candidate windows of a text, in order): the end moves by as many
+/// characters as the start did, so the text is walked about once instead of `max_chars`
+/// characters per window.
+struct WindowEnd<'a> {
+    text: &'a str,
+    max_chars: usize,
+    /// The last start asked about and its end.
+    last: Option<(usize, usize)>,
+}
+
+impl<'a> WindowEnd<'a> {
+    fn new(text: &'a str, max_chars: usize) -> Self {
+        WindowEnd {
+            text,
+            max_chars,
+            last: None,
+        }
+    }
+
+    fn end(&mut self, start: usize) -> usize {
+        let text = self.text;
+        let end = match self.last {
+            Some((from, end)) if from <= start && end < text.len() => {
+                let moved = text[from..start].chars().count();
+                text[end..]
+                    .char_indices()
+                    .nth(moved)
+                    .map_or(text.len(), |(i, _)| end + i)
+            }
+            Some((from, end)) if from <= start => end,
+            _ => text[start..]
+                .char_indices()
+                .nth(self.max_chars)
+                .map_or(text.len(), |(i, _)| start + i),
+        };
+        self.last = Some((start, end));
+        end
+    }
+}
+
 /// Where a passage showing a match at `at` starts: a little before it, at a sentence or word start.
 fn passage_start(text: &str, at: usize) -> usize {
     let back = text[..at]
@@ -409,6 +480,26 @@ mod tests {
                 .parse(q)
                 .highlight_sequences(),
         )
+    }
+
+    /// A window's end carried from the last start is the end counted from the new start: every
+    /// char boundary of a Vietnamese text as a start, forwards, then backwards (counted afresh).
+    #[test]
+    fn a_window_end_moved_with_its_start_is_the_end_counted_from_it() {
+        let text = "Việt Nam – Hàn Quốc hợp tác xây dựng Chính phủ điện tử. Đoàn công tác";
+        let counted = |start: usize, max: usize| {
+            text[start..]
+                .char_indices()
+                .nth(max)
+                .map_or(text.len(), |(i, _)| start + i)
+        };
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for max in [1, 7, 40, 200] {
+            let mut window = WindowEnd::new(text, max);
+            for &s in starts.iter().chain(starts.iter().rev()) {
+                assert_eq!(window.end(s), counted(s, max), "start {s}, {max} chars");
+            }
+        }
     }
 
     /// The letter-by-letter fold agrees with the folded view wherever it answers: precomposed and
