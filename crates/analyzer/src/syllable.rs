@@ -43,6 +43,7 @@ pub struct Syllable {
     pub boundary_before: bool,
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
     is_alphanumeric(c) || is_combining_mark(c)
 }
@@ -50,6 +51,7 @@ fn is_word_char(c: char) -> bool {
 /// A combining mark continues a word but never starts one: a mark after a space or a symbol
 /// belongs to no letter. (NFD writes some symbols as a symbol plus a mark — `῝` is `῾` + U+0300 —
 /// so a mark that started a word would make NFD text yield a token its NFC form does not.)
+#[inline]
 fn starts_word(c: char) -> bool {
     is_alphanumeric(c)
 }

@@ -103,6 +103,9 @@ pub struct Highlighter {
     sequences: Vec<Sequence>,
     /// The query words' folded forms, sorted: a token is analysed only when it may be one.
     words: Vec<String>,
+    /// The query words of at most 16 bytes (nearly all: a Vietnamese syllable has at most seven
+    /// letters), each packed into one number, sorted: a token is compared with them as numbers.
+    packed_words: Vec<u128>,
     /// The query words' byte lengths (one bit each, the last for 31 and longer), by first byte:
     /// most tokens of a text are ruled out by one lookup, never compared with a word.
     lengths_by_first_byte: [u32; 256],
@@ -120,6 +123,16 @@ fn matches(t: &QTerm, capitals: bool, written: &str, exact: &str, folded: &str) 
         t.folded == folded
     };
     spelled && (!capitals || is_capitals(written))
+}
+
+/// A word of at most 16 bytes as one number (its bytes, zero-padded: a word holds no zero byte,
+/// so two words are equal exactly when their numbers are); `None` for a longer word.
+#[inline]
+fn packed(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    let mut key = [0u8; 16];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u128::from_le_bytes(key))
 }
 
 /// A word's byte length as one bit of a `u32` (lengths of 31 bytes and more share the last).
@@ -221,9 +234,12 @@ impl Highlighter {
                 lengths_by_first_byte[b as usize] |= length_bit(w);
             }
         }
+        let mut packed_words: Vec<u128> = words.iter().filter_map(|w| packed(w)).collect();
+        packed_words.sort_unstable();
         Highlighter {
             sequences,
             words,
+            packed_words,
             lengths_by_first_byte,
             firsts,
         }
@@ -236,6 +252,18 @@ impl Highlighter {
             .as_bytes()
             .first()
             .is_some_and(|&b| self.lengths_by_first_byte[b as usize] & length_bit(folded) != 0)
+    }
+
+    /// Whether `folded` is one of the query words' folded forms.
+    #[inline]
+    fn is_word(&self, folded: &str) -> bool {
+        match packed(folded) {
+            Some(key) => self.packed_words.binary_search(&key).is_ok(),
+            None => self
+                .words
+                .binary_search_by(|w| w.as_str().cmp(folded))
+                .is_ok(),
+        }
     }
 
     /// True when nothing would be highlighted.
@@ -267,7 +295,7 @@ impl Highlighter {
             ordinal += 1;
             let token = &text[s.from..s.to];
             let analyse = if quick_fold(token, &mut scratch) {
-                self.may_be_word(&scratch) && self.words.binary_search(&scratch).is_ok()
+                self.may_be_word(&scratch) && self.is_word(&scratch)
             } else {
                 first_folded(token, &mut scratch)
                     .is_some_and(|c| self.firsts.binary_search(&c).is_ok())
