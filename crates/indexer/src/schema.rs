@@ -12,7 +12,8 @@ use tantivy::schema::{
 };
 
 use hoptac_analyzer::{VI_BIGRAM, VI_CAPITALS, VI_EXACT, VI_FOLDED};
-use tantivy::schema::{Facet, Value};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Facet, OwnedValue};
 use tantivy::{doc, TantivyDocument};
 
 use crate::document::Document;
@@ -217,32 +218,118 @@ pub fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
     t
 }
 
+/// A stored document's values, each moved out of the store as it is read. Reading a hit into
+/// tantivy's `TantivyDocument` copies every text into that document's own buffer, and turning it
+/// into a [`Document`] copied each again: a search reads every hit's whole text for its snippet.
+#[derive(Debug, Default)]
+pub struct Stored(Vec<(Field, OwnedValue)>);
+
+impl DocumentDeserialize for Stored {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut values = Vec::with_capacity(deserializer.size_hint());
+        while let Some(value) = deserializer.next_field::<OwnedValue>()? {
+            values.push(value);
+        }
+        Ok(Stored(values))
+    }
+}
+
+/// Reads a hoptac document back from its stored values: each text field's first value, every value
+/// of the facet fields, the year.
+pub fn from_stored(f: &Fields, stored: Stored) -> Document {
+    let singles = [
+        f.id, f.title, f.body, f.date, f.url, f.hash, f.format, f.encoding, f.group,
+    ];
+    let mut firsts: [Option<String>; 9] = Default::default();
+    let (mut year, mut country, mut ministry, mut topic) =
+        (None, Vec::new(), Vec::new(), Vec::new());
+    for (field, value) in stored.0 {
+        let text = match value {
+            OwnedValue::Str(text) => text,
+            OwnedValue::U64(y) if field == f.year => {
+                year.get_or_insert(y);
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(k) = singles.iter().position(|&x| x == field) {
+            firsts[k].get_or_insert(text);
+        } else if field == f.country {
+            country.push(text);
+        } else if field == f.ministry {
+            ministry.push(text);
+        } else if field == f.topic {
+            topic.push(text);
+        }
+    }
+    let [id, title, body, date, url, hash, format, encoding, group] = firsts;
+    Document {
+        id: id.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        body: body.unwrap_or_default(),
+        date,
+        year,
+        url,
+        country,
+        ministry,
+        topic,
+        hash: hash.unwrap_or_default(),
+        format: format.unwrap_or_default(),
+        encoding: encoding.unwrap_or_default(),
+        group: group.unwrap_or_default(),
+    }
+}
+
 /// Reads a hoptac document back from a stored tantivy document.
 pub fn from_tantivy(f: &Fields, t: &TantivyDocument) -> Document {
-    let s = |field| {
-        t.get_first(field)
-            .and_then(|v| v.as_str())
-            .map(String::from)
-    };
-    let all = |field| {
-        t.get_all(field)
-            .filter_map(|v| v.as_str())
-            .map(String::from)
-            .collect::<Vec<_>>()
-    };
-    Document {
-        id: s(f.id).unwrap_or_default(),
-        title: s(f.title).unwrap_or_default(),
-        body: s(f.body).unwrap_or_default(),
-        date: s(f.date),
-        year: t.get_first(f.year).and_then(|v| v.as_u64()),
-        url: s(f.url),
-        country: all(f.country),
-        ministry: all(f.ministry),
-        topic: all(f.topic),
-        hash: s(f.hash).unwrap_or_default(),
-        format: s(f.format).unwrap_or_default(),
-        encoding: s(f.encoding).unwrap_or_default(),
-        group: s(f.group).unwrap_or_default(),
+    from_stored(
+        f,
+        Stored(
+            t.field_values()
+                .map(|(field, value)| (field, OwnedValue::from(value)))
+                .collect(),
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::{DocAddress, Index};
+
+    /// A document with every field, several countries and topics, through a real index and back:
+    /// read as its stored values it is the document written, as read through tantivy's document.
+    #[test]
+    fn a_stored_document_reads_back_as_written() {
+        let (schema, f) = build();
+        let index = Index::create_in_ram(schema);
+        hoptac_analyzer::register(index.tokenizers());
+        let written = Document {
+            id: "mofa/2010/han-quoc.txt".into(),
+            title: "Việt Nam – Hàn Quốc hợp tác xây dựng Chính phủ điện tử".into(),
+            body: "Bộ TT&TT và Hàn Quốc ký MoU về an toàn thông tin ngày 14/5/2010.".into(),
+            date: Some("2010-05-14".into()),
+            year: Some(2010),
+            url: Some("https://mic.gov.vn/han-quoc".into()),
+            country: vec!["Hàn Quốc".into(), "Việt Nam".into()],
+            ministry: vec!["Bộ Thông tin và Truyền thông".into()],
+            topic: vec!["Chính phủ điện tử".into(), "An toàn thông tin".into()],
+            hash: "98408a7511f8acb5".into(),
+            format: "txt".into(),
+            encoding: "utf-8".into(),
+            group: "mofa/2010/han-quoc.txt".into(),
+        };
+        let mut writer = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        writer.add_document(to_tantivy(&f, &written)).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let address = DocAddress::new(0, 0);
+        let stored: Stored = searcher.doc(address).unwrap();
+        assert_eq!(from_stored(&f, stored), written);
+        let compact: TantivyDocument = searcher.doc(address).unwrap();
+        assert_eq!(from_tantivy(&f, &compact), written);
     }
 }

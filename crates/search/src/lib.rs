@@ -32,7 +32,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use hoptac_indexer::open::saved_config;
-use hoptac_indexer::schema::from_tantivy;
+use hoptac_indexer::schema::from_stored;
 use hoptac_indexer::schema::Fields;
 use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
 
@@ -403,8 +403,7 @@ impl Engine {
         let mut hits = Vec::with_capacity(answer.docs.len());
         for (score, addr) in answer.docs {
             deadline.check()?;
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let d = from_tantivy(&self.fields, &doc);
+            let d = from_stored(&self.fields, searcher.doc(addr)?);
             let duplicates = reprints::members(&searcher, &self.fields, &d.group, &d.id)?;
             let passage = if req.snippet_chars == 0 {
                 Snippet::default()
@@ -587,8 +586,7 @@ impl Engine {
         let (_, addr) = docs
             .first()
             .ok_or_else(|| SearchError::NotFound(id.to_string()))?;
-        let doc: TantivyDocument = searcher.doc(*addr)?;
-        Ok(from_tantivy(&self.fields, &doc))
+        Ok(from_stored(&self.fields, searcher.doc(*addr)?))
     }
 
     /// Highlights the query's words in a whole text (document pages).

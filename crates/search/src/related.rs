@@ -19,9 +19,9 @@
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
-use crate::{from_tantivy, reprints, Deadline, Document, Engine, SearchError};
+use crate::{from_stored, reprints, Deadline, Document, Engine, SearchError};
 
 /// A pair must occur in this many documents (the document and one more) to say anything.
 pub const MIN_DOC_FREQ: u64 = 2;
@@ -55,10 +55,7 @@ impl Engine {
         reprints::collapse(&searcher, found)?
             .into_iter()
             .take(limit)
-            .map(|(score, a)| {
-                let d: TantivyDocument = searcher.doc(a)?;
-                Ok((score, from_tantivy(&self.fields, &d)))
-            })
+            .map(|(score, a)| Ok((score, from_stored(&self.fields, searcher.doc(a)?))))
             .collect()
     }
 
