@@ -70,6 +70,15 @@ fn to_fetch(page: &Page) -> usize {
     }
 }
 
+/// How many ranked documents the next scored pass takes when collapsing reprints left the page
+/// short: four times what the last pass took. That is the rerank window at least (a pass takes
+/// [`crate::Weights::rerank_depth`] however few the page needs), so growing from what the page
+/// wanted instead repeated the same pass when a release had more reprints than the window has
+/// pages' worth (at ×30 every document has 29: three passes where two do).
+fn next_fetch(fetched: usize, wanted: usize) -> usize {
+    fetched.max(wanted) * 4
+}
+
 /// What one scored pass over the set found.
 struct Pass {
     candidates: Vec<(f32, DocAddress)>,
@@ -202,9 +211,8 @@ impl Engine {
             let mut docs = self.ranked(searcher, plan, pass.candidates, deadline)?;
             if collapse {
                 docs = reprints::collapse(searcher, docs)?;
-                let mut fetch = wanted;
                 while docs.len() < offset + limit && got < pass.count {
-                    fetch *= 4;
+                    let fetch = next_fetch(got, wanted);
                     let more = self
                         .scored_pass(searcher, &set, plan, &selection, filters, fetch, deadline)?;
                     got = more.candidates.len();
@@ -310,5 +318,20 @@ impl Engine {
             docs,
             deadline,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each pass after the first takes more than the last one took, whatever the page wanted.
+    #[test]
+    fn the_next_pass_takes_more_than_the_last_took() {
+        // A page of 10 wants 30 ranked documents, but the pass took the rerank window of 200.
+        assert_eq!(next_fetch(200, 30), 800);
+        assert!(next_fetch(200, 30) > 200);
+        // A pass that took what the page wanted grows from that.
+        assert_eq!(next_fetch(30, 30), 120);
     }
 }
