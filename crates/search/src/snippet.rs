@@ -93,7 +93,9 @@ struct Candidate {
     token: Range<usize>,
     /// Punctuation or a line break separates it from the token before.
     boundary_before: bool,
+    /// Its exact view, in the buffer of exact views.
     exact: Range<usize>,
+    /// Its folded view, in the buffer of folded views.
     folded: Range<usize>,
 }
 
