@@ -12,7 +12,6 @@
 //! run on the syllables of the text, split once before timing, as they run inside the analyzers; the
 //! tokenizers and full analyzers run on each file's text.
 
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use divan::counter::BytesCount;
@@ -21,6 +20,8 @@ use hoptac_analyzer::{
     bigram, bigram_analyzer, exact_analyzer, fold, folded_analyzer, lower, nfc, syllables, tone,
 };
 use tantivy::tokenizer::TokenStream;
+
+mod common;
 
 fn main() {
     divan::main();
@@ -35,33 +36,7 @@ struct Text {
 fn text() -> &'static Text {
     static TEXT: OnceLock<Text> = OnceLock::new();
     TEXT.get_or_init(|| {
-        let root = std::env::var_os("HOPTAC_BENCH_CORPUS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-            });
-        let limit: usize = std::env::var("HOPTAC_BENCH_BYTES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(4_000_000);
-        let mut files = Vec::new();
-        collect(&root, &mut files);
-        files.sort();
-        assert!(
-            !files.is_empty(),
-            "no .txt files under {} (set HOPTAC_BENCH_CORPUS)",
-            root.display()
-        );
-        let (mut docs, mut bytes) = (Vec::new(), 0);
-        for f in files {
-            if bytes >= limit {
-                break;
-            }
-            if let Ok(s) = std::fs::read_to_string(&f) {
-                bytes += s.len();
-                docs.push(s);
-            }
-        }
+        let (docs, bytes) = common::corpus_text();
         let tokens = docs
             .iter()
             .flat_map(|d| {
@@ -70,32 +45,12 @@ fn text() -> &'static Text {
                     .map(|s| d[s.from..s.to].to_string())
             })
             .collect();
-        eprintln!(
-            "analyzer bench: {} documents, {:.1} MB from {}",
-            docs.len(),
-            bytes as f64 / 1e6,
-            root.display()
-        );
         Text {
             docs,
             tokens,
             bytes,
         }
     })
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p.extension().is_some_and(|x| x == "txt") {
-            out.push(p);
-        }
-    }
 }
 
 /// A token rule applied to every syllable of the text.

@@ -362,14 +362,10 @@ impl Highlighter {
         } else {
             self.ranges_within(prefix(text, SNIPPET_ANALYZED_BYTES))
         };
-        // The byte where `max_chars` characters from `start` end (reads at most `max_chars`).
-        let max_bytes_for = |start: usize| {
-            text[start..]
-                .char_indices()
-                .nth(max_chars)
-                .map_or(text.len(), |(i, _)| start + i)
-        };
-        if max_bytes_for(0) == text.len() {
+        // Where `max_chars` characters from a start end: for the whole text's, each candidate
+        // window's and the passage's.
+        let mut window = WindowEnd::new(text, max_chars);
+        if window.end(0) == text.len() {
             return Snippet {
                 text: text.to_string(),
                 highlights: ranges,
@@ -392,8 +388,7 @@ impl Highlighter {
             .collect();
         let mut seen = vec![false; words.len()];
         let mut best = (0usize, 0usize); // (score, start)
-        let mut window = WindowEnd::new(text, max_chars);
-        // Window start candidates: the first highlights' starts; score = distinct words within.
+                                         // Window start candidates: the first highlights' starts; score = distinct words within.
         for r in ranges.iter().take(MAX_PASSAGES_SCORED) {
             let start = passage_start(text, r.start);
             let end = window.end(start);
@@ -420,7 +415,7 @@ impl Highlighter {
         while start < text.len() && text[start..].starts_with(char::is_whitespace) {
             start += text[start..].chars().next().map_or(1, char::len_utf8);
         }
-        let mut end = max_bytes_for(start);
+        let mut end = window.end(start);
         if end < text.len() {
             if let Some(sp) = text[start..end].rfind(char::is_whitespace) {
                 if sp > 0 {
