@@ -16,16 +16,33 @@ pub struct Cleaner {
     glued: Vec<String>,
     end: Vec<String>,
     min_fraction: f64,
+    /// The most words a drop or end entry has: a line with more cannot equal one, so it is not
+    /// normalised to be compared (most lines of an article are sentences far longer than any entry).
+    max_words: usize,
 }
 
 fn key(line: &str) -> String {
     hoptac_analyzer::normalize(line.trim())
 }
 
+/// Whether `line` has more than `max` words. Normalising a line (NFC, lower case, tone placement)
+/// never adds, removes or moves whitespace, so a line and its key have the same words.
+fn more_words_than(line: &str, max: usize) -> bool {
+    line.split_whitespace().nth(max).is_some()
+}
+
 impl Cleaner {
     /// Compiles the rules.
     pub fn new(f: &Furniture) -> Self {
+        let max_words = f
+            .drop_lines
+            .iter()
+            .chain(&f.end_markers)
+            .map(|l| l.split_whitespace().count())
+            .max()
+            .unwrap_or(0);
         Cleaner {
+            max_words,
             drop: f.drop_lines.iter().map(|l| key(l)).collect(),
             glued: f
                 .drop_lines
@@ -44,12 +61,13 @@ impl Cleaner {
         let mut seen = 0usize;
         let mut out = Vec::with_capacity(lines.len());
         for line in lines {
-            let k = key(line);
-            if self.end.contains(&k) && (seen as f64) >= self.min_fraction * total as f64 {
+            let k = (!more_words_than(line, self.max_words)).then(|| key(line));
+            let is = |keys: &[String]| k.as_ref().is_some_and(|k| keys.contains(k));
+            if is(&self.end) && (seen as f64) >= self.min_fraction * total as f64 {
                 break;
             }
             seen += line.len() + 1;
-            if !self.drop.contains(&k) {
+            if !is(&self.drop) {
                 out.push(self.unglued(line));
             }
         }
@@ -128,6 +146,24 @@ mod tests {
                 "imgur là một trang web"
             ]
         );
+    }
+
+    #[test]
+    fn a_furniture_line_is_dropped_however_it_is_written_and_a_sentence_holding_one_is_kept() {
+        let c = Cleaner::new(&Config::builtin().furniture);
+        // `Tin nổi bật` in capitals and decomposed (NFD) is the entry.
+        let nfd = "TIN NO\u{302}\u{309}I BA\u{323}\u{302}T";
+        let lines = [
+            "Tiêu đề",
+            "Một đoạn văn bản rất dài của bài báo về hợp tác quốc tế.",
+            "  img  ",
+            "Tin nổi bật của ngày hôm nay là cuộc gặp giữa hai bộ trưởng",
+            nfd,
+            "Tin khác",
+        ];
+        assert_eq!(c.clean(&lines), [lines[0], lines[1], lines[3]]);
+        assert!(more_words_than(lines[3], c.max_words));
+        assert!(!more_words_than(nfd, c.max_words));
     }
 
     #[test]

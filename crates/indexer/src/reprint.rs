@@ -58,6 +58,53 @@ fn fnv(bytes: &[u8]) -> u64 {
     h
 }
 
+/// Whether `c` belongs to a word (letters and digits, as `char::is_alphanumeric`), without the
+/// Unicode tables for ASCII and the Latin blocks Vietnamese is written in.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0xD7 | 0xF7 => false,
+        0xC0..=0x24F | 0x1E00..=0x1EFF => true,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Calls `each` with every word of `text`: the runs of letters and digits, as
+/// `text.split(|c: char| !c.is_alphanumeric())` without the empty pieces.
+fn for_each_word<'a>(text: &'a str, mut each: impl FnMut(&'a str)) {
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                each(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        each(&text[s..]);
+    }
+}
+
+/// The hash of a word's normalised form (the analyzer's: NFC, lower case, one tone placement). An
+/// ASCII word's form is its lower case, hashed as it is read, without a copy.
+fn word_hash(word: &str, buf: &mut String) -> u64 {
+    if word.is_ascii() {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in word.bytes() {
+            h ^= b.to_ascii_lowercase() as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        return h;
+    }
+    buf.clear();
+    hoptac_analyzer::normalize_into(word, buf);
+    fnv(buf.as_bytes())
+}
+
 /// SplitMix64's finish: spreads a combination of word hashes over all 64 bits.
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -70,14 +117,7 @@ impl Sketch {
     pub fn of(text: &str) -> Sketch {
         let mut words: Vec<u64> = Vec::new();
         let mut buf = String::new();
-        for w in text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
-            buf.clear();
-            hoptac_analyzer::normalize_into(w, &mut buf);
-            words.push(fnv(buf.as_bytes()));
-        }
+        for_each_word(text, |w| words.push(word_hash(w, &mut buf)));
         let mut hashes: Vec<u64> = words
             .windows(SHINGLE)
             .map(|ws| {
@@ -253,6 +293,45 @@ mod tests {
         lĩnh vực chính phủ điện tử, an toàn thông tin và phát triển nguồn nhân lực công nghệ thông \
         tin. Bộ trưởng đề nghị phía Hàn Quốc tiếp tục hỗ trợ Việt Nam xây dựng các hệ thống thông \
         tin quốc gia, chia sẻ kinh nghiệm về bảo đảm an toàn thông tin mạng.";
+
+    /// The words and their hashes as first written: split by the Unicode tables, every word
+    /// normalised into a buffer.
+    fn words_as_first_written(text: &str) -> Vec<u64> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| fnv(hoptac_analyzer::normalize(w).as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn the_fast_word_test_agrees_with_the_unicode_tables() {
+        for c in (0..=0x1FFF).filter_map(char::from_u32) {
+            assert_eq!(
+                is_word_char(c),
+                c.is_alphanumeric(),
+                "{c:?} U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn words_are_cut_and_hashed_as_the_tables_and_the_analyzer_say() {
+        let texts = [
+            RELEASE,
+            "HÀN QUỐC – Việt Nam: 2.500 tỷ đồng (≈ 100 triệu USD); ½ số vốn, № 3, x² × y ÷ z",
+            "Hoa\u{300} ho\u{301}a TIN HỌC HOÁ tin học hóa Ωmega straße İstanbul ǅemal µm",
+            "",
+            "...,,",
+            "a",
+        ];
+        for text in texts {
+            let mut buf = String::new();
+            let mut words = Vec::new();
+            for_each_word(text, |w| words.push(word_hash(w, &mut buf)));
+            assert_eq!(words, words_as_first_written(text), "{text}");
+        }
+    }
 
     #[test]
     fn a_reprint_with_another_header_and_footer_is_alike() {

@@ -144,7 +144,7 @@ impl CountryExtractor {
                             .get(m.end + 1)
                             .is_none_or(|t| t.boundary_before || !t.capitalised());
                         let name_context =
-                            prev.is_none_or(|p| self.name_context.contains(&p.exact));
+                            prev.is_none_or(|p| self.name_context.iter().any(|w| *w == p.exact));
                         if n.capitalised()
                             && name_ends
                             && name_context
@@ -229,7 +229,7 @@ fn examples(toks: &[Tok], mentions: &[Match<usize>]) -> Vec<usize> {
                 && !toks[m.start].boundary_before
                 && toks[m.start - n..m.start]
                     .iter()
-                    .map(|t| t.exact.as_str())
+                    .map(|t| t.exact.as_ref())
                     .collect::<Vec<_>>()
                     .join(" ")
                     == *w
@@ -238,7 +238,7 @@ fn examples(toks: &[Tok], mentions: &[Match<usize>]) -> Vec<usize> {
         let continues = list_end.is_some_and(|e| {
             let comma = e == m.start && toks[m.start].gap.trim() == ",";
             let joined = e + 1 == m.start
-                && LIST_JOINS.contains(&toks[e].exact.as_str())
+                && LIST_JOINS.contains(&toks[e].exact.as_ref())
                 && toks[e].gap.trim().is_empty()
                 && !toks[m.start].boundary_before;
             comma || joined

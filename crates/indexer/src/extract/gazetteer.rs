@@ -5,7 +5,10 @@
 //! entry can demand more than the syllables: a capitalised first letter as written (`Pháp`, France,
 //! is not `pháp luật`), or the exact written form of an acronym (`MIC`, not `mic`).
 
-use hoptac_analyzer::{analyze, Kind};
+use std::borrow::Cow;
+
+use hoptac_analyzer::syllables;
+use hoptac_analyzer::Kind;
 // Looked up once per token of every document per gazetteer: a fast hash, not SipHash (whose
 // resistance to flooding is not needed for keys that come from index-config).
 use rustc_hash::FxHashMap;
@@ -15,10 +18,10 @@ use rustc_hash::FxHashMap;
 pub struct Tok<'a> {
     /// As written.
     pub original: &'a str,
-    /// Exact view.
-    pub exact: String,
-    /// Folded view.
-    pub folded: String,
+    /// Exact view (borrowed from the text when it is written so: most words of a document).
+    pub exact: Cow<'a, str>,
+    /// Folded view (borrowed when it is the exact view's).
+    pub folded: Cow<'a, str>,
     /// Punctuation or a line break separates it from the previous token.
     pub boundary_before: bool,
     /// The text between the previous token and this one (`, ` in a list, `. ` after a sentence).
@@ -33,23 +36,50 @@ impl Tok<'_> {
 }
 
 /// Tokens of `text` for matching (joined tokens whole, parts skipped).
+///
+/// Every token of every document goes through here; a token whose views are its own text (a
+/// lower-case word in canonical form, all of them for a word without diacritics) borrows them
+/// instead of allocating two strings.
 pub fn tokens(text: &str) -> Vec<Tok<'_>> {
     let mut prev_end = 0;
-    analyze(text)
-        .into_iter()
-        .filter(|a| a.syllable.kind != Kind::Part)
-        .map(|a| {
-            let gap = text.get(prev_end.min(a.syllable.from)..a.syllable.from);
-            prev_end = prev_end.max(a.syllable.to);
-            Tok {
-                original: &text[a.syllable.from..a.syllable.to],
-                exact: a.exact,
-                folded: a.folded,
-                boundary_before: a.syllable.boundary_before,
-                gap: gap.unwrap_or(""),
-            }
-        })
-        .collect()
+    let mut scratch = String::new();
+    let found = syllables(text);
+    let mut out = Vec::with_capacity(found.len());
+    for s in found.into_iter().filter(|s| s.kind != Kind::Part) {
+        let original = &text[s.from..s.to];
+        let gap = text.get(prev_end.min(s.from)..s.from);
+        prev_end = prev_end.max(s.to);
+        let exact = exact_view(original, &mut scratch);
+        let folded = if exact.is_ascii() {
+            exact.clone()
+        } else {
+            scratch.clear();
+            hoptac_analyzer::fold::fold_into(&exact, &mut scratch);
+            Cow::Owned(scratch.clone())
+        };
+        out.push(Tok {
+            original,
+            exact,
+            folded,
+            boundary_before: s.boundary_before,
+            gap: gap.unwrap_or(""),
+        });
+    }
+    out
+}
+
+/// A token's exact view ([`hoptac_analyzer::normalize`]), borrowed when it is the token itself.
+fn exact_view<'a>(original: &'a str, scratch: &mut String) -> Cow<'a, str> {
+    if original.is_ascii() && !original.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(original);
+    }
+    scratch.clear();
+    hoptac_analyzer::normalize_into(original, scratch);
+    if scratch == original {
+        Cow::Borrowed(original)
+    } else {
+        Cow::Owned(scratch.clone())
+    }
 }
 
 /// Whether entries match on the exact or the folded view.
@@ -121,8 +151,8 @@ impl<T: Clone> Gazetteer<T> {
         let keys: Vec<String> = toks
             .into_iter()
             .map(|t| match self.mode {
-                Mode::Exact => t.exact,
-                Mode::Folded => t.folded,
+                Mode::Exact => t.exact.into_owned(),
+                Mode::Folded => t.folded.into_owned(),
             })
             .collect();
         if keys.is_empty() || (written.is_some() && keys.len() != 1) {
@@ -189,6 +219,32 @@ impl<T: Clone> Gazetteer<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_have_the_analyzers_views_whether_borrowed_or_not() {
+        let texts = [
+            "Bộ TT&TT (MIC) và Hàn Quốc ký kết về an toàn thông tin, USD 2.500 tỷ đồng.",
+            "Ô-xtrây-li-a TIN HỌC HOÁ tin học hóa Hoa\u{300} ho\u{301}a Thuỵ Điển ĐÀ NẴNG",
+            "",
+            "  ,. ",
+        ];
+        for text in texts {
+            let oracle: Vec<_> = hoptac_analyzer::analyze(text)
+                .into_iter()
+                .filter(|a| a.syllable.kind != Kind::Part)
+                .map(|a| (&text[a.syllable.from..a.syllable.to], a.exact, a.folded))
+                .collect();
+            let got: Vec<_> = tokens(text)
+                .into_iter()
+                .map(|t| (t.original, t.exact.into_owned(), t.folded.into_owned()))
+                .collect();
+            assert_eq!(got, oracle, "{text}");
+        }
+        let toks = tokens("an toàn");
+        assert!(matches!(toks[0].exact, Cow::Borrowed(_)));
+        assert!(matches!(toks[1].exact, Cow::Borrowed(_)));
+        assert!(matches!(toks[1].folded, Cow::Owned(_)));
+    }
 
     #[test]
     fn matches_across_tone_placement_and_case() {

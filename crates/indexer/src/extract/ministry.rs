@@ -119,7 +119,7 @@ impl MinistryExtractor {
         // `Hội nghị Bộ trưởng Quốc phòng NATO` is a meeting of ministers, not a ministry acting.
         let before: Vec<&str> = toks[i.saturating_sub(2)..i]
             .iter()
-            .map(|t| t.exact.as_str())
+            .map(|t| t.exact.as_ref())
             .collect();
         if i >= 2
             && !first.boundary_before
@@ -128,7 +128,7 @@ impl MinistryExtractor {
         {
             return None;
         }
-        match first.exact.as_str() {
+        match first.exact.as_ref() {
             "bộ" | "thứ" => Some(Title {
                 portfolio: Some(i + 2),
                 end: i + 2,
@@ -167,7 +167,7 @@ impl MinistryExtractor {
                     && lexicon.contains(
                         &toks[from..e]
                             .iter()
-                            .map(|t| t.exact.as_str())
+                            .map(|t| t.exact.as_ref())
                             .collect::<Vec<_>>()
                             .join(" "),
                     )
