@@ -20,9 +20,18 @@ impl TokenRule for Lower {
 /// Writes `input` lower-cased into `out`.
 pub fn lower_into(input: &str, out: &mut String) {
     if input.is_ascii() {
-        out.extend(input.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        // Copied whole and lower-cased in place: pushing char by char costs a capacity check and
+        // an encoding per byte, on every token of every text.
+        let start = out.len();
+        out.push_str(input);
+        out[start..].make_ascii_lowercase();
     } else {
+        out.reserve(input.len());
         for c in input.chars() {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+                continue;
+            }
             match lower_latin(c) {
                 Some(l) => out.push(l),
                 None => out.extend(c.to_lowercase()),
@@ -67,6 +76,17 @@ mod tests {
             }
         }
         assert_eq!(lower("ĐƯỜNG ƠN ĂN ỸỶ"), "đường ơn ăn ỹỷ");
+    }
+
+    #[test]
+    fn lower_case_is_appended_to_what_the_buffer_holds() {
+        let mut out = String::from("Đã: ");
+        lower_into("ASEAN", &mut out);
+        lower_into(" HÀN Quốc", &mut out);
+        assert_eq!(out, "Đã: asean hàn quốc");
+        for text in ["ABC xyz 123", "ĐÀ NẴNG – İstanbul ΑΒΓ", ""] {
+            assert_eq!(lower(text), text.to_lowercase(), "{text}");
+        }
     }
 
     #[test]
