@@ -8,14 +8,25 @@
 //! the same text read it. tantivy indexes a document's fields one after the other on one thread
 //! (the title's views, then the body's, then the capitals of both), so each text is analysed once.
 //!
+//! A text is often analysed before it is indexed: the indexer's workers find a document's facets in
+//! its syllables. The indexer [`Analysis::offer`]s that analysis as it writes the document, and the
+//! view that next asks for the same text takes it (on tantivy's thread) instead of analysing the
+//! text again: each document is analysed once, for its facets and for all of its views. An offer
+//! waits while [`WAITING_TEXTS`] analyses wait to be taken, so the writer stays that close to
+//! tantivy's indexing threads; an analysis passed over (its document's views never asked for it)
+//! is dropped once the views have taken texts offered well after it ([`STALE_AFTER`]). A view that
+//! finds none analyses the text itself: what is indexed never depends on the hand-off.
+
 //! The view tokenizers are what [`crate::register`] installs, for documents and queries alike. Each
 //! yields exactly the tokens of its reference chain ([`crate::syllable::SyllableTokenizer`] with
 //! [`crate::Normalize`] and [`crate::fold::Fold`], [`crate::bigram::BigramTokenizer`],
 //! [`crate::capitals::CapitalsTokenizer`]); the property tests check it on generated text.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -28,6 +39,79 @@ use crate::syllable::{syllables, Syllable};
 /// Texts whose analysis a thread keeps: a title and a body, so that the capitals field (title,
 /// then body) finds both after their own fields.
 pub const MEMO_TEXTS: usize = 2;
+
+/// Offered analyses that may wait for their views. An offer waits while this many do: the views are
+/// behind (tantivy queues up to 10,000 documents for its indexing threads, which would need an
+/// analysis each to be kept), so the indexer's writer runs at most this far ahead of them.
+pub const WAITING_TEXTS: usize = 256;
+
+/// An offered analysis not taken while one offered this many texts after it is taken will not be
+/// taken (the views take texts in about the order they were offered: a document's views run one
+/// after the other on one of tantivy's threads): it is dropped.
+pub const STALE_AFTER: u64 = 64;
+
+/// How long an offer waits for the views at most; then the oldest waiting analysis is dropped.
+pub const OFFER_WAIT: Duration = Duration::from_secs(1);
+
+/// Analyses offered and not yet taken, in the order offered, each with its number; and the next
+/// number.
+type Waiting = (VecDeque<(u64, Arc<Analysis>)>, u64);
+
+/// The analyses offered to the views (see the module).
+struct Offered {
+    waiting: Mutex<Waiting>,
+    taken: Condvar,
+    capacity: usize,
+}
+
+impl Offered {
+    const fn new(capacity: usize) -> Offered {
+        Offered {
+            waiting: Mutex::new((VecDeque::new(), 0)),
+            taken: Condvar::new(),
+            capacity,
+        }
+    }
+
+    fn offer(&self, analysis: Arc<Analysis>) {
+        let waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        let (mut waiting, timeout) = self
+            .taken
+            .wait_timeout_while(waiting, OFFER_WAIT, |(w, _)| w.len() >= self.capacity)
+            .unwrap_or_else(|e| e.into_inner());
+        let (queue, next) = &mut *waiting;
+        if timeout.timed_out() && queue.len() >= self.capacity {
+            queue.pop_front();
+        }
+        queue.push_back((*next, analysis));
+        *next += 1;
+    }
+
+    fn take(&self, text: &str) -> Option<Arc<Analysis>> {
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        let queue = &mut waiting.0;
+        let i = queue
+            .iter()
+            .position(|(_, a)| a.text.len() == text.len() && a.text == text)?;
+        let (number, analysis) = queue.remove(i)?;
+        while queue
+            .front()
+            .is_some_and(|&(n, _)| n + STALE_AFTER < number)
+        {
+            queue.pop_front();
+        }
+        self.taken.notify_all();
+        Some(analysis)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.waiting.lock().unwrap().0.len()
+    }
+}
+
+/// The analyses the process's indexer offered to its views.
+static OFFERED: Offered = Offered::new(WAITING_TEXTS);
 
 /// A text's syllables with their exact and folded forms, in two buffers (no allocation per
 /// token).
@@ -67,17 +151,30 @@ impl Analysis {
         }
     }
 
-    /// The analysis of `text`, from this thread's memo when one of its last texts was `text`.
-    pub fn shared(text: &str) -> Rc<Analysis> {
+    /// The text analysed.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Offers this analysis to the next view of its text, on whatever thread (see the module).
+    pub fn offer(analysis: Arc<Analysis>) {
+        OFFERED.offer(analysis);
+    }
+
+    /// The analysis of `text`: from this thread's memo when one of its last texts was `text`, else
+    /// the one offered for it, else made here.
+    pub fn shared(text: &str) -> Arc<Analysis> {
         thread_local! {
-            static RECENT: RefCell<Vec<Rc<Analysis>>> = const { RefCell::new(Vec::new()) };
+            static RECENT: RefCell<Vec<Arc<Analysis>>> = const { RefCell::new(Vec::new()) };
         }
         RECENT.with(|recent| {
             let mut recent = recent.borrow_mut();
             if let Some(a) = recent.iter().find(|a| a.text == text) {
                 return a.clone();
             }
-            let a = Rc::new(Analysis::of(text));
+            let a = OFFERED
+                .take(text)
+                .unwrap_or_else(|| Arc::new(Analysis::of(text)));
             recent.insert(0, a.clone());
             recent.truncate(MEMO_TEXTS);
             a
@@ -125,7 +222,7 @@ pub struct CapitalsView;
 
 /// Token stream of the views: the analysis, which of its syllables come next, the token.
 pub struct ViewStream {
-    analysis: Rc<Analysis>,
+    analysis: Arc<Analysis>,
     /// The syllables to emit, as (first, last) indices: the same for a syllable, a pair's two
     /// syllables for a bigram.
     order: std::vec::IntoIter<(usize, usize)>,
@@ -248,12 +345,76 @@ mod tests {
         let body = "Hai bên ký kết biên bản ghi nhớ về an toàn thông tin.";
         let first = Analysis::shared(title);
         let _ = Analysis::shared(body);
-        assert!(Rc::ptr_eq(&first, &Analysis::shared(title)));
+        assert!(Arc::ptr_eq(&first, &Analysis::shared(title)));
         // A third text pushes out the oldest; its analysis is made again, and is the same.
         let _ = Analysis::shared(body);
         let _ = Analysis::shared("Tin khác");
         let again = Analysis::shared(title);
-        assert!(!Rc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &again));
         assert_eq!(again.exact(0), "việt");
+    }
+
+    #[test]
+    fn an_offered_analysis_is_taken_once_by_the_next_view_of_its_text_on_any_thread() {
+        let text = "Bộ trưởng Bộ Thông tin và Truyền thông tiếp Đại sứ Nhật Bản (offered)";
+        let offered = Arc::new(Analysis::of(text));
+        Analysis::offer(offered.clone());
+        let taken = std::thread::spawn(move || Analysis::shared(text))
+            .join()
+            .unwrap();
+        assert!(Arc::ptr_eq(&offered, &taken));
+        // Taken once: another thread analyses the text itself, to the same result.
+        let again = std::thread::spawn(move || Analysis::shared(text))
+            .join()
+            .unwrap();
+        assert!(!Arc::ptr_eq(&offered, &again));
+        assert_eq!(again.exact_at, offered.exact_at);
+        assert_eq!(again.folded, offered.folded);
+    }
+
+    #[test]
+    fn an_analysis_passed_over_is_dropped_once_later_ones_are_taken() {
+        let offered = Offered::new(WAITING_TEXTS);
+        let text = |i: u64| format!("văn bản số {i}");
+        for i in 0..=STALE_AFTER + 1 {
+            offered.offer(Arc::new(Analysis::of(&text(i))));
+        }
+        assert!(offered.take(&text(STALE_AFTER)).is_some());
+        assert_eq!(offered.len(), STALE_AFTER as usize + 1, "none dropped yet");
+        assert!(offered.take(&text(STALE_AFTER + 1)).is_some());
+        assert!(offered.take(&text(0)).is_none(), "text 0 was passed over");
+        assert!(offered.take(&text(1)).is_some());
+        assert!(offered.take(&text(1)).is_none(), "taken once");
+    }
+
+    #[test]
+    fn an_offer_waits_for_the_views_to_take_one() {
+        let offered = Arc::new(Offered::new(2));
+        offered.offer(Arc::new(Analysis::of("một")));
+        offered.offer(Arc::new(Analysis::of("hai")));
+        let views = {
+            let offered = offered.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(100));
+                offered.take("một").is_some()
+            })
+        };
+        let start = std::time::Instant::now();
+        offered.offer(Arc::new(Analysis::of("ba")));
+        assert!(
+            start.elapsed() >= Duration::from_millis(50),
+            "waited for a take"
+        );
+        assert!(views.join().unwrap());
+        assert!(offered.take("hai").is_some() && offered.take("ba").is_some());
+    }
+
+    #[test]
+    fn an_offer_the_views_never_answer_drops_the_oldest_after_a_while() {
+        let offered = Offered::new(1);
+        offered.offer(Arc::new(Analysis::of("một")));
+        offered.offer(Arc::new(Analysis::of("hai")));
+        assert!(offered.take("một").is_none());
+        assert!(offered.take("hai").is_some());
     }
 }

@@ -10,6 +10,7 @@
 //! indexed half-way: [`read_stable`] reads it until two reads a moment apart agree on size,
 //! modification time and content hash.
 
+use hoptac_analyzer::views::Analysis;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -349,8 +350,14 @@ impl LiveIndex {
 
     /// Writes a document in place of any with its id, in its reprint group (the group of the first
     /// document already written whose text it shares, else its own id).
-    /// `sketch` is the document's text's (made while preparing it).
-    fn write(&mut self, mut doc: Document, sketch: Sketch) -> Result<(), IndexerError> {
+    /// `sketch` is the document's text's (made while preparing it); `analyses` those of its title
+    /// and body, offered to the views that index them.
+    fn write(
+        &mut self,
+        mut doc: Document,
+        sketch: Sketch,
+        analyses: Vec<Arc<Analysis>>,
+    ) -> Result<(), IndexerError> {
         doc.group = self
             .grouper
             .assign(&self.reader.searcher(), &self.fields, &doc.id, &sketch)?;
@@ -362,6 +369,9 @@ impl LiveIndex {
                 t.add_text(self.fields.near, &key);
             }
             t.add_bytes(self.fields.sketch, &sketch.to_bytes());
+        }
+        for analysis in analyses {
+            Analysis::offer(analysis);
         }
         self.writer.add_document(t)?;
         Ok(())
@@ -491,6 +501,7 @@ impl LiveIndex {
                 doc,
                 sketch,
                 truncated,
+                analyses,
             } => {
                 if truncated {
                     // A whole-corpus pass reports these in its summary; one file says so here.
@@ -501,7 +512,7 @@ impl LiveIndex {
                         "document longer than the token cap: stored whole, indexed by its beginning"
                     );
                 }
-                self.write(*doc, sketch)?;
+                self.write(*doc, sketch, analyses)?;
                 Ok(match old {
                     Some(_) => Change::Updated(id),
                     None => Change::Added(id),
@@ -608,11 +619,12 @@ impl LiveIndex {
                     doc,
                     sketch,
                     truncated,
+                    analyses,
                 } => {
                     if truncated {
                         summary.truncated.push(id.clone());
                     }
-                    self.write(*doc, sketch)?;
+                    self.write(*doc, sketch, analyses)?;
                     match old {
                         Some(_) => summary.updated += 1,
                         None => summary.added += 1,

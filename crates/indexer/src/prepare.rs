@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
+
+use hoptac_analyzer::views::Analysis;
 
 use crate::clean::Cleaner;
 use crate::corpus::{content_hash, read_limited};
@@ -39,11 +41,14 @@ pub enum Prepared {
     Unchanged,
     /// It was read but is not a document (the reason).
     Failed(String),
-    /// A document, its reprint sketch, and whether it is longer than the token cap.
+    /// A document, its reprint sketch, and whether it is longer than the token cap; the analyses
+    /// of its title and body, for the index's views when it is written
+    /// ([`Analysis::offer`]; none for a truncated document).
     Ready {
         doc: Box<Document>,
         sketch: Sketch,
         truncated: bool,
+        analyses: Vec<Arc<Analysis>>,
     },
 }
 
@@ -85,11 +90,23 @@ impl Preparer {
             Ok(raw) => raw,
             Err(e) => return Prepared::Failed(e.to_string()),
         };
-        let doc = self.extractor.document(id.to_string(), hash, raw);
+        // Analysed once, here on a worker: for the facets, then handed to the index's views.
+        let title = Arc::new(Analysis::of(&raw.title));
+        let body = Arc::new(Analysis::of(&raw.body));
+        let doc = self
+            .extractor
+            .document(id.to_string(), hash, raw, &title, &body);
         let truncated = [&doc.title, &doc.body]
             .iter()
             .any(|t| hoptac_analyzer::exceeds_token_cap(t, self.max_tokens));
+        // A truncated text's views analyse its beginning only: not this analysis.
+        let analyses = if truncated {
+            Vec::new()
+        } else {
+            vec![title, body]
+        };
         Prepared::Ready {
+            analyses,
             sketch: Sketch::of(&doc.body),
             truncated,
             doc: Box::new(doc),

@@ -7,8 +7,8 @@
 
 use std::borrow::Cow;
 
-use hoptac_analyzer::syllables;
-use hoptac_analyzer::Kind;
+use hoptac_analyzer::views::Analysis;
+use hoptac_analyzer::{syllables, Kind};
 // Looked up once per token of every document per gazetteer: a fast hash, not SipHash (whose
 // resistance to flooding is not needed for keys that come from index-config).
 use rustc_hash::FxHashMap;
@@ -61,6 +61,29 @@ pub fn tokens(text: &str) -> Vec<Tok<'_>> {
             original,
             exact,
             folded,
+            boundary_before: s.boundary_before,
+            gap: gap.unwrap_or(""),
+        });
+    }
+    out
+}
+
+/// The tokens of an analysed text, as [`tokens`] of its text, their views read from the analysis
+/// (a document's title and body: analysed once, for these tokens and for every indexed view).
+pub fn tokens_of(analysis: &Analysis) -> Vec<Tok<'_>> {
+    let text = analysis.text();
+    let mut prev_end = 0;
+    let mut out = Vec::with_capacity(analysis.syllables().len());
+    for (i, s) in analysis.syllables().iter().enumerate() {
+        if s.kind == Kind::Part {
+            continue;
+        }
+        let gap = text.get(prev_end.min(s.from)..s.from);
+        prev_end = prev_end.max(s.to);
+        out.push(Tok {
+            original: &text[s.from..s.to],
+            exact: Cow::Borrowed(analysis.exact(i)),
+            folded: Cow::Borrowed(analysis.folded(i)),
             boundary_before: s.boundary_before,
             gap: gap.unwrap_or(""),
         });
@@ -239,6 +262,16 @@ mod tests {
                 .map(|t| (t.original, t.exact.into_owned(), t.folded.into_owned()))
                 .collect();
             assert_eq!(got, oracle, "{text}");
+        }
+        for text in texts {
+            let analysis = Analysis::of(text);
+            fn key(t: Tok<'_>) -> (String, String, String, String) {
+                let (o, g) = (t.original.to_string(), t.gap.to_string());
+                (o, t.exact.into_owned(), t.folded.into_owned(), g)
+            }
+            let of: Vec<_> = tokens_of(&analysis).into_iter().map(key).collect();
+            let own: Vec<_> = tokens(text).into_iter().map(key).collect();
+            assert_eq!(of, own, "{text}");
         }
         let toks = tokens("an toàn");
         assert!(matches!(toks[0].exact, Cow::Borrowed(_)));

@@ -6,6 +6,7 @@ pub mod gazetteer;
 pub mod ministry;
 pub mod topic;
 
+use hoptac_analyzer::views::Analysis;
 use hoptac_analyzer::Lexicon;
 
 use crate::config::Config;
@@ -56,11 +57,24 @@ impl Extractor {
         }
     }
 
-    /// Turns a loaded file into a document: facets, year, and the given id and hash.
-    pub fn document(&self, id: String, hash: String, raw: RawDoc) -> Document {
-        let title_toks = gazetteer::tokens(&raw.title);
+    /// Turns a loaded file into a document: facets, year, and the given id and hash. `title` and
+    /// `body` are the analyses of `raw`'s title and body, which the caller may hand on to the
+    /// index's views ([`Analysis::offer`]).
+    pub fn document(
+        &self,
+        id: String,
+        hash: String,
+        raw: RawDoc,
+        title: &Analysis,
+        body: &Analysis,
+    ) -> Document {
+        debug_assert!(title.text() == raw.title && body.text() == raw.body);
+        let title_toks = gazetteer::tokens_of(title);
         let story = without_related_links(&raw.body);
-        let body_toks = gazetteer::tokens(&story);
+        let body_toks = match &story {
+            std::borrow::Cow::Borrowed(_) => gazetteer::tokens_of(body),
+            std::borrow::Cow::Owned(story) => gazetteer::tokens(story),
+        };
         let country = self
             .countries
             .extract(&title_toks, &body_toks, &self.lexicon);
