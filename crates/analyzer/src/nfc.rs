@@ -30,7 +30,18 @@ pub fn nfc_into(input: &str, out: &mut String) {
 
 /// True when `input` is certainly NFC already (the quick check: no table of compositions needed).
 pub fn is_nfc(input: &str) -> bool {
-    input.is_ascii() || is_nfc_quick(input.chars()) == IsNormalized::Yes
+    input.is_ascii()
+        || input.chars().all(precomposed_latin)
+        || is_nfc_quick(input.chars()) == IsNormalized::Yes
+}
+
+/// Whether `c` is below the combining marks (ASCII, Latin-1, Latin Extended-A and -B, IPA, the
+/// spacing modifiers) or in Latin Extended Additional (`ạ`…`ỹ`, most of Vietnamese): every such
+/// char is NFC as it stands and combines with nothing before it, so a text of them alone is NFC
+/// without the Unicode tables (checked against them in the tests).
+#[inline]
+fn precomposed_latin(c: char) -> bool {
+    matches!(c as u32, 0..=0x2FF | 0x1E00..=0x1EFF)
 }
 
 /// `input` in NFC.
@@ -49,6 +60,23 @@ mod tests {
         let nfd = "ho\u{31b}\u{323}p ta\u{301}c";
         assert_ne!(nfd, "hợp tác");
         assert_eq!(nfc(nfd), "hợp tác");
+    }
+
+    #[test]
+    fn the_latin_blocks_are_nfc_by_themselves_as_the_tables_say() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x1FFF).filter_map(char::from_u32) {
+            if precomposed_latin(c) {
+                let alone = is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes;
+                assert!(
+                    alone && canonical_combining_class(c) == 0,
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+        assert!(is_nfc("Nguyễn Thị Ánh Tuyết – Đà Nẵng"));
+        assert!(!is_nfc("Nguye\u{302}\u{303}n"));
     }
 
     #[test]
