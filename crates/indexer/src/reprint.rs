@@ -21,10 +21,10 @@
 //! thousands of texts costs nothing). Texts of fewer than [`MIN_SHINGLES`] shingles (a headline and
 //! a paragraph, about 55 words) are never grouped: too short to tell a reprint from a template.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Searcher, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Searcher, Term, TERMINATED};
 
 use crate::schema::Fields;
 
@@ -215,17 +215,29 @@ impl Grouper {
             return Ok(id.to_string());
         }
         let mut best: Option<(f64, String)> = None;
-        let mut consider = |sim: f64, group: &str| {
-            if sim >= THRESHOLD && best.as_ref().is_none_or(|(s, _)| sim > *s) {
-                best = Some((sim, group.to_string()));
-            }
+        // Whether a candidate this similar would take the place of the best so far (the first of
+        // equals stays).
+        let better = |best: &Option<(f64, String)>, sim: f64| {
+            sim >= THRESHOLD && best.as_ref().is_none_or(|(s, _)| sim > *s)
         };
+        // Nothing beats an identical text: the first found ends the search.
+        let settled = |best: &Option<(f64, String)>| best.as_ref().is_some_and(|(s, _)| *s >= 1.0);
+        // Reprints share most of their lookup terms: each candidate of the index is read once
+        // however many terms find it, its sketch first, its id and group only when it would be
+        // the best (each is a lookup in a column's dictionary, the cost of grouping at scale).
+        let mut examined: HashSet<(usize, DocId)> = HashSet::new();
         for key in sketch.keys() {
             for (group, other) in self.pending.get(&key).into_iter().flatten() {
-                consider(sketch.similarity(other), group);
+                let sim = sketch.similarity(other);
+                if better(&best, sim) {
+                    best = Some((sim, group.clone()));
+                }
+            }
+            if settled(&best) {
+                break;
             }
             let term = Term::from_field_text(fields.near, &key);
-            for segment in searcher.segment_readers() {
+            for (s, segment) in searcher.segment_readers().iter().enumerate() {
                 let Some(mut postings) = segment
                     .inverted_index(fields.near)?
                     .read_postings(&term, IndexRecordOption::Basic)?
@@ -242,26 +254,33 @@ impl Grouper {
                 let mut seen = 0;
                 let (mut text, mut bytes) = (String::new(), Vec::new());
                 let mut doc = postings.doc();
-                while doc != TERMINATED && seen < MAX_CANDIDATES {
+                while doc != TERMINATED && seen < MAX_CANDIDATES && !settled(&best) {
                     if alive.is_none_or(|a| a.is_alive(doc)) {
                         seen += 1;
-                        text.clear();
-                        let own = ids.term_ords(doc).next().is_some_and(|o| {
-                            ids.ord_to_str(o, &mut text).unwrap_or(false) && text == id
-                        });
-                        bytes.clear();
-                        let stored = sketches
-                            .term_ords(doc)
-                            .next()
-                            .is_some_and(|o| sketches.ord_to_bytes(o, &mut bytes).unwrap_or(false));
-                        text.clear();
-                        let grouped = groups
-                            .term_ords(doc)
-                            .next()
-                            .is_some_and(|o| groups.ord_to_str(o, &mut text).unwrap_or(false));
-                        // Its own earlier version does not make it a reprint.
-                        if !own && stored && grouped {
-                            consider(sketch.similarity(&Sketch::from_bytes(&bytes)), &text);
+                        if examined.insert((s, doc)) {
+                            bytes.clear();
+                            let stored = sketches.term_ords(doc).next().is_some_and(|o| {
+                                sketches.ord_to_bytes(o, &mut bytes).unwrap_or(false)
+                            });
+                            let sim = if stored {
+                                sketch.similarity(&Sketch::from_bytes(&bytes))
+                            } else {
+                                0.0
+                            };
+                            if better(&best, sim) {
+                                text.clear();
+                                // Its own earlier version does not make it a reprint.
+                                let own = ids.term_ords(doc).next().is_some_and(|o| {
+                                    ids.ord_to_str(o, &mut text).unwrap_or(false) && text == id
+                                });
+                                text.clear();
+                                let grouped = groups.term_ords(doc).next().is_some_and(|o| {
+                                    groups.ord_to_str(o, &mut text).unwrap_or(false)
+                                });
+                                if !own && grouped {
+                                    best = Some((sim, text.clone()));
+                                }
+                            }
                         }
                     }
                     doc = postings.advance();
