@@ -181,16 +181,20 @@ impl<T: Clone> Gazetteer<T> {
         if keys.is_empty() || (written.is_some() && keys.len() != 1) {
             return;
         }
-        self.by_first
-            .entry(keys[0].clone())
-            .or_default()
-            .push(Entry {
+        // Entries of one first key are kept longest first, equals in the order added, so that the
+        // first that fits is the longest match (and of equals the first added).
+        let entries = self.by_first.entry(keys[0].clone()).or_default();
+        let at = entries.partition_point(|e| e.keys.len() >= keys.len());
+        entries.insert(
+            at,
+            Entry {
                 keys,
                 breaks,
                 value,
                 capitalised,
                 written,
-            });
+            },
+        );
     }
 
     fn key<'t>(&self, t: &'t Tok) -> &'t str {
@@ -205,24 +209,19 @@ impl<T: Clone> Gazetteer<T> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < toks.len() {
-            let mut best: Option<&Entry<T>> = None;
-            if let Some(entries) = self.by_first.get(self.key(&toks[i])) {
-                for e in entries {
+            // Entries are longest first: the first that fits is the match.
+            let best = self.by_first.get(self.key(&toks[i])).and_then(|entries| {
+                entries.iter().find(|e| {
                     let n = e.keys.len();
-                    if i + n > toks.len() || best.is_some_and(|b| b.keys.len() >= n) {
-                        continue;
-                    }
-                    let fits = (1..n).all(|k| {
-                        (!toks[i + k].boundary_before || e.breaks[k])
-                            && self.key(&toks[i + k]) == e.keys[k]
-                    });
-                    let case_ok = !e.capitalised || toks[i].capitalised();
-                    let written_ok = e.written.as_deref().is_none_or(|w| toks[i].original == w);
-                    if fits && case_ok && written_ok {
-                        best = Some(e);
-                    }
-                }
-            }
+                    i + n <= toks.len()
+                        && (!e.capitalised || toks[i].capitalised())
+                        && e.written.as_deref().is_none_or(|w| toks[i].original == w)
+                        && (1..n).all(|k| {
+                            (!toks[i + k].boundary_before || e.breaks[k])
+                                && self.key(&toks[i + k]) == e.keys[k]
+                        })
+                })
+            });
             match best {
                 Some(e) => {
                     out.push(Match {
@@ -309,6 +308,29 @@ mod tests {
         g.add("Bộ Thông tin và Truyền thông", 2);
         let m = g.find(&tokens("Bộ Thông tin và Truyền thông Việt Nam"));
         assert_eq!(m[0].value, 2);
+    }
+
+    #[test]
+    fn a_longer_entry_that_does_not_fit_leaves_the_shorter_match() {
+        let mut g = Gazetteer::new(Mode::Exact);
+        g.add("Bộ Thông tin và Truyền thông", 2);
+        g.add("Bộ Thông tin", 1);
+        let m = g.find(&tokens("Bộ Thông tin và Du lịch"));
+        assert_eq!((m[0].value, m[0].end), (1, 3));
+        // A lower-case text does not fit the capitalised longer entry either.
+        let mut g = Gazetteer::new(Mode::Folded);
+        g.add("Hàn Quốc", "KR");
+        g.add_any_case("hàn", "weld");
+        assert_eq!(g.find(&tokens("công nghệ hàn quốc tế"))[0].value, "weld");
+    }
+
+    #[test]
+    fn of_equally_long_entries_the_first_added_wins() {
+        let mut g = Gazetteer::new(Mode::Folded);
+        g.add_any_case("an toàn", "safety");
+        g.add_any_case("an toan", "other");
+        g.add_any_case("an", "short");
+        assert_eq!(g.find(&tokens("an toàn thông tin"))[0].value, "safety");
     }
 
     #[test]
