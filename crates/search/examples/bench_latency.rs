@@ -16,12 +16,15 @@
 //! hoptac's request is what its server answers: top 10 with snippets and facet counts. tantivy's is
 //! `QueryParser` (default OR, lenient) over title and body, top 10 ids — less work per query. tantivy
 //! has no facet fields, so it skips queries with a country filter.
+//!
+//! `HOPTAC_WEIGHTS=name=value,…` runs hoptac with ranking weights overridden as `hoptac eval
+//! --weights` does: two settings compared with one build.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use hoptac_search::{Engine, SearchRequest};
+use hoptac_search::{Engine, SearchRequest, Weights};
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::Index;
@@ -115,7 +118,10 @@ fn main() -> Result<(), Error> {
     let rounds = |i: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(3usize);
     match args.first().map(String::as_str) {
         Some("hoptac") if args.len() >= 4 => {
-            let engine = Engine::open(Path::new(&args[1]))?;
+            let mut engine = Engine::open(Path::new(&args[1]))?;
+            if let Ok(spec) = std::env::var("HOPTAC_WEIGHTS") {
+                engine.set_weights(Weights::default().with_overrides(&spec)?);
+            }
             let queries = read_queries(&args[2])?;
             measure(&queries, rounds(4), &args[3], start, |q| {
                 let mut req = SearchRequest::text(&q.text);

@@ -4,6 +4,7 @@
 // The engine's stages, private to it: what callers need of them is re-exported below.
 mod coverage;
 mod deadline;
+mod first_phase;
 mod phrase;
 mod pipeline;
 mod probe;
@@ -39,7 +40,7 @@ use hoptac_indexer::{open_index, Config, Document, IndexVersion, IndexerError};
 pub use deadline::Deadline;
 pub use facets::{FacetCountsByDim, FacetValue};
 pub use query::{Plan, QueryContext};
-pub use rank::{Dim, Filters, Ranker, Weights};
+pub use rank::{Dim, Filters, FirstPhase, Ranker, Weights};
 pub use reprints::Reprint;
 pub use set::{Relaxation, ResultSet, Selection};
 pub use snippet::{Highlighter, Snippet};

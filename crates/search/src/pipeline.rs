@@ -8,10 +8,12 @@
 //!    [`crate::Weights::miss_one_in`], relaxed when fewer than [`crate::Weights::relax_below`]
 //!    documents match (see [`crate::set`]). Without filters the count that decides it is stage
 //!    3's own, and the pass runs again only when the set was widened.
-//! 3. **One pass over the set**: tantivy scores the set with the evidence query
+//! 3. **The set, counted, then scored**: one unscored pass counts the set and takes the facet
+//!    counts of the dimensions not filtered; then the evidence query
 //!    ([`Ranker::evidence`](crate::Ranker::evidence): BM25 over the views, phrase and exact
-//!    boosts), counts it, and takes the facet counts of the dimensions not filtered — the set is
-//!    the `Must` clause, the evidence only `Should`, so scoring never widens what is counted.
+//!    boosts) scores the set whole, or, for a large set its terms mostly find, the best of a
+//!    pruned first phase ([`crate::first_phase`]). The set (or its documents) is the `Must`
+//!    clause, the evidence only `Should`, so scoring never widens what is counted.
 //! 4. **Facets of filtered dimensions**: each counted over the set with the *other* filters, so a
 //!    chosen value's alternatives keep their counts. With one dimension filtered those are the
 //!    documents stage 2 counted, and its counts are taken in that pass.
@@ -34,6 +36,7 @@ use tantivy::query::{BooleanQuery, Occur};
 use tantivy::{DocAddress, Order};
 
 use crate::facets::{self, FacetCountsByDim, Tally};
+use crate::first_phase::{self, DocList, SetDocs};
 use crate::query::{self, Plan};
 use crate::rank::{Dim, Filters};
 use crate::set::{ResultSet, Selection};
@@ -84,11 +87,23 @@ struct Pass {
     candidates: Vec<(f32, DocAddress)>,
     count: usize,
     tally: Tally,
+    /// Which of the set's documents the evidence scores.
+    scope: Scope,
+}
+
+/// Which documents of the set the evidence scores (see [`first_phase`]).
+enum Scope {
+    /// All of them, kept as a list by the counting pass.
+    Listed(Vec<DocAddress>),
+    /// All of them, too many to keep: found again by the set's query.
+    Set,
+    /// The best of the pruned first phase, of a set of `count` documents.
+    FirstPhase { count: usize },
 }
 
 impl Engine {
-    /// The pipeline from a plan to a page: the result set, its count and facets
-    /// and the first-phase order in one pass, the rerank window, the page.
+    /// The pipeline from a plan to a page: the result set, its count and facets, its
+    /// first-phase order, the rerank window, the page.
     pub(crate) fn answer(
         &self,
         searcher: &tantivy::Searcher,
@@ -161,7 +176,8 @@ impl Engine {
             (page, count, selection, None)
         } else {
             // Without filters the pass counts the set it scores, and that count decides
-            // whether to relax: the set is counted once unless it is tiny.
+            // whether to relax: the set is counted once unless it is tiny (a set widened since
+            // is passed over again).
             let start = set.begin(searcher);
             let begun = start.selection.clone();
             let wanted = to_fetch(&page);
@@ -213,13 +229,24 @@ impl Engine {
                 docs = reprints::collapse(searcher, docs)?;
                 while docs.len() < offset + limit && got < pass.count {
                     let fetch = next_fetch(got, wanted);
-                    let more = self
-                        .scored_pass(searcher, &set, plan, &selection, filters, fetch, deadline)?;
-                    got = more.candidates.len();
-                    docs = reprints::collapse(
+                    let more = self.candidates(
                         searcher,
-                        self.ranked(searcher, plan, more.candidates, deadline)?,
+                        &set,
+                        plan,
+                        &selection,
+                        filters,
+                        &pass.scope,
+                        fetch,
+                        deadline,
                     )?;
+                    let before = got;
+                    got = more.len();
+                    docs =
+                        reprints::collapse(searcher, self.ranked(searcher, plan, more, deadline)?)?;
+                    if got <= before {
+                        // Nothing more to rank (a pruned set's documents none of its terms find).
+                        break;
+                    }
                 }
             }
             let page = docs.into_iter().skip(offset).take(limit).collect();
@@ -252,8 +279,10 @@ impl Engine {
         })
     }
 
-    /// Stage 3, one pass over the set: first-phase scores of the best `wanted` (at least the
-    /// rerank window), the count and the facets of the dimensions not filtered.
+    /// Stage 3 over the set: its count and the facets of the dimensions not filtered, in one
+    /// unscored pass; then the evidence's scores of the best `wanted` (at least the rerank
+    /// window), over the whole set when it is small, else over the best of a pruned first phase
+    /// (see [`first_phase`]).
     #[allow(clippy::too_many_arguments)]
     fn scored_pass(
         &self,
@@ -266,23 +295,82 @@ impl Engine {
         deadline: &Deadline,
     ) -> Result<Pass, SearchError> {
         let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, set.query(selection, filters, None)),
-            (Occur::Should, self.ranker.evidence(plan)),
-        ]);
-        let top =
-            TopDocs::with_limit(wanted.max(self.ranker.weights.rerank_depth)).order_by_score();
         let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
-        let (candidates, count, tally) = searcher.search(
-            &*deadline.bound(Box::new(query)),
-            &(top, Count, facet_collector),
+        let (found, tally) = searcher.search(
+            &*deadline.bound(set.query(selection, filters, None)),
+            &(SetDocs::up_to(first_phase::WHOLE_LIST), facet_collector),
         )?;
         deadline.check()?;
+        let phase = self.ranker.first_phase(plan, searcher);
+        let prune = first_phase::worth_pruning(
+            searcher,
+            &*phase.terms,
+            found.count,
+            self.ranker.weights.first_phase,
+        )?;
+        let scope = match (prune, found.docs) {
+            (true, _) => Scope::FirstPhase { count: found.count },
+            (false, Some(docs)) => Scope::Listed(docs),
+            (false, None) => Scope::Set,
+        };
+        let candidates = self.candidates(
+            searcher, set, plan, selection, filters, &scope, wanted, deadline,
+        )?;
         Ok(Pass {
             candidates,
-            count,
+            count: found.count,
             tally,
+            scope,
         })
+    }
+
+    /// The evidence's best `wanted` (at least the rerank window) of the documents of `scope`, best
+    /// first.
+    #[allow(clippy::too_many_arguments)]
+    fn candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        set: &ResultSet<'_>,
+        plan: &Plan,
+        selection: &Selection,
+        filters: &Filters,
+        scope: &Scope,
+        wanted: usize,
+        deadline: &Deadline,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let take = wanted.max(self.ranker.weights.rerank_depth);
+        let scored: Box<dyn tantivy::query::Query> = match scope {
+            Scope::Listed(docs) => Box::new(DocList::new(searcher, docs)),
+            Scope::Set => set.query(selection, filters, None),
+            Scope::FirstPhase { count } => {
+                let depth = self.ranker.weights.first_phase.max(take);
+                let best = first_phase::best_of_set(
+                    searcher,
+                    &self.ranker.first_phase(plan, searcher),
+                    &*set.query(selection, filters, None),
+                    depth,
+                    deadline,
+                )?;
+                if best.len() < depth.min(*count) {
+                    // Documents of the set none of its terms find (a function word typed alone,
+                    // an alias found instead): the evidence scores the set whole, so that every
+                    // document counted can be paged to.
+                    set.query(selection, filters, None)
+                } else {
+                    Box::new(DocList::new(searcher, &best))
+                }
+            }
+        };
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, scored),
+            (Occur::Should, self.ranker.evidence(plan)),
+        ]);
+        let candidates = searcher.search(
+            &*deadline.bound(Box::new(query)),
+            &TopDocs::with_limit(take).order_by_score(),
+        )?;
+        deadline.check()?;
+        Ok(candidates)
     }
 
     /// First-phase candidates in their final order: the rerank window re-scored, deeper results

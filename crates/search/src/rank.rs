@@ -66,6 +66,10 @@ pub struct Weights {
     /// How many of the best first-phase results the rerank window re-scores; every page deeper
     /// keeps first-phase order, so pages neither repeat nor skip a result.
     pub rerank_depth: usize,
+    /// A result set larger than this is not scored whole: the evidence scores the best this many
+    /// of it by the evidence's terms alone, found by a pruned search (see
+    /// [`crate::first_phase`]); 0 scores every set whole.
+    pub first_phase: usize,
 }
 
 impl Weights {
@@ -82,6 +86,7 @@ impl Weights {
             let count = match name.trim() {
                 "relax_below" => Some(&mut self.relax_below),
                 "rerank_depth" => Some(&mut self.rerank_depth),
+                "first_phase" => Some(&mut self.first_phase),
                 "miss_one_in" => Some(&mut self.miss_one_in),
                 _ => None,
             };
@@ -131,6 +136,7 @@ impl Default for Weights {
             relax_below: 10,
             miss_one_in: 3,
             rerank_depth: 200,
+            first_phase: 1000,
         }
     }
 }
@@ -366,6 +372,16 @@ pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
     }
 }
 
+/// What the pruned first phase of a large set searches ([`Ranker::first_phase`]).
+pub struct FirstPhase {
+    /// The evidence's terms, one flat disjunction of term queries (which tantivy prunes).
+    pub terms: Box<dyn Query>,
+    /// Facet terms whose documents the evidence raises by a constant (a country the query
+    /// names: `country_facet`), with the constant. It outweighs a common word's BM25
+    /// (`việt nam`), so the first phase adds it too.
+    pub raised: Vec<(Term, f32)>,
+}
+
 /// Builds queries from plans.
 #[derive(Clone, Debug)]
 pub struct Ranker {
@@ -426,6 +442,19 @@ impl Ranker {
         )
     }
 
+    /// The length a concept weighs as: the longest of its expansions and its syllables as typed,
+    /// so that an acronym weighs what its expansion weighs.
+    fn typed_len(c: &Concept) -> f32 {
+        c.alternatives
+            .iter()
+            .filter(|a| a.kind == AltKind::Expansion)
+            .map(|a| a.terms.len())
+            .chain(std::iter::once(c.terms.iter().filter(|t| !t.stop).count()))
+            .max()
+            .unwrap_or(1)
+            .max(1) as f32
+    }
+
     fn concept(&self, c: &Concept) -> Box<dyn Query> {
         let f = &self.fields;
         let w = &self.weights;
@@ -453,15 +482,7 @@ impl Ranker {
         }];
         // An acronym stands for its expansion: the concept weighs what the expansion weighs, so
         // `TTXVN` counts in a query as much as `Thông tấn xã Việt Nam` does.
-        let typed_len = c
-            .alternatives
-            .iter()
-            .filter(|a| a.kind == AltKind::Expansion)
-            .map(|a| a.terms.len())
-            .chain(std::iter::once(c.terms.iter().filter(|t| !t.stop).count()))
-            .max()
-            .unwrap_or(1)
-            .max(1) as f32;
+        let typed_len = Self::typed_len(c);
         for a in &c.alternatives {
             // A phrase's BM25 weight sums its syllables' IDFs: scale it to the typed length.
             let weight = w.alternative * typed_len / a.terms.len().max(1) as f32;
@@ -486,6 +507,108 @@ impl Ranker {
             )));
         }
         should(qs)
+    }
+
+    /// The pruned first phase of a large set ([`crate::first_phase`]): the evidence's terms as
+    /// one flat disjunction, and the facet terms the evidence raises documents by. Each syllable
+    /// and each pair of adjacent syllables of a concept, and each pair across concepts, in the
+    /// views and with the weights the evidence gives it, a term named twice weighing the sum. A
+    /// phrase of an alternative or in quotes is represented by its rarest pair (in `searcher`),
+    /// weighing what all its pairs would: a document saying the phrase has it, and the common
+    /// pairs of a long alternative (`cộng hòa`, `xã hội` in `Cộng hòa xã hội chủ nghĩa Việt
+    /// Nam`) would only slow the search. Only term queries, so that tantivy prunes the
+    /// disjunction with block-max WAND; what it cannot say (phrases, coordination, the best of a
+    /// concept's ways, capitals) the evidence adds when it scores the documents this finds.
+    pub fn first_phase(&self, plan: &Plan, searcher: &tantivy::Searcher) -> FirstPhase {
+        let f = &self.fields;
+        let w = &self.weights;
+        let mut weights: Vec<(Term, f32)> = Vec::new();
+        let mut add = |field: Field, text: &str, weight: f32| {
+            let term = Term::from_field_text(field, text);
+            match weights.iter_mut().find(|(t, _)| *t == term) {
+                Some((_, sum)) => *sum += weight,
+                None => weights.push((term, weight)),
+            }
+        };
+        let syllable = |add: &mut dyn FnMut(Field, &str, f32), t: &QTerm, weight: f32| {
+            if t.diacritics {
+                let exact = weight * (1.0 + w.exact);
+                add(f.body, &t.exact, exact);
+                add(f.title, &t.exact, exact * w.title);
+            } else {
+                add(f.body_f, &t.folded, weight);
+                add(f.title_f, &t.folded, weight * w.title);
+            }
+        };
+        let pair = |add: &mut dyn FnMut(Field, &str, f32), a: &QTerm, b: &QTerm, weight: f32| {
+            let key = bigram::key(&a.folded, &b.folded);
+            add(f.body_bi, &key, weight * w.bigram);
+            add(f.title_bi, &key, weight * w.bigram * w.title);
+        };
+        let phrase =
+            |add: &mut dyn FnMut(Field, &str, f32), terms: &[QTerm], weight: f32| match terms {
+                [one] => syllable(add, one, weight),
+                many => {
+                    let in_docs = |p: &[QTerm]| {
+                        let key = bigram::key(&p[0].folded, &p[1].folded);
+                        searcher
+                            .doc_freq(&Term::from_field_text(f.body_bi, &key))
+                            .unwrap_or(u64::MAX)
+                    };
+                    if let Some(rarest) = many.windows(2).min_by_key(|p| in_docs(p)) {
+                        let pairs = (many.len() - 1) as f32;
+                        pair(add, &rarest[0], &rarest[1], weight * pairs / w.bigram);
+                    }
+                }
+            };
+        for c in plan.concepts() {
+            let content: Vec<&QTerm> = c.terms.iter().filter(|t| !t.stop).collect();
+            let part = if content.len() > 1 { w.word_parts } else { 1.0 };
+            for t in &content {
+                syllable(&mut add, t, part);
+            }
+            for p in c.terms.windows(2) {
+                pair(&mut add, &p[0], &p[1], part);
+            }
+            // An alternative weighs what the concept as typed weighs (see `concept`).
+            let typed_len = Self::typed_len(c);
+            for a in &c.alternatives {
+                let weight = w.alternative * typed_len / a.terms.len().max(1) as f32;
+                phrase(&mut add, &a.terms, weight);
+            }
+        }
+        for run in &plan.runs {
+            for p in run.windows(2) {
+                if let (Some(a), Some(b)) = (p[0].terms.last(), p[1].terms.first()) {
+                    pair(&mut add, a, b, 0.5);
+                }
+            }
+        }
+        for p in &plan.phrases {
+            phrase(&mut add, p, 1.0);
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = weights
+            .into_iter()
+            .map(|(t, weight)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
+                    weight,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let mut raised: Vec<(Term, f32)> = Vec::new();
+        for country in plan.concepts().filter_map(|c| c.country.as_deref()) {
+            let term = Term::from_field_text(f.country, country);
+            match raised.iter_mut().find(|(t, _)| *t == term) {
+                Some((_, by)) => *by += w.country_facet,
+                None => raised.push((term, w.country_facet)),
+            }
+        }
+        FirstPhase {
+            terms: Box::new(BooleanQuery::new(clauses)),
+            raised,
+        }
     }
 
     /// The first-phase score of a plan: every piece of evidence as a SHOULD clause. It matches

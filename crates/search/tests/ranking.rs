@@ -238,3 +238,69 @@ fn two_countries_in_their_short_forms_find_the_relation() {
         "without pair forms the welding story should win"
     );
 }
+
+/// A set larger than the first phase's depth, most of whose documents its terms find, is ranked
+/// from the pruned first phase: the page holds only documents of the set, the one saying the query
+/// best first, full; the count and the facets are the whole set's, as when it is scored whole.
+#[test]
+fn a_large_set_is_ranked_from_its_first_phase_and_counted_whole() {
+    let tmp = Folder::empty();
+    let countries = ["Hàn Quốc", "Nhật Bản", "Lào"];
+    let mut docs: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            let country = countries[i % 3];
+            (
+                format!("ht{i:02}.txt"),
+                format!(
+                    "Tin số {i}: làm việc với {country}\n\nNgày {d} tháng {m}, đoàn số {i} làm việc \
+                     với {country} về hợp tác trong lĩnh vực thứ {i}, không bị hoãn. {NEWS}",
+                    d = i % 28 + 1,
+                    m = i % 12 + 1
+                ),
+            )
+        })
+        .collect();
+    docs.extend((0..10).map(|i| (format!("khac{i}.txt"), format!("Tin khác số {i}\n\n{NEWS}"))));
+    docs.push((
+        "best.txt".to_string(),
+        format!(
+            "Hợp tác Việt Nam – Hàn Quốc\n\nHợp tác Việt Nam – Hàn Quốc: hai bên bàn hợp tác, \
+             đánh giá hợp tác và ký kế hoạch hợp tác. {NEWS}"
+        ),
+    ));
+    let docs: Vec<(&str, &str)> = docs.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let mut e = engine(&tmp, &docs);
+    let search = |e: &Engine| {
+        let mut req = hoptac_search::SearchRequest::text("hợp tác");
+        req.keep_reprints = true;
+        e.search(&req).unwrap()
+    };
+    let with = |spec: &str| Weights::default().with_overrides(spec).unwrap();
+    e.set_weights(with("first_phase=0"));
+    let whole = search(&e);
+    e.set_weights(with("first_phase=5,rerank_depth=5"));
+    let pruned = search(&e);
+    assert_eq!(whole.total, 41);
+    assert_eq!(pruned.total, whole.total);
+    assert_eq!(
+        serde_json::to_value(&pruned.facets).unwrap(),
+        serde_json::to_value(&whole.facets).unwrap()
+    );
+    assert_eq!(pruned.hits.len(), 10);
+    assert_eq!(pruned.hits[0].id, "best.txt");
+    assert_eq!(whole.hits[0].id, "best.txt");
+    // `bị` is a function word, and a country's name folded (`Bỉ`): the first phase's terms are
+    // the country's alone and find none of the documents saying `bị`. Those are scored whole, so
+    // that the page is full and every document counted can be paged to.
+    let mut req = hoptac_search::SearchRequest::text("bị");
+    req.keep_reprints = true;
+    req.limit = 50;
+    let alone = e.search(&req).unwrap();
+    assert_eq!(alone.total, 40);
+    assert_eq!(alone.hits.len(), 40);
+    assert!(
+        pruned.hits.iter().all(|h| !h.id.starts_with("khac")),
+        "a document outside the set: {:?}",
+        pruned.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
+}
