@@ -23,9 +23,12 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::index::SegmentId;
-use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer,
+    TermQuery, Weight,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyError, Term, TERMINATED,
@@ -278,6 +281,42 @@ impl PartialOrd for Scored {
     }
 }
 
+/// A kept list of more than this many times the first phase's depth goes through a first phase
+/// of its own ([`best_of_list`]) when pruning does not pay: the terms score a document for about
+/// half what the evidence does, and the evidence then scores `depth` of them; measured over the
+/// bench mix at ten times the corpus (BENCHMARKS.md), it pays from about eight times the depth.
+pub(crate) const LIST_PHASE_FACTOR: usize = 8;
+
+/// The best `depth` of the listed documents of a set by the first phase's terms and raised facets
+/// (every listed document is a candidate, those none of the terms finds scoring zero), in index
+/// order: for a set pruning does not pay for (its documents a small share of what its common
+/// terms find), but too large to have the evidence score whole.
+pub(crate) fn best_of_list(
+    searcher: &tantivy::Searcher,
+    phase: &FirstPhase,
+    docs: &[DocAddress],
+    depth: usize,
+    deadline: &Deadline,
+) -> Result<Vec<DocAddress>, SearchError> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(DocList::new(searcher, docs))),
+        (Occur::Should, phase.terms.box_clone()),
+    ];
+    for (term, by) in &phase.raised {
+        let having = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+        clauses.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(having), *by)),
+        ));
+    }
+    let query = deadline.bound(Box::new(BooleanQuery::new(clauses)));
+    let best = searcher.search(&*query, &TopDocs::with_limit(depth.max(1)).order_by_score())?;
+    deadline.check()?;
+    let mut best: Vec<DocAddress> = best.into_iter().map(|(_, d)| d).collect();
+    best.sort_unstable();
+    Ok(best)
+}
+
 /// The documents of `set` the evidence scores when the set is pruned: the best `depth` by the
 /// first phase's terms and raised facets.
 pub(crate) fn best_of_set(
@@ -379,8 +418,8 @@ fn best_in(
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur};
+    use tantivy::collector::Count;
+    use tantivy::query::BoostQuery;
     use tantivy::schema::{Field, Schema, TEXT};
     use tantivy::{doc, Index, IndexWriter};
 
@@ -569,6 +608,58 @@ mod tests {
                     "{word} {depth} #{i}: {score} {top}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_listed_set_s_first_phase_is_the_best_of_the_list_by_its_terms_and_raised_facets() {
+        let (index, body) = corpus(900);
+        let searcher = index.reader().unwrap().searcher();
+        let listed = searcher
+            .search(&*set(body, "quoc"), &SetDocs::up_to(usize::MAX))
+            .unwrap()
+            .docs
+            .unwrap();
+        let phase = FirstPhase {
+            terms: Box::new(flat(body, &[("han", 1.5), ("tu", 2.0)])),
+            raised: vec![(Term::from_field_text(body, "nam"), 3.0)],
+        };
+        // A document's score by the terms and the raised facet, alone in a list.
+        let scored = |d: &DocAddress| {
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(DocList::new(&searcher, &[*d])) as Box<dyn Query>,
+                ),
+                (Occur::Should, phase.terms.box_clone()),
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(body, "nam"),
+                            IndexRecordOption::Basic,
+                        )),
+                        3.0,
+                    )),
+                ),
+            ]);
+            searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())
+                .unwrap()[0]
+                .0
+        };
+        let mut all: Vec<(Score, DocAddress)> = listed.iter().map(|d| (scored(d), *d)).collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for depth in [1, 20, listed.len() + 5] {
+            let best = best_of_list(&searcher, &phase, &listed, depth, &Deadline::none()).unwrap();
+            assert_eq!(best.len(), depth.min(listed.len()));
+            // The depth best of the list (in index order), however they tie.
+            let least = all[best.len() - 1].0;
+            for d in &best {
+                assert!(listed.contains(d));
+                assert!(scored(d) >= least - 1e-4, "{depth}");
+            }
+            assert!(best.windows(2).all(|w| w[0] < w[1]));
         }
     }
 

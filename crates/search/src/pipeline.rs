@@ -95,10 +95,17 @@ struct Pass {
 enum Scope {
     /// All of them, kept as a list by the counting pass.
     Listed(Vec<DocAddress>),
+    /// The best of the kept list by the first phase's terms (a large set pruning does not pay
+    /// for; see [`first_phase::LIST_PHASE_FACTOR`]).
+    ListedFirstPhase(Vec<DocAddress>),
     /// All of them, too many to keep: found again by the set's query.
     Set,
-    /// The best of the pruned first phase, of a set of `count` documents.
-    FirstPhase { count: usize },
+    /// The best of the pruned first phase, of a set of `count` documents (`kept` as a list when
+    /// there were few enough).
+    FirstPhase {
+        count: usize,
+        kept: Option<Vec<DocAddress>>,
+    },
 }
 
 impl Engine {
@@ -308,8 +315,17 @@ impl Engine {
             found.count,
             self.ranker.weights.first_phase,
         )?;
+        let phase_depth = self.ranker.weights.first_phase;
         let scope = match (prune, found.docs) {
-            (true, _) => Scope::FirstPhase { count: found.count },
+            (true, kept) => Scope::FirstPhase {
+                count: found.count,
+                kept,
+            },
+            (false, Some(docs))
+                if phase_depth > 0 && docs.len() > first_phase::LIST_PHASE_FACTOR * phase_depth =>
+            {
+                Scope::ListedFirstPhase(docs)
+            }
             (false, Some(docs)) => Scope::Listed(docs),
             (false, None) => Scope::Set,
         };
@@ -341,13 +357,29 @@ impl Engine {
         let take = wanted.max(self.ranker.weights.rerank_depth);
         let scored: Box<dyn tantivy::query::Query> = match scope {
             Scope::Listed(docs) => Box::new(DocList::new(searcher, docs)),
+            Scope::ListedFirstPhase(docs) => {
+                let best = first_phase::best_of_list(
+                    searcher,
+                    &self.ranker.first_phase(plan, searcher),
+                    docs,
+                    self.ranker.weights.first_phase.max(take),
+                    deadline,
+                )?;
+                Box::new(DocList::new(searcher, &best))
+            }
             Scope::Set => set.query(selection, filters, None),
-            Scope::FirstPhase { count } => {
+            Scope::FirstPhase { count, kept } => {
                 let depth = self.ranker.weights.first_phase.max(take);
+                // The set's kept list answers "is this document in the set?" by a lookup; its
+                // query would walk the set again (a phrase's positions read twice).
+                let members: Box<dyn tantivy::query::Query> = match kept {
+                    Some(docs) => Box::new(DocList::new(searcher, docs)),
+                    None => set.query(selection, filters, None),
+                };
                 let best = first_phase::best_of_set(
                     searcher,
                     &self.ranker.first_phase(plan, searcher),
-                    &*set.query(selection, filters, None),
+                    &*members,
                     depth,
                     deadline,
                 )?;
