@@ -84,8 +84,8 @@ pub(crate) fn worth_pruning(
 pub(crate) struct Found {
     /// Documents in the set (deleted ones aside).
     pub(crate) count: usize,
-    /// Every document of the set, in index order, when `count` is at most the cap.
-    pub(crate) docs: Option<Vec<DocAddress>>,
+    /// Every document of the set when `count` is at most the cap.
+    pub(crate) docs: Option<DocList>,
 }
 
 /// Counts the set and keeps its documents up to a cap.
@@ -102,19 +102,23 @@ impl SetDocs {
 
 /// [`SetDocs`] on one segment.
 pub(crate) struct SegmentSetDocs {
-    ord: SegmentOrdinal,
+    segment: SegmentId,
     cap: usize,
     count: usize,
-    docs: Vec<DocAddress>,
+    docs: Vec<DocId>,
 }
 
 impl Collector for SetDocs {
     type Fruit = Found;
     type Child = SegmentSetDocs;
 
-    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
         Ok(SegmentSetDocs {
-            ord,
+            segment: reader.segment_id(),
             cap: self.cap,
             count: 0,
             docs: Vec::new(),
@@ -125,47 +129,40 @@ impl Collector for SetDocs {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
-        let count = fruits.iter().map(|f| f.count).sum();
-        let docs = if count <= self.cap {
-            let mut all = Vec::with_capacity(count);
-            for f in fruits {
-                all.extend(f.docs.unwrap_or_default());
-            }
-            Some(all)
-        } else {
-            None
-        };
+    fn merge_fruits(&self, fruits: Vec<(usize, SegmentId, Vec<DocId>)>) -> tantivy::Result<Found> {
+        let count = fruits.iter().map(|f| f.0).sum();
+        let docs = (count <= self.cap).then(|| {
+            DocList::from_segments(fruits.into_iter().map(|(_, segment, docs)| (segment, docs)))
+        });
         Ok(Found { count, docs })
     }
 }
 
 impl SegmentCollector for SegmentSetDocs {
-    type Fruit = Found;
+    /// The segment's count, and its documents (emptied past the cap).
+    type Fruit = (usize, SegmentId, Vec<DocId>);
 
     fn collect(&mut self, doc: DocId, _: Score) {
         self.count += 1;
         if self.count <= self.cap {
-            self.docs.push(DocAddress::new(self.ord, doc));
+            self.docs.push(doc);
         } else if !self.docs.is_empty() {
             // More than the whole set may hold: the list will not be used.
             self.docs = Vec::new();
         }
     }
 
-    fn harvest(self) -> Found {
-        Found {
-            docs: (self.count <= self.cap).then_some(self.docs),
-            count: self.count,
-        }
+    fn harvest(self) -> Self::Fruit {
+        (self.count, self.segment, self.docs)
     }
 }
 
 /// Matches the listed documents, scoring zero: the `Must` clause that has the evidence score
-/// just those.
+/// just those. Cloned and handed to each segment's scorer without copying the lists.
 #[derive(Clone, Debug)]
 pub(crate) struct DocList {
-    by_segment: Arc<HashMap<SegmentId, Vec<DocId>>>,
+    by_segment: Arc<HashMap<SegmentId, Arc<[DocId]>>>,
+    len: usize,
 }
 
 impl DocList {
@@ -176,13 +173,31 @@ impl DocList {
             let id = searcher.segment_reader(d.segment_ord).segment_id();
             by_segment.entry(id).or_default().push(d.doc_id);
         }
-        for list in by_segment.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
+        Self::from_segments(by_segment)
+    }
+
+    /// Each segment's documents, in any order.
+    fn from_segments(segments: impl IntoIterator<Item = (SegmentId, Vec<DocId>)>) -> Self {
+        let mut len = 0;
+        let by_segment = segments
+            .into_iter()
+            .filter(|(_, docs)| !docs.is_empty())
+            .map(|(segment, mut docs)| {
+                docs.sort_unstable();
+                docs.dedup();
+                len += docs.len();
+                (segment, Arc::from(docs))
+            })
+            .collect();
         DocList {
             by_segment: Arc::new(by_segment),
+            len,
         }
+    }
+
+    /// How many documents are listed.
+    pub(crate) fn len(&self) -> usize {
+        self.len
     }
 }
 
@@ -196,7 +211,7 @@ impl Weight for DocList {
     fn scorer(&self, reader: &SegmentReader, _: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(match self.by_segment.get(&reader.segment_id()) {
             Some(docs) => Box::new(Listed {
-                docs: docs.clone(),
+                docs: Arc::clone(docs),
                 at: 0,
             }),
             None => Box::new(EmptyScorer),
@@ -226,7 +241,7 @@ impl Weight for DocList {
 
 /// The listed documents of one segment, in order, scoring zero.
 struct Listed {
-    docs: Vec<DocId>,
+    docs: Arc<[DocId]>,
     at: usize,
 }
 
@@ -294,12 +309,12 @@ pub(crate) const LIST_PHASE_FACTOR: usize = 8;
 pub(crate) fn best_of_list(
     searcher: &tantivy::Searcher,
     phase: &FirstPhase,
-    docs: &[DocAddress],
+    docs: &DocList,
     depth: usize,
     deadline: &Deadline,
 ) -> Result<Vec<DocAddress>, SearchError> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, Box::new(DocList::new(searcher, docs))),
+        (Occur::Must, Box::new(docs.clone())),
         (Occur::Should, phase.terms.box_clone()),
     ];
     for (term, by) in &phase.raised {
@@ -479,6 +494,20 @@ mod tests {
         )
     }
 
+    /// The listed documents' addresses, in index order.
+    fn addresses(searcher: &tantivy::Searcher, list: &DocList) -> Vec<DocAddress> {
+        let mut out = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            if let Some(docs) = list.by_segment.get(&reader.segment_id()) {
+                out.extend(
+                    docs.iter()
+                        .map(|&d| DocAddress::new(ord as SegmentOrdinal, d)),
+                );
+            }
+        }
+        out
+    }
+
     /// The documents saying `word`, unscored: the set of the tests.
     fn set(body: Field, word: &str) -> Box<dyn Query> {
         Box::new(crate::unscored::Unscored(term(body, word)))
@@ -494,7 +523,7 @@ mod tests {
             .search(&*set(body, "han"), &SetDocs::up_to(count))
             .unwrap();
         assert_eq!(small.count, count);
-        let docs = small.docs.expect("the set fits");
+        let docs = addresses(&searcher, &small.docs.expect("the set fits"));
         assert_eq!(docs.len(), count);
         // Every kept document is in the set, alive, once.
         let mut seen = std::collections::HashSet::new();
@@ -517,9 +546,14 @@ mod tests {
         let found = searcher
             .search(&*set(body, "quoc"), &SetDocs::up_to(usize::MAX))
             .unwrap();
-        let docs = found.docs.unwrap();
-        let list = DocList::new(&searcher, &docs);
+        let list = found.docs.unwrap();
+        assert_eq!(list.len(), found.count);
         assert_eq!(searcher.search(&list, &Count).unwrap(), found.count);
+        // Built again from the documents' addresses, in any order: the same list.
+        let mut shuffled = addresses(&searcher, &list);
+        shuffled.reverse();
+        let again = DocList::new(&searcher, &shuffled);
+        assert_eq!(addresses(&searcher, &again), addresses(&searcher, &list));
         let evidence = || flat(body, &[("han", 1.0), ("dau", 2.0), ("tu", 0.5)]);
         let scored = |must: Box<dyn Query>| {
             let q = BooleanQuery::new(vec![
@@ -648,7 +682,8 @@ mod tests {
                 .unwrap()[0]
                 .0
         };
-        let mut all: Vec<(Score, DocAddress)> = listed.iter().map(|d| (scored(d), *d)).collect();
+        let addressed = addresses(&searcher, &listed);
+        let mut all: Vec<(Score, DocAddress)> = addressed.iter().map(|d| (scored(d), *d)).collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for depth in [1, 20, listed.len() + 5] {
             let best = best_of_list(&searcher, &phase, &listed, depth, &Deadline::none()).unwrap();
@@ -656,7 +691,7 @@ mod tests {
             // The depth best of the list (in index order), however they tie.
             let least = all[best.len() - 1].0;
             for d in &best {
-                assert!(listed.contains(d));
+                assert!(addressed.contains(d));
                 assert!(scored(d) >= least - 1e-4, "{depth}");
             }
             assert!(best.windows(2).all(|w| w[0] < w[1]));

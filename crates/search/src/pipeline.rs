@@ -94,18 +94,15 @@ struct Pass {
 /// Which documents of the set the evidence scores (see [`first_phase`]).
 enum Scope {
     /// All of them, kept as a list by the counting pass.
-    Listed(Vec<DocAddress>),
+    Listed(DocList),
     /// The best of the kept list by the first phase's terms (a large set pruning does not pay
     /// for; see [`first_phase::LIST_PHASE_FACTOR`]).
-    ListedFirstPhase(Vec<DocAddress>),
+    ListedFirstPhase(DocList),
     /// All of them, too many to keep: found again by the set's query.
     Set,
     /// The best of the pruned first phase, of a set of `count` documents (`kept` as a list when
     /// there were few enough).
-    FirstPhase {
-        count: usize,
-        kept: Option<Vec<DocAddress>>,
-    },
+    FirstPhase { count: usize, kept: Option<DocList> },
 }
 
 impl Engine {
@@ -356,7 +353,7 @@ impl Engine {
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let take = wanted.max(self.ranker.weights.rerank_depth);
         let scored: Box<dyn tantivy::query::Query> = match scope {
-            Scope::Listed(docs) => Box::new(DocList::new(searcher, docs)),
+            Scope::Listed(docs) => Box::new(docs.clone()),
             Scope::ListedFirstPhase(docs) => {
                 let best = first_phase::best_of_list(
                     searcher,
@@ -373,7 +370,7 @@ impl Engine {
                 // The set's kept list answers "is this document in the set?" by a lookup; its
                 // query would walk the set again (a phrase's positions read twice).
                 let members: Box<dyn tantivy::query::Query> = match kept {
-                    Some(docs) => Box::new(DocList::new(searcher, docs)),
+                    Some(docs) => Box::new(docs.clone()),
                     None => set.query(selection, filters, None),
                 };
                 let best = first_phase::best_of_set(
