@@ -38,7 +38,7 @@ use tantivy::{DocAddress, Order};
 use crate::facets::{self, FacetCountsByDim, Tally};
 use crate::first_phase::{self, DocList, SetDocs};
 use crate::query::{self, Plan};
-use crate::rank::{Dim, Filters};
+use crate::rank::{Dim, Filters, FirstPhase};
 use crate::set::{ResultSet, Selection};
 use crate::{coverage, reprints, Deadline, Engine, SearchError, Sort};
 
@@ -97,12 +97,16 @@ enum Scope {
     Listed(DocList),
     /// The best of the kept list by the first phase's terms (a large set pruning does not pay
     /// for; see [`first_phase::LIST_PHASE_FACTOR`]).
-    ListedFirstPhase(DocList),
+    ListedFirstPhase { docs: DocList, phase: FirstPhase },
     /// All of them, too many to keep: found again by the set's query.
     Set,
     /// The best of the pruned first phase, of a set of `count` documents (`kept` as a list when
     /// there were few enough).
-    FirstPhase { count: usize, kept: Option<DocList> },
+    FirstPhase {
+        count: usize,
+        kept: Option<DocList>,
+        phase: FirstPhase,
+    },
 }
 
 impl Engine {
@@ -305,26 +309,28 @@ impl Engine {
             &(SetDocs::up_to(first_phase::WHOLE_LIST), facet_collector),
         )?;
         deadline.check()?;
-        let phase = self.ranker.first_phase(plan, searcher);
-        let prune = first_phase::worth_pruning(
-            searcher,
-            &*phase.terms,
-            found.count,
-            self.ranker.weights.first_phase,
-        )?;
-        let phase_depth = self.ranker.weights.first_phase;
-        let scope = match (prune, found.docs) {
-            (true, kept) => Scope::FirstPhase {
-                count: found.count,
-                kept,
-            },
-            (false, Some(docs))
-                if phase_depth > 0 && docs.len() > first_phase::LIST_PHASE_FACTOR * phase_depth =>
-            {
-                Scope::ListedFirstPhase(docs)
+        let depth = self.ranker.weights.first_phase;
+        let whole = |docs: Option<DocList>| docs.map_or(Scope::Set, Scope::Listed);
+        // The first phase's terms are looked up (an alternative's rarest pair) only for a set
+        // larger than its depth, once for every pass over the set.
+        let scope = if depth == 0 || found.count <= depth {
+            whole(found.docs)
+        } else {
+            let phase = self.ranker.first_phase(plan, searcher);
+            if first_phase::worth_pruning(searcher, &*phase.terms, found.count, depth)? {
+                Scope::FirstPhase {
+                    count: found.count,
+                    kept: found.docs,
+                    phase,
+                }
+            } else {
+                match found.docs {
+                    Some(docs) if docs.len() > first_phase::LIST_PHASE_FACTOR * depth => {
+                        Scope::ListedFirstPhase { docs, phase }
+                    }
+                    docs => whole(docs),
+                }
             }
-            (false, Some(docs)) => Scope::Listed(docs),
-            (false, None) => Scope::Set,
         };
         let candidates = self.candidates(
             searcher, set, plan, selection, filters, &scope, wanted, deadline,
@@ -354,10 +360,10 @@ impl Engine {
         let take = wanted.max(self.ranker.weights.rerank_depth);
         let scored: Box<dyn tantivy::query::Query> = match scope {
             Scope::Listed(docs) => Box::new(docs.clone()),
-            Scope::ListedFirstPhase(docs) => {
+            Scope::ListedFirstPhase { docs, phase } => {
                 let best = first_phase::best_of_list(
                     searcher,
-                    &self.ranker.first_phase(plan, searcher),
+                    phase,
                     docs,
                     self.ranker.weights.first_phase.max(take),
                     deadline,
@@ -365,7 +371,7 @@ impl Engine {
                 Box::new(DocList::new(searcher, &best))
             }
             Scope::Set => set.query(selection, filters, None),
-            Scope::FirstPhase { count, kept } => {
+            Scope::FirstPhase { count, kept, phase } => {
                 let depth = self.ranker.weights.first_phase.max(take);
                 // The set's kept list answers "is this document in the set?" by a lookup; its
                 // query would walk the set again (a phrase's positions read twice).
@@ -373,13 +379,7 @@ impl Engine {
                     Some(docs) => Box::new(docs.clone()),
                     None => set.query(selection, filters, None),
                 };
-                let best = first_phase::best_of_set(
-                    searcher,
-                    &self.ranker.first_phase(plan, searcher),
-                    &*members,
-                    depth,
-                    deadline,
-                )?;
+                let best = first_phase::best_of_set(searcher, phase, &*members, depth, deadline)?;
                 if best.len() < depth.min(*count) {
                     // Documents of the set none of its terms find (a function word typed alone,
                     // an alias found instead): the evidence scores the set whole, so that every
