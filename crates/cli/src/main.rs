@@ -4,6 +4,7 @@
 //! progress bars and exit codes (0 success — a search without hits included —, 2 bad usage, 1 any
 //! other failure).
 
+mod allocator;
 mod commands;
 mod output;
 
@@ -11,12 +12,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-/// mimalloc instead of the system allocator: analysis and indexing allocate a small string per
-/// token of every view, and glibc's malloc spent a seventh of indexing's CPU on them (BENCHMARKS.md,
-/// "Speed"); mimalloc's thread-local free lists make those allocations cheap on every thread.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Search Vietnamese documents about international cooperation.
 #[derive(Parser, Debug)]

@@ -84,6 +84,7 @@ pub fn run(cli: &Cli, args: &Args) -> anyhow::Result<ExitCode> {
     );
     use std::io::Write;
     std::io::stdout().flush()?;
+    crate::allocator::return_freed_memory_sooner();
     let stopped = ready.run()?;
     if stopped.cut_off > 0 {
         eprintln!(
