@@ -12,7 +12,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
-use crate::rank::Dim;
+use crate::rank::{Dim, Filters};
 
 /// One facet value and how many documents have it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -234,6 +234,165 @@ impl SegmentCollector for DimSegmentCounter {
             }
         }
         out
+    }
+}
+
+/// The chosen values of one filtered dimension, as a test of a document's facets: the same
+/// documents as the filter's query ([`Filters::clauses`]: the dimension's values are indexed as
+/// terms and as facets alike), decided from the facets a counting pass already reads.
+#[derive(Clone, Debug)]
+pub struct DimFilter {
+    dim: Dim,
+    /// Any of these values (country, ministry, topic).
+    values: Vec<String>,
+    /// Any of these years, from `year_from` to `year_to` (year).
+    years: Vec<u64>,
+    year_from: Option<u64>,
+    year_to: Option<u64>,
+}
+
+impl DimFilter {
+    /// The filter of `filters` on `dim`.
+    pub fn of(filters: &Filters, dim: Dim) -> DimFilter {
+        let values = match dim {
+            Dim::Country => filters.country.clone(),
+            Dim::Ministry => filters.ministry.clone(),
+            Dim::Topic => filters.topic.clone(),
+            Dim::Year => Vec::new(),
+        };
+        DimFilter {
+            dim,
+            values,
+            years: filters.year.clone(),
+            year_from: filters.year_from,
+            year_to: filters.year_to,
+        }
+    }
+
+    /// Whether a document with the facet `value` of dimension `dim` passes.
+    fn accepts(&self, dim: Dim, value: &str) -> bool {
+        if dim != self.dim {
+            return false;
+        }
+        if dim != Dim::Year {
+            return self.values.iter().any(|v| v == value);
+        }
+        let Ok(year) = value.parse::<u64>() else {
+            return false;
+        };
+        (self.years.is_empty() || self.years.contains(&year))
+            && self.year_from.is_none_or(|from| year >= from)
+            && self.year_to.is_none_or(|to| year <= to)
+    }
+}
+
+/// `inner` over the documents that pass `filter`: a set counted on its text alone (for relaxing,
+/// and for the filtered dimension's own counts) is counted with the filter in the same pass,
+/// instead of walking its query a second time with the filter as a clause.
+pub struct Within<C> {
+    filter: DimFilter,
+    inner: C,
+    field: String,
+    cache: SegmentFacetsCache,
+}
+
+/// `inner` over the documents of the facet field `field_name` that pass `filter`.
+pub fn within<C: Collector>(
+    field_name: &str,
+    filter: DimFilter,
+    inner: C,
+    cache: &SegmentFacetsCache,
+) -> Within<C> {
+    Within {
+        filter,
+        inner,
+        field: field_name.to_string(),
+        cache: cache.clone(),
+    }
+}
+
+/// [`Within`] on one segment: which facet ordinals pass, and the inner collector.
+pub struct WithinSegment<C> {
+    facets: Arc<SegmentFacets>,
+    passing: Vec<bool>,
+    inner: C,
+    /// The documents of a block that pass.
+    block: Vec<DocId>,
+}
+
+impl<C: SegmentCollector> WithinSegment<C> {
+    fn passes(&self, doc: DocId) -> bool {
+        let f = &*self.facets;
+        let (Some(&from), Some(&to)) = (f.starts.get(doc as usize), f.starts.get(doc as usize + 1))
+        else {
+            return false;
+        };
+        f.ords[from as usize..to as usize]
+            .iter()
+            .any(|&ord| self.passing.get(ord as usize) == Some(&true))
+    }
+}
+
+impl<C: Collector> Collector for Within<C> {
+    type Fruit = C::Fruit;
+    type Child = WithinSegment<C::Child>;
+
+    fn for_segment(
+        &self,
+        ordinal: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let facets = self.cache.facets(segment, &self.field)?;
+        let passing = facets
+            .labels
+            .iter()
+            .map(|label| {
+                label
+                    .as_ref()
+                    .is_some_and(|(dim, value)| self.filter.accepts(*dim, value))
+            })
+            .collect();
+        Ok(WithinSegment {
+            facets,
+            passing,
+            inner: self.inner.for_segment(ordinal, segment)?,
+            block: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<<C::Child as SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<C::Fruit> {
+        self.inner.merge_fruits(fruits)
+    }
+}
+
+impl<C: SegmentCollector> SegmentCollector for WithinSegment<C> {
+    type Fruit = C::Fruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.passes(doc) {
+            self.inner.collect(doc, score);
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut block = std::mem::take(&mut self.block);
+        block.clear();
+        block.extend(docs.iter().copied().filter(|&d| self.passes(d)));
+        if !block.is_empty() {
+            self.inner.collect_block(&block);
+        }
+        self.block = block;
+    }
+
+    fn harvest(self) -> C::Fruit {
+        self.inner.harvest()
     }
 }
 

@@ -13,7 +13,9 @@
 //!    ([`Ranker::evidence`](crate::Ranker::evidence): BM25 over the views, phrase and exact
 //!    boosts) scores the set whole, or, for a large set its terms mostly find, the best of a
 //!    pruned first phase ([`crate::first_phase`]). The set (or its documents) is the `Must`
-//!    clause, the evidence only `Should`, so scoring never widens what is counted.
+//!    clause, the evidence only `Should`, so scoring never widens what is counted. With one
+//!    dimension filtered, stage 2's pass over the set on its text alone counts the filtered set
+//!    too (the filter read from the facets it reads, [`facets::within`]), and stage 3 only scores.
 //! 4. **Facets of filtered dimensions**: each counted over the set with the *other* filters, so a
 //!    chosen value's alternatives keep their counts. With one dimension filtered those are the
 //!    documents stage 2 counted, and its counts are taken in that pass.
@@ -190,6 +192,7 @@ impl Engine {
             let begun = start.selection.clone();
             let wanted = to_fetch(&page);
             let mut lone_counts = None;
+            let mut filtered_set = None;
             let (selection, first) = if filters.is_empty() {
                 let pass =
                     self.scored_pass(searcher, &set, plan, &begun, filters, wanted, deadline)?;
@@ -201,14 +204,28 @@ impl Engine {
                 // With filters the set is judged on the text alone (see `set`). With one
                 // dimension filtered, that dimension's counts are over the same documents (the
                 // set with the *other* filters: none), so they are taken in the same pass.
+                // The same pass counts the filtered set and its other facets (the filter
+                // decided from the facets it reads), which the scored pass then need not count
+                // again, unless the set is widened.
                 let text = deadline.bound(set.query(&begun, &Filters::default(), None));
                 let found = match lone {
                     Some(d) => {
-                        let (found, counts) = searcher.search(
+                        let filtered = facets::within(
+                            "facets",
+                            facets::DimFilter::of(filters, d),
+                            self.set_collector(filters),
+                            &self.facet_cache,
+                        );
+                        let (found, counts, counted) = searcher.search(
                             &*text,
-                            &(Count, facets::collector("facets", &[d], &self.facet_cache)),
+                            &(
+                                Count,
+                                facets::collector("facets", &[d], &self.facet_cache),
+                                filtered,
+                            ),
                         )?;
                         lone_counts = Some(counts);
+                        filtered_set = Some(counted);
                         found
                     }
                     None => searcher.search(&*text, &Count)?,
@@ -220,10 +237,14 @@ impl Engine {
                 selection.required != begun.required || selection.mentions != begun.mentions;
             if widened {
                 lone_counts = None;
+                filtered_set = None;
             }
             // The first pass serves unless the set was widened since.
-            let pass = match first {
-                Some(pass) if !widened => pass,
+            let pass = match (first, filtered_set) {
+                (Some(pass), _) if !widened => pass,
+                (_, Some((found, tally))) => self.pass_over(
+                    searcher, &set, plan, &selection, filters, found, tally, wanted, deadline,
+                )?,
                 _ => {
                     self.scored_pass(searcher, &set, plan, &selection, filters, wanted, deadline)?
                 }
@@ -302,13 +323,41 @@ impl Engine {
         wanted: usize,
         deadline: &Deadline,
     ) -> Result<Pass, SearchError> {
-        let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
-        let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
         let (found, tally) = searcher.search(
             &*deadline.bound(set.query(selection, filters, None)),
-            &(SetDocs::up_to(first_phase::WHOLE_LIST), facet_collector),
+            &self.set_collector(filters),
         )?;
         deadline.check()?;
+        self.pass_over(
+            searcher, set, plan, selection, filters, found, tally, wanted, deadline,
+        )
+    }
+
+    /// What the counting pass collects of the set: its documents (a list, up to
+    /// [`first_phase::WHOLE_LIST`]) and the facets of the dimensions not filtered.
+    fn set_collector(&self, filters: &Filters) -> (SetDocs, facets::DimCounter) {
+        let unfiltered: Vec<Dim> = Dim::ALL.into_iter().filter(|d| !filters.has(*d)).collect();
+        (
+            SetDocs::up_to(first_phase::WHOLE_LIST),
+            facets::collector("facets", &unfiltered, &self.facet_cache),
+        )
+    }
+
+    /// Stage 3 after the set is counted (`found`, its facets `tally`): which of its documents
+    /// the evidence scores, and their scores.
+    #[allow(clippy::too_many_arguments)]
+    fn pass_over(
+        &self,
+        searcher: &tantivy::Searcher,
+        set: &ResultSet<'_>,
+        plan: &Plan,
+        selection: &Selection,
+        filters: &Filters,
+        found: first_phase::Found,
+        tally: Tally,
+        wanted: usize,
+        deadline: &Deadline,
+    ) -> Result<Pass, SearchError> {
         let depth = self.ranker.weights.first_phase;
         let whole = |docs: Option<DocList>| docs.map_or(Scope::Set, Scope::Listed);
         // The first phase's terms are looked up (an alternative's rarest pair) only for a set

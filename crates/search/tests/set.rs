@@ -220,3 +220,121 @@ fn a_chosen_value_keeps_its_count_beyond_the_facet_limit() {
     assert_eq!(kept.count, other.count);
     assert_eq!(narrowed.total as u64, other.count);
 }
+
+/// Which hits a filter keeps, decided from the hit's own facet values.
+type Keeps = Box<dyn Fn(&hoptac_search::Hit) -> bool>;
+
+/// A search filtered on one dimension counts the filtered set in the pass that counts the set on
+/// its text alone (the filter read from the documents' facets, not run as a query). Whatever the
+/// dimension, its answer is the unfiltered set narrowed by the filter: the same documents, the
+/// same total, and the other dimensions' counts taken over them.
+#[test]
+fn a_filter_on_one_dimension_narrows_the_set_to_the_documents_it_names() {
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
+    let all = |q: &str, filters: Filters| {
+        let mut req = SearchRequest::text(q);
+        req.limit = 1000;
+        req.keep_reprints = true;
+        req.facet_limit = 1000;
+        req.filters = filters;
+        e.search(&req).unwrap()
+    };
+    let mut checked = 0;
+    for q in ["hợp tác", "Việt Nam", "an toàn thông tin"] {
+        let whole = all(q, Filters::default());
+        assert_eq!(
+            whole.hits.len(),
+            whole.total,
+            "{q}: every document on one page"
+        );
+        let mut filters: Vec<(Filters, Keeps)> = Vec::new();
+        for v in whole.facets.country.iter().take(3) {
+            let value = v.value.clone();
+            filters.push((
+                Filters {
+                    country: vec![v.value.clone()],
+                    ..Filters::default()
+                },
+                Box::new(move |h| h.country.contains(&value)),
+            ));
+        }
+        for v in whole.facets.ministry.iter().take(2) {
+            let value = v.value.clone();
+            filters.push((
+                Filters {
+                    ministry: vec![v.value.clone()],
+                    ..Filters::default()
+                },
+                Box::new(move |h| h.ministry.contains(&value)),
+            ));
+        }
+        if let Some(v) = whole.facets.topic.first() {
+            let value = v.value.clone();
+            filters.push((
+                Filters {
+                    topic: vec![v.value.clone()],
+                    ..Filters::default()
+                },
+                Box::new(move |h| h.topic.contains(&value)),
+            ));
+        }
+        let years: Vec<u64> = whole
+            .facets
+            .year
+            .iter()
+            .filter_map(|v| v.value.parse().ok())
+            .collect();
+        if let Some(&last) = years.last() {
+            filters.push((
+                Filters {
+                    year: vec![last],
+                    ..Filters::default()
+                },
+                Box::new(move |h| h.year == Some(last)),
+            ));
+        }
+        if years.len() >= 3 {
+            // A range leaving out the first and the last year of the set.
+            let (from, to) = (years[1], years[years.len() - 2]);
+            filters.push((
+                Filters {
+                    year_from: Some(from),
+                    year_to: Some(to),
+                    ..Filters::default()
+                },
+                Box::new(move |h| h.year.is_some_and(|y| (from..=to).contains(&y))),
+            ));
+        }
+        for (filter, keeps) in &filters {
+            let narrowed = all(q, filter.clone());
+            let expected: Vec<&hoptac_search::Hit> =
+                whole.hits.iter().filter(|h| keeps(h)).collect();
+            let label = format!("{q} with {filter:?}");
+            assert_eq!(narrowed.total, expected.len(), "{label}");
+            let mut got: Vec<&str> = narrowed.hits.iter().map(|h| h.id.as_str()).collect();
+            let mut want: Vec<&str> = expected.iter().map(|h| h.id.as_str()).collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{label}");
+            // The other dimensions are counted over the narrowed documents.
+            let mut countries: std::collections::BTreeMap<&str, u64> = Default::default();
+            for h in &expected {
+                for c in &h.country {
+                    *countries.entry(c.as_str()).or_default() += 1;
+                }
+            }
+            if filter.country.is_empty() {
+                let counted: std::collections::BTreeMap<&str, u64> = narrowed
+                    .facets
+                    .country
+                    .iter()
+                    .map(|v| (v.value.as_str(), v.count))
+                    .collect();
+                assert_eq!(counted, countries, "{label}");
+            }
+            checked += usize::from(!expected.is_empty());
+        }
+    }
+    assert!(checked >= 10, "only {checked} filters found documents");
+}
