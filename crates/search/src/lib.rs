@@ -16,6 +16,7 @@ mod set;
 mod snippet;
 mod union;
 mod unscored;
+mod whole;
 
 // Public: relevance evaluation (`hoptac eval`), facet values, related documents, suggestions.
 pub mod eval;
@@ -198,6 +199,8 @@ pub struct Engine {
     path: PathBuf,
     version: Option<IndexVersion>,
     facet_cache: facets::SegmentFacetsCache,
+    /// Every document newest first, with the facets of all: a search of no words and no filters.
+    whole: whole::WholeIndexCache,
     /// Serialises the reloads of `reader`.
     reloads: Reloads,
     /// Reloads `reader` after every commit, while the engine lives.
@@ -287,6 +290,7 @@ impl Engine {
             path: path.to_path_buf(),
             version,
             facet_cache: facets::SegmentFacetsCache::default(),
+            whole: whole::WholeIndexCache::default(),
             config,
             config_problem,
             instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),

@@ -28,7 +28,9 @@
 //!    ([`crate::Engine::search`]).
 //!
 //! A query of filters alone skips 2, 3's scoring and 5: the filtered documents, newest first. So
-//! does a search sorted newest first ([`Sort::Newest`], a feed), after stage 2.
+//! does a search sorted newest first ([`Sort::Newest`], a feed), after stage 2. A query of neither
+//! words nor filters (function words alone included) is the whole index, whose order, count and
+//! facets are kept per searcher generation ([`crate::whole`]).
 //!
 //! Every stage stops at the request's [`Deadline`]: its queries are bounded and the rerank and the
 //! snippets look at the deadline between documents.
@@ -154,32 +156,61 @@ impl Engine {
                 set.widen(searcher, start, found, deadline)?
             };
             let query = set.query(&selection, filters, None);
-            let newest = |n: usize| {
-                TopDocs::with_limit(n.max(1)).order_by_fast_field::<u64>("date_key", Order::Desc)
+            // With neither words nor filters the set is the whole index: its order, count and
+            // facets are kept for the searcher's generation instead of walked again.
+            let whole = if plan.is_empty() && filters.is_empty() {
+                Some(self.whole.get(searcher, &self.facet_cache, deadline)?)
+            } else {
+                None
             };
-            let mut fetch = to_fetch(&page);
-            let (docs, count, counts) = searcher.search(
-                &*deadline.bound(query.box_clone()),
-                &(newest(fetch), Count, facet_collector),
-            )?;
-            deadline.check()?;
-            for d in &unfiltered {
-                *facet_counts.get_mut(*d) = facets::values(&counts, *d, facet_limit);
-            }
-            let mut got = docs.len();
             let as_ranked = |docs: Vec<(Option<u64>, DocAddress)>| -> Vec<(f32, DocAddress)> {
                 docs.into_iter().map(|(_, a)| (0.0, a)).collect()
             };
-            let mut docs = as_ranked(docs);
+            let newest = |n: usize| -> Result<Vec<(f32, DocAddress)>, SearchError> {
+                if let Some(whole) = &whole {
+                    return Ok(whole
+                        .newest
+                        .iter()
+                        .take(n.max(1))
+                        .map(|&a| (0.0, a))
+                        .collect());
+                }
+                let top = TopDocs::with_limit(n.max(1))
+                    .order_by_fast_field::<u64>("date_key", Order::Desc);
+                let docs = searcher.search(&*deadline.bound(query.box_clone()), &top)?;
+                deadline.check()?;
+                Ok(as_ranked(docs))
+            };
+            let mut fetch = to_fetch(&page);
+            let (mut docs, count) = match &whole {
+                Some(whole) => {
+                    for d in &unfiltered {
+                        *facet_counts.get_mut(*d) = facets::values(&whole.tally, *d, facet_limit);
+                    }
+                    (newest(fetch)?, whole.count)
+                }
+                None => {
+                    let top = TopDocs::with_limit(fetch.max(1))
+                        .order_by_fast_field::<u64>("date_key", Order::Desc);
+                    let (docs, count, counts) = searcher.search(
+                        &*deadline.bound(query.box_clone()),
+                        &(top, Count, facet_collector),
+                    )?;
+                    deadline.check()?;
+                    for d in &unfiltered {
+                        *facet_counts.get_mut(*d) = facets::values(&counts, *d, facet_limit);
+                    }
+                    (as_ranked(docs), count)
+                }
+            };
+            let mut got = docs.len();
             if collapse {
                 docs = reprints::collapse(searcher, docs)?;
                 while docs.len() < offset + limit && got < count {
                     fetch *= 4;
-                    let more =
-                        searcher.search(&*deadline.bound(query.box_clone()), &newest(fetch))?;
-                    deadline.check()?;
+                    let more = newest(fetch)?;
                     got = more.len();
-                    docs = reprints::collapse(searcher, as_ranked(more))?;
+                    docs = reprints::collapse(searcher, more)?;
                 }
             }
             let page = docs.into_iter().skip(offset).take(limit).collect();

@@ -338,3 +338,57 @@ fn a_filter_on_one_dimension_narrows_the_set_to_the_documents_it_names() {
     }
     assert!(checked >= 10, "only {checked} filters found documents");
 }
+
+/// A search of no words (or of function words alone) is every document, newest first, with the
+/// facet counts of them all — kept between searches, and made again once the index changes.
+#[test]
+fn a_search_of_no_words_is_every_document_newest_first_and_follows_the_index() {
+    let tmp = Folder::bundled();
+    let e = engine(&tmp);
+    let all = |q: &str| {
+        let mut req = SearchRequest::text(q);
+        req.limit = 1000;
+        req.keep_reprints = true;
+        req.facet_limit = 1000;
+        e.search(&req).unwrap()
+    };
+    let before = all("");
+    let documents = std::fs::read_dir(tmp.corpus()).unwrap().count();
+    assert_eq!(before.total, documents);
+    assert_eq!(before.hits.len(), documents);
+    // Newest first: by date, a document dated by its year alone at the year's start, the
+    // undated last.
+    let key = |h: &hoptac_search::Hit| match &h.date {
+        Some(d) => format!("{:0<8}", d.replace('-', ""))
+            .parse::<u64>()
+            .unwrap(),
+        None => h.year.unwrap_or(0) * 10_000,
+    };
+    let keys: Vec<u64> = before.hits.iter().map(key).collect();
+    assert!(keys.iter().any(|&k| k > 0), "{keys:?}");
+    assert!(keys.windows(2).all(|w| w[0] >= w[1]), "{keys:?}");
+    assert_eq!(before.facets, e.facets(1000).unwrap());
+    let ids = |r: &SearchResponse| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&all("của")), ids(&before));
+    assert_eq!(ids(&all("")), ids(&before), "the same answer, kept");
+    // A new document about Laos, committed: the next search counts it and its country.
+    tmp.write(
+        "lao.txt",
+        "Việt Nam và Lào ký kết hợp tác\n\nHai nước Việt Nam và Lào ký thỏa thuận hợp tác. \
+         Lào cảm ơn Việt Nam.",
+    );
+    tmp.index();
+    e.reload().unwrap();
+    let after = all("");
+    assert_eq!(after.total, documents + 1);
+    assert!(ids(&after).contains(&"lao.txt".to_string()));
+    let laos = |r: &SearchResponse| {
+        r.facets
+            .country
+            .iter()
+            .find(|v| v.value == "Lào")
+            .map_or(0, |v| v.count)
+    };
+    assert_eq!(laos(&after), laos(&before) + 1);
+    assert_eq!(after.facets, e.facets(1000).unwrap());
+}
