@@ -113,6 +113,9 @@ pub struct Highlighter {
     lengths_by_first_byte: [u32; 256],
     /// Their first letters, sorted (for tokens the letter-by-letter fold cannot read).
     firsts: Vec<char>,
+    /// Their ASCII first letters, one bit each: most tokens of a text are ruled out by their first
+    /// letter before the rest of them is folded.
+    ascii_firsts: u128,
 }
 
 /// Whether a token of the text, as `written` and in its two views, is the query syllable `t`: its
@@ -199,21 +202,27 @@ fn quick_fold(token: &str, out: &mut String) -> bool {
         if is_combining_mark(c) {
             continue;
         }
-        let u = c as u32;
-        let folded = if u < LATIN.1 as u32 {
-            table[0][u as usize]
-        } else if (LATIN_ADDITIONAL.0..LATIN_ADDITIONAL.0 + LATIN_ADDITIONAL.1 as u32).contains(&u)
-        {
-            table[1][(u - LATIN_ADDITIONAL.0) as usize]
-        } else {
-            '\0'
-        };
-        if folded == '\0' {
-            return false;
+        match fold_letter(table, c) {
+            Some(folded) => out.push(folded),
+            None => return false,
         }
-        out.push(folded);
     }
     true
+}
+
+/// A non-ASCII letter as the folded view writes it, from [`folded_letters`]; `None` when it is not
+/// one letter of those blocks.
+#[inline]
+fn fold_letter(table: &[Vec<char>; 2], c: char) -> Option<char> {
+    let u = c as u32;
+    let folded = if u < LATIN.1 as u32 {
+        table[0][u as usize]
+    } else if (LATIN_ADDITIONAL.0..LATIN_ADDITIONAL.0 + LATIN_ADDITIONAL.1 as u32).contains(&u) {
+        table[1][(u - LATIN_ADDITIONAL.0) as usize]
+    } else {
+        '\0'
+    };
+    (folded != '\0').then_some(folded)
 }
 
 impl Highlighter {
@@ -238,12 +247,39 @@ impl Highlighter {
         }
         let mut packed_words: Vec<u128> = words.iter().filter_map(|w| packed(w)).collect();
         packed_words.sort_unstable();
+        let ascii_firsts = firsts
+            .iter()
+            .filter(|c| c.is_ascii())
+            .fold(0u128, |bits, &c| bits | 1 << (c as u32));
         Highlighter {
             sequences,
             words,
             packed_words,
             lengths_by_first_byte,
             firsts,
+            ascii_firsts,
+        }
+    }
+
+    /// True when `token`'s first letter, folded, starts no query word (so the token is none of
+    /// them); false when it may, or when the letter is outside the blocks the fold table reads.
+    #[inline]
+    fn ruled_out_by_first_letter(&self, token: &str) -> bool {
+        let Some(c) = token.chars().next() else {
+            return true;
+        };
+        let first = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else {
+            match fold_letter(folded_letters(), c) {
+                Some(f) => f,
+                None => return false,
+            }
+        };
+        if first.is_ascii() {
+            self.ascii_firsts & (1 << (first as u32)) == 0
+        } else {
+            self.firsts.binary_search(&first).is_err()
         }
     }
 
@@ -296,6 +332,9 @@ impl Highlighter {
             }
             ordinal += 1;
             let token = &text[s.from..s.to];
+            if self.ruled_out_by_first_letter(token) {
+                return;
+            }
             let analyse = if quick_fold(token, &mut scratch) {
                 self.may_be_word(&scratch) && self.is_word(&scratch)
             } else {
@@ -505,6 +544,24 @@ mod tests {
                 .parse(q)
                 .highlight_sequences(),
         )
+    }
+
+    /// A token is ruled out by its first letter folded as the folded view folds it: `Đà` may be
+    /// `da` (đ is d), `Ấn` may be `an`, `Hà` is neither; a letter outside the fold table's blocks
+    /// is never ruled out here.
+    #[test]
+    fn a_token_is_ruled_out_by_its_folded_first_letter() {
+        let h = highlighter("da nang an toan");
+        for may in ["Đà", "đà", "Ấn", "an", "Nẵng", "NẴNG", "toàn"] {
+            assert!(!h.ruled_out_by_first_letter(may), "{may}");
+        }
+        for not in ["Hà", "hà", "Quốc", "Việt", "2010"] {
+            assert!(h.ruled_out_by_first_letter(not), "{not}");
+        }
+        assert!(!h.ruled_out_by_first_letter("Ωmega"));
+        let text = "Hội thảo tại Đà Nẵng về an toàn.";
+        let at = |w: &str| text.find(w).unwrap()..text.find(w).unwrap() + w.len();
+        assert_eq!(h.ranges(text), vec![at("Đà Nẵng"), at("an toàn")]);
     }
 
     /// A window's end carried from the last start is the end counted from the new start: every
