@@ -25,8 +25,9 @@ const PURGE_DELAY: c_int = 15;
 /// allocations.
 const SERVER_PURGE_DELAY_MS: c_long = 10;
 
-/// Sets the server's purge delay ([`SERVER_PURGE_DELAY_MS`]); called once the initial indexing
-/// is done and before the server answers.
+/// Sets the server's purge delay ([`SERVER_PURGE_DELAY_MS`]); called when the server is about to
+/// answer, after the initial indexing (an index that must be rebuilt is rebuilt in the background
+/// while the server answers, and that rebuild runs with the server's delay).
 pub fn return_freed_memory_sooner() {
     // SAFETY: `mi_option_set` only stores an option's value; mimalloc reads it on its next purge.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, SERVER_PURGE_DELAY_MS) }
