@@ -551,16 +551,17 @@ impl Engine {
         Ok(out)
     }
 
-    /// Facet counts over the whole index.
+    /// Facet counts over the whole index: those of the kept whole index (see [`whole`]), counted
+    /// once per commit, not per call (`/api/facets`, `hoptac facets`, the suggestions).
     pub fn facets(&self, limit: usize) -> Result<FacetCountsByDim, SearchError> {
         let searcher = self.reader.searcher();
-        let counts = searcher.search(
-            &tantivy::query::AllQuery,
-            &facets::collector("facets", &Dim::ALL, &self.facet_cache),
-        )?;
+        self.facet_cache.retain(&searcher);
+        let whole = self
+            .whole
+            .get(&searcher, &self.facet_cache, &Deadline::none())?;
         let mut out = FacetCountsByDim::default();
         for d in Dim::ALL {
-            *out.get_mut(d) = facets::values(&counts, d, limit);
+            *out.get_mut(d) = facets::values(&whole.tally, d, limit);
         }
         Ok(out)
     }

@@ -367,6 +367,36 @@ fn a_search_of_no_words_is_every_document_newest_first_and_follows_the_index() {
     let keys: Vec<u64> = before.hits.iter().map(key).collect();
     assert!(keys.iter().any(|&k| k > 0), "{keys:?}");
     assert!(keys.windows(2).all(|w| w[0] >= w[1]), "{keys:?}");
+    // The facets are those of every document, counted here from the documents' own values.
+    let counted = |r: &SearchResponse| {
+        let mut by_dim: [std::collections::BTreeMap<String, u64>; 4] = Default::default();
+        for h in &r.hits {
+            for (dim, values) in [(0, &h.country), (1, &h.ministry), (2, &h.topic)] {
+                for v in values {
+                    *by_dim[dim].entry(v.clone()).or_default() += 1;
+                }
+            }
+            if let Some(y) = h.year {
+                *by_dim[3].entry(y.to_string()).or_default() += 1;
+            }
+        }
+        by_dim
+    };
+    let shown = |r: &SearchResponse| {
+        [
+            &r.facets.country,
+            &r.facets.ministry,
+            &r.facets.topic,
+            &r.facets.year,
+        ]
+        .map(|values| {
+            values
+                .iter()
+                .map(|v| (v.value.clone(), v.count))
+                .collect::<std::collections::BTreeMap<String, u64>>()
+        })
+    };
+    assert_eq!(shown(&before), counted(&before));
     assert_eq!(before.facets, e.facets(1000).unwrap());
     let ids = |r: &SearchResponse| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&all("của")), ids(&before));
@@ -390,5 +420,6 @@ fn a_search_of_no_words_is_every_document_newest_first_and_follows_the_index() {
             .map_or(0, |v| v.count)
     };
     assert_eq!(laos(&after), laos(&before) + 1);
+    assert_eq!(shown(&after), counted(&after));
     assert_eq!(after.facets, e.facets(1000).unwrap());
 }
