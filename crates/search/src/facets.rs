@@ -254,15 +254,9 @@ pub struct DimFilter {
 impl DimFilter {
     /// The filter of `filters` on `dim`.
     pub fn of(filters: &Filters, dim: Dim) -> DimFilter {
-        let values = match dim {
-            Dim::Country => filters.country.clone(),
-            Dim::Ministry => filters.ministry.clone(),
-            Dim::Topic => filters.topic.clone(),
-            Dim::Year => Vec::new(),
-        };
         DimFilter {
             dim,
-            values,
+            values: filters.chosen(dim).to_vec(),
             years: filters.year.clone(),
             year_from: filters.year_from,
             year_to: filters.year_to,

@@ -143,7 +143,6 @@ impl Engine {
         };
         let (docs, total, selection, mut lone_counts) = if plan.is_empty() || sort == Sort::Newest {
             // Filters only, or newest first: the set in date order, no scoring.
-            let facet_collector = facets::collector("facets", &unfiltered, &self.facet_cache);
             let selection = if plan.is_empty() {
                 Selection::all(0)
             } else {
@@ -194,7 +193,11 @@ impl Engine {
                         .order_by_fast_field::<u64>("date_key", Order::Desc);
                     let (docs, count, counts) = searcher.search(
                         &*deadline.bound(query.box_clone()),
-                        &(top, Count, facet_collector),
+                        &(
+                            top,
+                            Count,
+                            facets::collector("facets", &unfiltered, &self.facet_cache),
+                        ),
                     )?;
                     deadline.check()?;
                     for d in &unfiltered {
@@ -323,13 +326,8 @@ impl Engine {
                     counts
                 }
             };
-            let chosen = match d {
-                Dim::Country => filters.country.clone(),
-                Dim::Ministry => filters.ministry.clone(),
-                Dim::Topic => filters.topic.clone(),
-                Dim::Year => Vec::new(),
-            };
-            *facet_counts.get_mut(d) = facets::values_keeping(&counts, d, facet_limit, &chosen);
+            *facet_counts.get_mut(d) =
+                facets::values_keeping(&counts, d, facet_limit, filters.chosen(d));
         }
         Ok(Answer {
             docs,

@@ -199,6 +199,17 @@ impl Filters {
         }
     }
 
+    /// The values chosen in a dimension of names (country, ministry, topic); none for the year,
+    /// which is filtered by numbers.
+    pub fn chosen(&self, dim: Dim) -> &[String] {
+        match dim {
+            Dim::Country => &self.country,
+            Dim::Ministry => &self.ministry,
+            Dim::Topic => &self.topic,
+            Dim::Year => &[],
+        }
+    }
+
     /// True when nothing is filtered.
     pub fn is_empty(&self) -> bool {
         Dim::ALL.iter().all(|d| !self.has(*d))

@@ -9,7 +9,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use tantivy::collector::Count;
 use tantivy::query::AllQuery;
 use tantivy::{DocAddress, Searcher};
 
@@ -73,12 +72,12 @@ impl WholeIndex {
         facet_cache: &SegmentFacetsCache,
         deadline: &Deadline,
     ) -> Result<WholeIndex, SearchError> {
-        let (count, tally) = searcher.search(
+        let tally = searcher.search(
             &*deadline.bound(Box::new(AllQuery)),
-            &(Count, facets::collector("facets", &Dim::ALL, facet_cache)),
+            &facets::collector("facets", &Dim::ALL, facet_cache),
         )?;
         deadline.check()?;
-        let mut dated: Vec<(u64, DocAddress)> = Vec::with_capacity(count);
+        let mut dated: Vec<(u64, DocAddress)> = Vec::with_capacity(searcher.num_docs() as usize);
         for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
             let dates = segment.fast_fields().u64(DATE_KEY)?;
             for doc in segment.doc_ids_alive() {
@@ -90,7 +89,7 @@ impl WholeIndex {
         dated.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(WholeIndex {
             generation,
-            count,
+            count: dated.len(),
             tally,
             newest: dated.into_iter().map(|(_, d)| d).collect(),
         })
