@@ -294,16 +294,20 @@ impl<'a> ResultSet<'a> {
         } else {
             ways.push(self.form(&c.terms));
         }
+        let mut phrased = !c.capitals && is_phrase(&c.terms);
         for a in &c.alternatives {
+            // A longer name that says the concept's own words (`Cộng hòa xã hội chủ nghĩa Việt
+            // Nam` for `Việt Nam`) finds no document the concept's form does not: asking it is
+            // all cost (ranking still rewards it, through the evidence).
+            if !c.capitals && says_form(a, &c.terms) {
+                continue;
+            }
             ways.push(self.alternative(a));
+            phrased |= !a.capitals && is_phrase(&a.terms);
         }
         if let Some(country) = &c.country {
             ways.push(basic(f.country, country));
         }
-        let phrased = !c.capitals && is_phrase(&c.terms)
-            || c.alternatives
-                .iter()
-                .any(|a| !a.capitals && is_phrase(&a.terms));
         any_of(ways, phrased)
     }
 
@@ -360,6 +364,23 @@ impl<'a> ResultSet<'a> {
     }
 }
 
+/// Whether every document matching the alternative `a` matches the form `terms` too: `a` is
+/// longer and says `terms` as consecutive syllables (matched in the same title or body), spelled
+/// as typed where they were typed with diacritics. A pair of its syllables is a bigram of that
+/// field and each syllable spelled with diacritics is required as spelled, which is what the
+/// form asks (see [`ResultSet::form`]).
+fn says_form(a: &Alternative, terms: &[QTerm]) -> bool {
+    !a.capitals
+        && !terms.is_empty()
+        && a.terms.len() > terms.len()
+        && a.terms.windows(terms.len()).any(|w| {
+            w.iter().zip(terms).all(|(said, typed)| {
+                said.folded == typed.folded
+                    && (!typed.diacritics || said.diacritics && said.exact == typed.exact)
+            })
+        })
+}
+
 /// Whether a form is matched as a phrase (positions compared), not as terms.
 fn is_phrase(terms: &[QTerm]) -> bool {
     terms.len() > 2
@@ -397,7 +418,93 @@ fn basic(field: Field, text: &str) -> Box<dyn Query> {
 
 #[cfg(test)]
 mod tests {
-    use super::tiny_below;
+    use super::{says_form, tiny_below};
+    use crate::query::{AltKind, Alternative, QTerm};
+
+    /// Syllables as typed: `(exact, folded)`; diacritics when they differ.
+    fn typed(words: &[(&str, &str)]) -> Vec<QTerm> {
+        words
+            .iter()
+            .map(|(exact, folded)| QTerm {
+                exact: exact.to_string(),
+                folded: folded.to_string(),
+                diacritics: exact != folded,
+                stop: false,
+            })
+            .collect()
+    }
+
+    fn alias(words: &[(&str, &str)]) -> Alternative {
+        Alternative {
+            terms: typed(words),
+            kind: AltKind::Alias,
+            capitals: false,
+        }
+    }
+
+    /// `Cộng hòa xã hội chủ nghĩa Việt Nam` says `Việt Nam`: every document naming the republic
+    /// names the country as typed, so the set need not ask for it.
+    #[test]
+    fn a_longer_name_saying_the_concept_adds_nothing_to_the_set() {
+        let viet_nam = typed(&[("việt", "viet"), ("nam", "nam")]);
+        let republic = alias(&[
+            ("cộng", "cong"),
+            ("hòa", "hoa"),
+            ("xã", "xa"),
+            ("hội", "hoi"),
+            ("chủ", "chu"),
+            ("nghĩa", "nghia"),
+            ("việt", "viet"),
+            ("nam", "nam"),
+        ]);
+        assert!(says_form(&republic, &viet_nam));
+        // `Lào` inside `Cộng hòa Dân chủ Nhân dân Lào`: one syllable, at the end.
+        let laos = typed(&[("lào", "lao")]);
+        let pdr = alias(&[
+            ("cộng", "cong"),
+            ("hòa", "hoa"),
+            ("dân", "dan"),
+            ("chủ", "chu"),
+            ("nhân", "nhan"),
+            ("dân", "dan"),
+            ("lào", "lao"),
+        ]);
+        assert!(says_form(&pdr, &laos));
+    }
+
+    /// `Socialist Republic of Viet Nam` does not spell `Việt` as typed, so it can find documents
+    /// `Việt Nam` does not; typed without diacritics (`viet nam`), the query matches it folded.
+    #[test]
+    fn a_name_spelling_the_concept_otherwise_is_still_asked() {
+        let english = alias(&[
+            ("socialist", "socialist"),
+            ("republic", "republic"),
+            ("of", "of"),
+            ("viet", "viet"),
+            ("nam", "nam"),
+        ]);
+        assert!(!says_form(
+            &english,
+            &typed(&[("việt", "viet"), ("nam", "nam")])
+        ));
+        assert!(says_form(
+            &english,
+            &typed(&[("viet", "viet"), ("nam", "nam")])
+        ));
+        // Not said in a row: `Nam Việt` is not `Việt Nam`.
+        let reversed = alias(&[("nước", "nuoc"), ("nam", "nam"), ("việt", "viet")]);
+        assert!(!says_form(
+            &reversed,
+            &typed(&[("việt", "viet"), ("nam", "nam")])
+        ));
+        // An acronym matches in capitals only: never taken for the words it spells.
+        let mut capitals = alias(&[("viet", "viet"), ("nam", "nam"), ("news", "news")]);
+        capitals.capitals = true;
+        assert!(!says_form(
+            &capitals,
+            &typed(&[("viet", "viet"), ("nam", "nam")])
+        ));
+    }
 
     #[test]
     fn a_large_corpus_relaxes_below_the_weight() {
