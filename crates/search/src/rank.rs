@@ -385,8 +385,9 @@ pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
 
 /// What the pruned first phase of a large set searches ([`Ranker::first_phase`]).
 pub struct FirstPhase {
-    /// The evidence's terms, one flat disjunction of term queries (which tantivy prunes).
-    pub terms: Box<dyn Query>,
+    /// The evidence's terms, one flat disjunction of (boosted) term queries, which tantivy
+    /// prunes.
+    pub terms: BooleanQuery,
     /// Facet terms whose documents the evidence raises by a constant (a country the query
     /// names: `country_facet`), with the constant. It outweighs a common word's BM25
     /// (`việt nam`), so the first phase adds it too.
@@ -617,7 +618,7 @@ impl Ranker {
             }
         }
         FirstPhase {
-            terms: Box::new(BooleanQuery::new(clauses)),
+            terms: BooleanQuery::new(clauses),
             raised,
         }
     }
