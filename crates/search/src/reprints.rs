@@ -88,39 +88,66 @@ pub fn members(
 
 /// One segment's columns a reprint is listed from.
 struct Columns {
-    id: Option<StrColumn>,
-    title: Option<StrColumn>,
-    date: Option<StrColumn>,
+    id: Column,
+    title: Column,
+    date: Column,
+}
+
+/// A text column, and the values already read from it when they repeat: a group's members share
+/// their title and usually their date, so each is read from the column's dictionary (a block
+/// decoded up to it) once, not once per member.
+struct Column {
+    column: Option<StrColumn>,
+    repeats: bool,
+    read: Vec<(u64, String)>,
+}
+
+impl Column {
+    fn of(column: Option<StrColumn>, repeats: bool) -> Column {
+        Column {
+            column,
+            repeats,
+            read: Vec::new(),
+        }
+    }
+
+    /// The document's first value.
+    fn first(&mut self, doc: DocId) -> Result<Option<String>, SearchError> {
+        let Some(column) = &self.column else {
+            return Ok(None);
+        };
+        let Some(ord) = column.term_ords(doc).next() else {
+            return Ok(None);
+        };
+        if let Some((_, value)) = self.read.iter().find(|(o, _)| *o == ord) {
+            return Ok(Some(value.clone()));
+        }
+        let mut value = String::new();
+        column
+            .ord_to_str(ord, &mut value)
+            .map_err(tantivy::TantivyError::from)?;
+        if self.repeats {
+            self.read.push((ord, value.clone()));
+        }
+        Ok(Some(value))
+    }
 }
 
 impl Columns {
     fn of(segment: &SegmentReader) -> Result<Columns, SearchError> {
         let ff = segment.fast_fields();
         Ok(Columns {
-            id: ff.str("id")?,
-            title: ff.str("title")?,
-            date: ff.str("date")?,
+            id: Column::of(ff.str("id")?, false),
+            title: Column::of(ff.str("title")?, true),
+            date: Column::of(ff.str("date")?, true),
         })
     }
 
-    fn read(&self, doc: DocId) -> Result<Reprint, SearchError> {
-        let first = |column: &Option<StrColumn>| -> Result<Option<String>, SearchError> {
-            let Some(column) = column else {
-                return Ok(None);
-            };
-            let Some(ord) = column.term_ords(doc).next() else {
-                return Ok(None);
-            };
-            let mut value = String::new();
-            column
-                .ord_to_str(ord, &mut value)
-                .map_err(tantivy::TantivyError::from)?;
-            Ok(Some(value))
-        };
+    fn read(&mut self, doc: DocId) -> Result<Reprint, SearchError> {
         Ok(Reprint {
-            id: first(&self.id)?.unwrap_or_default(),
-            title: first(&self.title)?.unwrap_or_default(),
-            date: first(&self.date)?,
+            id: self.id.first(doc)?.unwrap_or_default(),
+            title: self.title.first(doc)?.unwrap_or_default(),
+            date: self.date.first(doc)?,
         })
     }
 }
