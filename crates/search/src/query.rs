@@ -651,6 +651,22 @@ impl QueryContext {
         })
     }
 
+    /// Whether `span`, whose folded syllables are a name of country `c`, names it. One syllable
+    /// typed with diacritics names a country only as the country spells it: `bị` (the passive
+    /// marker, in `bị tấn công`) is not `Bỉ` (Belgium); typed without, it is read folded (`bi`
+    /// may be either). A longer name is read folded: a wrong tone in it is more likely a slip
+    /// than other words.
+    fn may_name_country(&self, span: &[QTerm], c: usize) -> bool {
+        match span {
+            [one] if one.diacritics => self.pair_members.get(&one.folded).is_some_and(|members| {
+                members
+                    .iter()
+                    .any(|m| m.country == c && !m.pair_form && m.exact == one.exact)
+            }),
+            _ => true,
+        }
+    }
+
     /// Groups syllables into concepts, longest match first.
     fn concepts(&self, terms: Vec<QTerm>, marks: Vec<Mark>) -> Vec<Concept> {
         let mut out = Vec::new();
@@ -676,7 +692,11 @@ impl QueryContext {
                 let key = folded.join(" ");
                 let mut alternatives = Vec::new();
                 let mut country = None;
-                if let Some(&c) = self.country_alias.get(&key) {
+                let named = self
+                    .country_alias
+                    .get(&key)
+                    .filter(|&&c| self.may_name_country(span, c));
+                if let Some(&c) = named {
                     let (name, aliases) = self.country_names(c, &key);
                     country = Some(name);
                     alternatives.extend(aliases);
@@ -1145,6 +1165,18 @@ mod tests {
         // Without a family name before it, Đức is Germany.
         let plan = ctx().parse("quan hệ Việt Nam Đức");
         assert!(plan.concepts().any(|c| c.country.as_deref() == Some("Đức")));
+    }
+
+    /// `bị` (is …-ed) and `Bỉ` (Belgium) fold alike: typed with its tone, the word is the word.
+    #[test]
+    fn a_syllable_typed_with_another_tone_is_not_the_country() {
+        let plan = ctx().parse("website bị tấn công");
+        assert!(plan.concepts().all(|c| c.country.is_none()), "{plan:?}");
+        let plan = ctx().parse("quan hệ Việt Nam Bỉ");
+        assert!(plan.concepts().any(|c| c.country.as_deref() == Some("Bỉ")));
+        // Typed without diacritics the syllable may be either, and is read as the country.
+        let plan = ctx().parse("bi");
+        assert!(plan.concepts().any(|c| c.country.as_deref() == Some("Bỉ")));
     }
 
     #[test]
