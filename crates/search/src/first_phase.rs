@@ -319,6 +319,13 @@ pub(crate) fn best_of_list(
     depth: usize,
     deadline: &Deadline,
 ) -> Result<Vec<DocAddress>, SearchError> {
+    // The terms are `Should` clauses alone (`Ranker::first_phase`), which a union sums as their
+    // `BooleanQuery` does.
+    debug_assert!(phase
+        .terms
+        .clauses()
+        .iter()
+        .all(|(o, _)| *o == Occur::Should));
     let mut ways: Vec<Box<dyn Query>> = phase
         .terms
         .clauses()

@@ -255,6 +255,9 @@ pub struct QueryContext {
     countries: Vec<(String, Vec<CountryForm>)>,
     /// Keys of the countries' acronym aliases (`uae`, `y`): typed in capitals, the acronym.
     country_acronyms: HashSet<String>,
+    /// folded name or alias → (country index, its exact spelling), every name and alias: a
+    /// syllable typed with diacritics names a country only as spelled ([`Self::may_name_country`]).
+    country_spellings: HashMap<String, Vec<(usize, String)>>,
     /// Keys of the acronyms written in capitals (`attt`, `ai`; not `ttg`).
     capital_acronyms: HashSet<String>,
     /// folded English phrase → its Vietnamese (and acronym) alternatives
@@ -270,6 +273,16 @@ pub struct QueryContext {
 }
 
 /// The lookup key of a phrase: folded tokens as a query sees them (joined tokens whole).
+/// Exact tokens joined by spaces, as [`key_of`] folds them (a hyphenated name one token).
+fn exact_key_of(text: &str) -> String {
+    analyze(text)
+        .into_iter()
+        .filter(|a| a.syllable.kind != Kind::Part)
+        .map(|a| a.exact)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn key_of(text: &str) -> String {
     analyze(text)
         .into_iter()
@@ -356,6 +369,7 @@ impl QueryContext {
             .collect();
         let mut countries = Vec::new();
         let mut country_acronyms = HashSet::new();
+        let mut country_spellings: HashMap<String, Vec<(usize, String)>> = HashMap::new();
         for (i, c) in config.countries.countries.iter().enumerate() {
             let mut forms = vec![(spelled(&c.name), false)];
             let written = c.aliases.iter().map(|a| (a, false));
@@ -373,6 +387,10 @@ impl QueryContext {
                 .chain(c.acronym_aliases.iter())
             {
                 country_alias.entry(key_of(a)).or_insert(i);
+                country_spellings
+                    .entry(key_of(a))
+                    .or_default()
+                    .push((i, exact_key_of(a)));
             }
             countries.push((c.name.clone(), forms));
             let one_syllable = std::iter::once(&c.name)
@@ -409,6 +427,7 @@ impl QueryContext {
             country_alias,
             countries,
             country_acronyms,
+            country_spellings,
             capital_acronyms,
             home: config.countries.home.clone(),
             glossary,
@@ -658,11 +677,10 @@ impl QueryContext {
     /// than other words.
     fn may_name_country(&self, span: &[QTerm], c: usize) -> bool {
         match span {
-            [one] if one.diacritics => self.pair_members.get(&one.folded).is_some_and(|members| {
-                members
-                    .iter()
-                    .any(|m| m.country == c && !m.pair_form && m.exact == one.exact)
-            }),
+            [one] if one.diacritics => self
+                .country_spellings
+                .get(&one.folded)
+                .is_some_and(|spellings| spellings.iter().any(|(i, e)| *i == c && *e == one.exact)),
             _ => true,
         }
     }
@@ -1177,6 +1195,16 @@ mod tests {
         // Typed without diacritics the syllable may be either, and is read as the country.
         let plan = ctx().parse("bi");
         assert!(plan.concepts().any(|c| c.country.as_deref() == Some("Bỉ")));
+        // Spelled as the country is, a one-token name is the country: a hyphenated one, and one
+        // listed only as an acronym (`Ý`).
+        for (typed, country) in [("Ma-rốc", "Morocco"), ("Ý", "Italia"), ("Mỹ", "Hoa Kỳ")] {
+            let plan = ctx().parse(&format!("quan hệ Việt Nam {typed}"));
+            assert!(
+                plan.concepts()
+                    .any(|c| c.country.as_deref() == Some(country)),
+                "{typed}: {plan:?}"
+            );
+        }
     }
 
     #[test]
