@@ -273,23 +273,19 @@ pub struct QueryContext {
 }
 
 /// The lookup key of a phrase: folded tokens as a query sees them (joined tokens whole).
-/// Exact tokens joined by spaces, as [`key_of`] folds them (a hyphenated name one token).
-fn exact_key_of(text: &str) -> String {
-    analyze(text)
-        .into_iter()
-        .filter(|a| a.syllable.kind != Kind::Part)
-        .map(|a| a.exact)
-        .collect::<Vec<_>>()
-        .join(" ")
+fn key_of(text: &str) -> String {
+    keys_of(text).0
 }
 
-fn key_of(text: &str) -> String {
-    analyze(text)
+/// The lookup key of a phrase ([`key_of`]) and its exact spelling, token for token (a hyphenated
+/// name one token).
+fn keys_of(text: &str) -> (String, String) {
+    let (folded, exact): (Vec<String>, Vec<String>) = analyze(text)
         .into_iter()
         .filter(|a| a.syllable.kind != Kind::Part)
-        .map(|a| a.folded)
-        .collect::<Vec<_>>()
-        .join(" ")
+        .map(|a| (a.folded, a.exact))
+        .unzip();
+    (folded.join(" "), exact.join(" "))
 }
 
 /// The syllables of a phrase from index-config as indexed for phrase matching (joined tokens as
@@ -386,11 +382,9 @@ impl QueryContext {
                 .chain(c.aliases.iter())
                 .chain(c.acronym_aliases.iter())
             {
-                country_alias.entry(key_of(a)).or_insert(i);
-                country_spellings
-                    .entry(key_of(a))
-                    .or_default()
-                    .push((i, exact_key_of(a)));
+                let (key, exact) = keys_of(a);
+                country_alias.entry(key.clone()).or_insert(i);
+                country_spellings.entry(key).or_default().push((i, exact));
             }
             countries.push((c.name.clone(), forms));
             let one_syllable = std::iter::once(&c.name)
