@@ -290,6 +290,35 @@ def wrk_parse(path):
     return out
 
 
+def memory_limited(res, idx):
+    """hoptac's runs in a memory cgroup (scripts/baselines/memory-limit.sh), per scale: the limit,
+    wall time and peak RSS (None when it did not finish), the ratio to the run without a limit and the
+    cgroup's counters as the script printed them."""
+    out = {}
+    for s in (10, 30):
+        lim = os.path.join(res, f"hoptac-x{s}-limited.limit")
+        if not os.path.exists(lim):
+            continue
+        runs = os.path.join(res, f"hoptac-x{s}-limited.runs")
+        log = os.path.join(res, f"hoptac-x{s}-limited.log")
+        counters = [line.split("): ", 1)[-1].strip() for line in open(log, errors="replace")
+                    if line.startswith("memory-limit:")] if os.path.exists(log) else []
+        m = {"limit": int(open(lim).read().strip()), "wall": None, "rss": None, "ratio": None,
+             "counters": counters[-1] if counters else "no counters recorded"}
+        if os.path.exists(runs):
+            wall, rss = map(float, open(runs).read().split()[:2])
+            m.update(wall=wall, rss=rss / 1024)
+            if ("hoptac", s) in idx:
+                m["ratio"] = wall / idx[("hoptac", s)]["wall"]
+        out[s] = m
+    return out
+
+
+def times(m, what):
+    """` (1.01× what)` for a limited run with an unlimited one beside it, else nothing."""
+    return "" if m["ratio"] is None else f" ({m['ratio']:.2f}× {what})"
+
+
 def report(res, md_path, date, machine, cmd, seconds, runs, commit):
     wl = json.load(open(os.path.join(res, "workload.json")))
     raw_mb = wl["raw_bytes"] / 1e6
@@ -324,6 +353,18 @@ def report(res, md_path, date, machine, cmd, seconds, runs, commit):
                      f"{'' if size is None else f'{size:.0f}'} | "
                      f"{'' if size is None else f'{size / (raw_mb * s):.2f}×'} |")
     L.append("")
+    limited = memory_limited(res, idx)
+    for s in sorted(limited):
+        m = limited[s]
+        if m["wall"] is None:
+            L.append(f"hoptac at ×{s} in a memory cgroup of {m['limit']:,} MB (the page cache counted, swap "
+                     f"off, as on a machine of that size): **did not finish** ({m['counters']}).")
+        else:
+            L.append(f"hoptac at ×{s} in a memory cgroup of {m['limit']:,} MB (the page cache counted, swap off, "
+                     f"as on a machine of that size): {m['wall']:.1f} s{times(m, 'its time above')}, "
+                     f"peak RSS {m['rss']:,.0f} MB; {m['counters']}. The peak RSS above counts the index "
+                     f"files mapped while segments merge, which the kernel lends when it has the room.")
+        L.append("")
     lat = {}
     for key, _ in ENGINES:
         for s in (1, 3, 10):
@@ -414,6 +455,12 @@ def report(res, md_path, date, machine, cmd, seconds, runs, commit):
             row("index ≤ 1.5× the raw text", f"{r:.2f}×", r <= 1.5)
         if sc == 10:
             row("peak indexing RSS ≤ 1 GB at ×10", f"{h['rss']:,.0f} MB", h["rss"] <= 1024)
+        m = limited.get(sc)
+        if m and m["limit"] <= 1024:
+            row(f"indexing at ×{sc} in a {m['limit']:,} MB memory cgroup (page cache counted)",
+                "did not finish" if m["wall"] is None else
+                f"finished: {m['wall']:.1f} s{times(m, 'the time without')}, peak RSS {m['rss']:,.0f} MB",
+                m["wall"] is not None)
     def worst_p99(sc, limit_ms):
         c = lat[("hoptac", sc)]["classes"]
         worst = max((v["p99"], k) for k, v in c.items() if k != "all")
