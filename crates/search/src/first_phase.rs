@@ -23,11 +23,11 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer,
-    TermQuery, Weight,
+    Bm25Weight, BoostQuery, ConstScoreQuery, EmptyScorer, EnableScoring, Explanation, Query,
+    Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
@@ -36,7 +36,6 @@ use tantivy::{
 
 use crate::deadline::CHECK_EVERY;
 use crate::rank::FirstPhase;
-use crate::union::{Combine, SparseUnion};
 use crate::{Deadline, SearchError};
 
 /// A set of at most this many documents is kept as a list by the counting pass, so that scoring
@@ -308,10 +307,13 @@ pub(crate) const LIST_PHASE_FACTOR: usize = 8;
 /// order: for a set pruning does not pay for (its documents a small share of what its common
 /// terms find), but too large to have the evidence score whole.
 ///
-/// The terms and facets are one sparse union ([`SparseUnion`]), each sought to the listed
-/// documents: tantivy's union answered each seek into a new window of 4,096 documents by scoring
-/// every document of every term in it (`việt`, `nam`, `tư` are in most), about a third of the
-/// time of a long query at ten times the corpus.
+/// Each listed document is scored by seeking the terms to it ([`Ways`]), those that can add the
+/// most first; once `depth` documents are kept, a document stops being scored as soon as what
+/// its remaining terms could add at most ([`Ways::most`]) would not lift it above the least of
+/// them (MaxScore, Turtle and Flood 1995). The common terms (`việt`, `nam`, `tại`: in most
+/// documents, each seek decoding a block) add little and are sought last, so most documents are
+/// never sought in them. The documents kept are those a full scoring keeps, ties going to the
+/// earlier document as tantivy's `TopDocs` breaks them.
 pub(crate) fn best_of_list(
     searcher: &tantivy::Searcher,
     phase: &FirstPhase,
@@ -319,35 +321,133 @@ pub(crate) fn best_of_list(
     depth: usize,
     deadline: &Deadline,
 ) -> Result<Vec<DocAddress>, SearchError> {
-    // The terms are `Should` clauses alone (`Ranker::first_phase`), which a union sums as their
-    // `BooleanQuery` does.
-    debug_assert!(phase
-        .terms
-        .clauses()
-        .iter()
-        .all(|(o, _)| *o == Occur::Should));
-    let mut ways: Vec<Box<dyn Query>> = phase
-        .terms
-        .clauses()
-        .iter()
-        .map(|(_, q)| q.box_clone())
-        .collect();
-    for (term, by) in &phase.raised {
-        let having = TermQuery::new(term.clone(), IndexRecordOption::Basic);
-        ways.push(Box::new(ConstScoreQuery::new(Box::new(having), *by)));
+    let depth = depth.max(1);
+    let ways = Ways::of(searcher, phase)?;
+    // The best so far, the least on top.
+    let mut best: BinaryHeap<Reverse<Scored>> = BinaryHeap::with_capacity(depth + 1);
+    let mut calls = 0u32;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let Some(listed) = docs.by_segment.get(&reader.segment_id()) else {
+            continue;
+        };
+        let mut scorers = ways.scorers(reader)?;
+        for &doc in listed.iter() {
+            calls = calls.wrapping_add(1);
+            if calls.is_multiple_of(CHECK_EVERY) {
+                deadline.check()?;
+            }
+            let least = (best.len() == depth)
+                .then(|| best.peek().map(|l| l.0.score))
+                .flatten();
+            let Some(score) = ways.score(&mut scorers, doc, least) else {
+                continue;
+            };
+            let scored = Scored {
+                score,
+                doc: DocAddress::new(ord as SegmentOrdinal, doc),
+            };
+            if best.len() < depth {
+                best.push(Reverse(scored));
+            } else if best.peek().is_some_and(|l| scored > l.0) {
+                best.pop();
+                best.push(Reverse(scored));
+            }
+        }
     }
-    let query = deadline.bound(Box::new(BooleanQuery::new(vec![
-        (Occur::Must, Box::new(docs.clone())),
-        (
-            Occur::Should,
-            Box::new(SparseUnion::new(ways, Combine::Sum)),
-        ),
-    ])));
-    let best = searcher.search(&*query, &TopDocs::with_limit(depth.max(1)).order_by_score())?;
-    deadline.check()?;
-    let mut best: Vec<DocAddress> = best.into_iter().map(|(_, d)| d).collect();
+    let mut best: Vec<DocAddress> = best.into_iter().map(|Reverse(s)| s.doc).collect();
     best.sort_unstable();
     Ok(best)
+}
+
+/// How much a sum of scores may differ from the same scores summed in another order, relative to
+/// it: far above `f32` rounding over a few dozen terms, far below what tells documents apart.
+const ROUNDING: Score = 1e-4;
+
+/// The first phase's ways of scoring a listed document — its terms (BM25, boosted) and raised
+/// facet terms (a constant) — with the most each can add to a document's score.
+struct Ways {
+    /// In the first phase's order: the terms, then the raised facets.
+    weights: Vec<Box<dyn Weight>>,
+    /// The order they are sought in: the most they can add, largest first.
+    order: Vec<usize>,
+    /// `most[k]`: what the ways from `order[k]` on can add at most, together.
+    most: Vec<Score>,
+}
+
+impl Ways {
+    fn of(searcher: &tantivy::Searcher, phase: &FirstPhase) -> Result<Ways, SearchError> {
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let mut weights: Vec<Box<dyn Weight>> = Vec::new();
+        let mut bounds: Vec<Score> = Vec::new();
+        for (term, weight) in &phase.weighted {
+            let query = BoostQuery::new(
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                *weight,
+            );
+            weights.push(query.weight(scoring)?);
+            // BM25 with the statistics the term's scorer uses: its largest value, boosted.
+            let bm25 = Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?;
+            bounds.push(bm25.boost_by(*weight).max_score().max(0.0));
+        }
+        for (term, by) in &phase.raised {
+            let having = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+            weights.push(ConstScoreQuery::new(Box::new(having), *by).weight(scoring)?);
+            bounds.push(by.max(0.0));
+        }
+        let mut order: Vec<usize> = (0..weights.len()).collect();
+        order.sort_by(|&a, &b| bounds[b].total_cmp(&bounds[a]));
+        let mut most = vec![0.0; order.len() + 1];
+        for k in (0..order.len()).rev() {
+            most[k] = most[k + 1] + bounds[order[k]];
+        }
+        Ok(Ways {
+            weights,
+            order,
+            most,
+        })
+    }
+
+    /// One scorer per way on a segment, in the ways' order.
+    fn scorers(&self, reader: &SegmentReader) -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+        self.weights.iter().map(|w| w.scorer(reader, 1.0)).collect()
+    }
+
+    /// `doc`'s score, summed in the ways' order as their union sums it; `None` when it cannot
+    /// exceed `least` (the least of the best so far, once there are enough).
+    fn score(
+        &self,
+        scorers: &mut [Box<dyn Scorer>],
+        doc: DocId,
+        least: Option<Score>,
+    ) -> Option<Score> {
+        let mut so_far: Score = 0.0;
+        let mut found = false;
+        for (k, &i) in self.order.iter().enumerate() {
+            if let Some(least) = least {
+                if (so_far + self.most[k]) * (1.0 + ROUNDING) < least {
+                    return None;
+                }
+            }
+            let s = &mut scorers[i];
+            if s.doc() < doc {
+                s.seek(doc);
+            }
+            if s.doc() == doc {
+                so_far += s.score();
+                found = true;
+            }
+        }
+        if !found {
+            return Some(0.0);
+        }
+        // Summed again in the ways' order: the score a full scoring gives, to the last bit.
+        Some(
+            scorers
+                .iter_mut()
+                .filter(|s| s.doc() == doc)
+                .fold(0.0, |sum, s| sum + s.score()),
+        )
+    }
 }
 
 /// The documents of `set` the evidence scores when the set is pruned: the best `depth` by the
@@ -451,8 +551,8 @@ fn best_in(
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::Count;
-    use tantivy::query::BoostQuery;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur};
     use tantivy::schema::{Field, Schema, TEXT};
     use tantivy::{doc, Index, IndexWriter};
 
@@ -672,10 +772,13 @@ mod tests {
             .unwrap()
             .docs
             .unwrap();
-        let phase = FirstPhase {
-            terms: flat(body, &[("han", 1.5), ("tu", 2.0)]),
-            raised: vec![(Term::from_field_text(body, "nam"), 3.0)],
-        };
+        let phase = FirstPhase::new(
+            vec![
+                (Term::from_field_text(body, "han"), 1.5),
+                (Term::from_field_text(body, "tu"), 2.0),
+            ],
+            vec![(Term::from_field_text(body, "nam"), 3.0)],
+        );
         // A document's score by the terms and the raised facet, alone in a list.
         let scored = |d: &DocAddress| {
             let q = BooleanQuery::new(vec![
@@ -703,17 +806,69 @@ mod tests {
         let addressed = addresses(&searcher, &listed);
         let mut all: Vec<(Score, DocAddress)> = addressed.iter().map(|d| (scored(d), *d)).collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for depth in [1, 20, listed.len() + 5] {
+        for depth in [1, 20, 100, listed.len() + 5] {
             let best = best_of_list(&searcher, &phase, &listed, depth, &Deadline::none()).unwrap();
             assert_eq!(best.len(), depth.min(listed.len()));
-            // The depth best of the list (in index order), however they tie.
-            let least = all[best.len() - 1].0;
-            for d in &best {
-                assert!(addressed.contains(d));
-                assert!(scored(d) >= least - 1e-4, "{depth}");
-            }
-            assert!(best.windows(2).all(|w| w[0] < w[1]));
+            // Exactly the depth best of the list, a tie going to the earlier document (as
+            // tantivy's `TopDocs` breaks it), in index order: what skipping the documents that
+            // cannot reach the best leaves out is never one of them.
+            let mut expected: Vec<DocAddress> = all.iter().take(depth).map(|s| s.1).collect();
+            expected.sort_unstable();
+            assert_eq!(best, expected, "{depth}");
         }
+    }
+
+    #[test]
+    fn a_listed_document_is_scored_only_while_its_remaining_terms_could_lift_it_above_the_least() {
+        let (index, body) = corpus(900);
+        let searcher = index.reader().unwrap().searcher();
+        // `quoc` is rarer than `viet`: its most comes first.
+        let phase = FirstPhase::new(
+            vec![
+                (Term::from_field_text(body, "viet"), 1.0),
+                (Term::from_field_text(body, "quoc"), 4.0),
+            ],
+            Vec::new(),
+        );
+        let ways = Ways::of(&searcher, &phase).unwrap();
+        assert_eq!(ways.order, vec![1, 0]);
+        assert!(ways.most[0] > ways.most[1] && ways.most[1] > 0.0 && ways.most[2] == 0.0);
+        let reader = &searcher.segment_readers()[0];
+        let says = |word: &str| -> Vec<DocId> {
+            let q = TermQuery::new(Term::from_field_text(body, word), IndexRecordOption::Basic);
+            let mut s = q
+                .weight(EnableScoring::disabled_from_searcher(&searcher))
+                .unwrap()
+                .scorer(reader, 1.0)
+                .unwrap();
+            let mut docs = Vec::new();
+            while s.doc() != TERMINATED {
+                docs.push(s.doc());
+                s.advance();
+            }
+            docs
+        };
+        let (viet, quoc) = (says("viet"), says("quoc"));
+        let only_viet = *viet.iter().find(|d| !quoc.contains(d)).unwrap();
+        let both = *viet.iter().find(|d| quoc.contains(d)).unwrap();
+        let score = |doc: DocId, least: Option<Score>| {
+            ways.score(&mut ways.scorers(reader).unwrap(), doc, least)
+        };
+        // Without a least, or below what `viet` alone gives: scored, as in full.
+        let alone = score(only_viet, None).unwrap();
+        assert!(alone > 0.0);
+        assert_eq!(score(only_viet, Some(alone / 2.0)), Some(alone));
+        // Above what `viet` could give at most: never sought in `viet`.
+        assert_eq!(score(only_viet, Some(ways.most[1] * 1.01)), None);
+        // A document saying both is scored whole unless even both could not lift it.
+        let full = score(both, None).unwrap();
+        assert_eq!(score(both, Some(full * 0.99)), Some(full));
+        assert_eq!(score(both, Some(ways.most[0] * 1.01)), None);
+        // Saying neither scores zero, a candidate while the best are not yet chosen.
+        let neither = (0..reader.max_doc())
+            .find(|d| !viet.contains(d) && !quoc.contains(d))
+            .unwrap();
+        assert_eq!(score(neither, None), Some(0.0));
     }
 
     #[test]
@@ -735,6 +890,24 @@ mod tests {
             &Deadline::none(),
         );
         assert!(best.unwrap().len() > 1000);
+        // The first phase of a kept list too.
+        let listed = searcher
+            .search(&*set(body, "viet"), &SetDocs::up_to(usize::MAX))
+            .unwrap()
+            .docs
+            .unwrap();
+        assert!(listed.len() > CHECK_EVERY as usize);
+        let phase = FirstPhase::new(
+            vec![
+                (Term::from_field_text(body, "viet"), 1.0),
+                (Term::from_field_text(body, "nam"), 1.0),
+            ],
+            Vec::new(),
+        );
+        let best = best_of_list(&searcher, &phase, &listed, 3000, &deadline);
+        assert!(matches!(best, Err(SearchError::Cancelled)));
+        let best = best_of_list(&searcher, &phase, &listed, 3000, &Deadline::none());
+        assert_eq!(best.unwrap().len(), listed.len());
     }
 
     #[test]

@@ -385,13 +385,36 @@ pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
 
 /// What the pruned first phase of a large set searches ([`Ranker::first_phase`]).
 pub struct FirstPhase {
-    /// The evidence's terms, one flat disjunction of (boosted) term queries, which tantivy
-    /// prunes.
+    /// The evidence's terms with their weights (BM25 boosts), in the order of `terms`' clauses:
+    /// a search that skips what cannot reach the best bounds what each term can add by them.
+    pub weighted: Vec<(Term, f32)>,
+    /// The same terms as one flat disjunction of boosted term queries, which tantivy prunes.
     pub terms: BooleanQuery,
     /// Facet terms whose documents the evidence raises by a constant (a country the query
     /// names: `country_facet`), with the constant. It outweighs a common word's BM25
     /// (`việt nam`), so the first phase adds it too.
     pub raised: Vec<(Term, f32)>,
+}
+
+impl FirstPhase {
+    /// The first phase of these weighted terms and raised facet terms.
+    pub fn new(weighted: Vec<(Term, f32)>, raised: Vec<(Term, f32)>) -> FirstPhase {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = weighted
+            .iter()
+            .map(|(t, weight)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                    *weight,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        FirstPhase {
+            weighted,
+            terms: BooleanQuery::new(clauses),
+            raised,
+        }
+    }
 }
 
 /// Builds queries from plans.
@@ -599,16 +622,6 @@ impl Ranker {
         for p in &plan.phrases {
             phrase(&mut add, p, 1.0);
         }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = weights
-            .into_iter()
-            .map(|(t, weight)| {
-                let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
-                    weight,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
         let mut raised: Vec<(Term, f32)> = Vec::new();
         for country in plan.concepts().filter_map(|c| c.country.as_deref()) {
             let term = Term::from_field_text(f.country, country);
@@ -617,10 +630,7 @@ impl Ranker {
                 None => raised.push((term, w.country_facet)),
             }
         }
-        FirstPhase {
-            terms: BooleanQuery::new(clauses),
-            raised,
-        }
+        FirstPhase::new(weights, raised)
     }
 
     /// The first-phase score of a plan: every piece of evidence as a SHOULD clause. It matches
