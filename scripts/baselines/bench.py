@@ -301,10 +301,16 @@ def memory_limited(res, idx):
             continue
         runs = os.path.join(res, f"hoptac-x{s}-limited.runs")
         log = os.path.join(res, f"hoptac-x{s}-limited.log")
-        counters = [line.split("): ", 1)[-1].strip() for line in open(log, errors="replace")
-                    if line.startswith("memory-limit:")] if os.path.exists(log) else []
+        lines = [line for line in open(log, errors="replace")
+                 if line.startswith("memory-limit:")] if os.path.exists(log) else []
+        peak = re.search(r"peak (\d+) MB", lines[-1]) if lines else None
+        killed = re.search(r"(\d+) processes killed|oom_kill (\d+)", lines[-1]) if lines else None
+        counters = "; ".join(
+            ([f"the cgroup's peak {int(peak.group(1)):,} MB"] if peak else []) +
+            ([f"{next(g for g in killed.groups() if g)} processes killed for memory"] if killed else [])
+        ) or "no counters recorded"
         m = {"limit": int(open(lim).read().strip()), "wall": None, "rss": None, "ratio": None,
-             "counters": counters[-1] if counters else "no counters recorded"}
+             "counters": counters}
         if os.path.exists(runs):
             wall, rss = map(float, open(runs).read().split()[:2])
             m.update(wall=wall, rss=rss / 1024)

@@ -46,7 +46,7 @@ if [ $kind = v2 ]; then
   peak=$(cat "$cg/memory.peak" 2>/dev/null || echo 0)
   echo "memory-limit: ${mb} MB (v2): the cgroup's peak $((peak / 1048576)) MB; events: $(tr '\n' ' ' < "$cg/memory.events")" >&2
 else
-  echo "memory-limit: ${mb} MB (v1): the cgroup's peak $(($(cat "$cg/memory.max_usage_in_bytes") / 1048576)) MB, the limit reached $(cat "$cg/memory.failcnt") times (pages reclaimed), $(awk '$1 == "oom_kill" {print $2}' "$cg/memory.oom_control") processes killed for memory" >&2
+  echo "memory-limit: ${mb} MB (v1): the cgroup's peak $(($(cat "$cg/memory.max_usage_in_bytes") / 1048576)) MB, $(awk '$1 == "oom_kill" {print $2}' "$cg/memory.oom_control") processes killed for memory" >&2
 fi
 echo $$ > "$home/cgroup.procs" 2>/dev/null || echo $$ > "$root/cgroup.procs"
 rmdir "$cg" 2>/dev/null || true
