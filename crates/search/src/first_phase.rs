@@ -333,10 +333,14 @@ pub(crate) fn best_of_list(
             continue;
         };
         let mut scorers = ways.scorers(reader)?;
+        let alive = reader.alive_bitset();
         for &doc in listed.iter() {
             calls = calls.wrapping_add(1);
             if calls.is_multiple_of(CHECK_EVERY) {
                 deadline.check()?;
+            }
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                continue;
             }
             let least = (best.len() == depth)
                 .then(|| best.peek().map(|l| l.0.score))
@@ -387,9 +391,12 @@ impl Ways {
                 *weight,
             );
             weights.push(query.weight(scoring)?);
-            // BM25 with the statistics the term's scorer uses: its largest value, boosted.
+            // BM25 with the statistics the term's scorer uses, boosted, at its largest: a term
+            // frequency no length can match, in the shortest field. (tantivy's `max_score`
+            // takes the longest field's length, which a text saying almost nothing but the term,
+            // its length rounded down into a bucket, exceeds.)
             let bm25 = Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?;
-            bounds.push(bm25.boost_by(*weight).max_score().max(0.0));
+            bounds.push(bm25.boost_by(*weight).score(0, u32::MAX).max(0.0));
         }
         for (term, by) in &phase.raised {
             let having = TermQuery::new(term.clone(), IndexRecordOption::Basic);
@@ -426,7 +433,9 @@ impl Ways {
         let mut found = false;
         for (k, &i) in self.order.iter().enumerate() {
             if let Some(least) = least {
-                if (so_far + self.most[k]) * (1.0 + ROUNDING) < least {
+                // What rounding may move, taken from the sizes summed (a weight may be negative).
+                let slack = ROUNDING * (so_far.abs() + self.most[k] + least.abs());
+                if so_far + self.most[k] + slack < least {
                     return None;
                 }
             }
@@ -871,6 +880,40 @@ mod tests {
             .find(|d| !viet.contains(d) && !quoc.contains(d))
             .unwrap();
         assert_eq!(score(neither, None), Some(0.0));
+    }
+
+    #[test]
+    fn a_listed_document_s_bound_holds_for_a_text_of_one_word_and_for_negative_weights() {
+        let mut schema = Schema::builder();
+        let body = schema.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut w: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Ninety-four times one word: a length tantivy rounds down, which a bound taken at the
+        // longest length would fall short of.
+        w.add_document(doc!(body => format!("nam {}", vec!["han"; 94].join(" "))))
+            .unwrap();
+        for i in 0..50 {
+            w.add_document(doc!(body => format!("d{i} viet nam han quoc")))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let reader = &searcher.segment_readers()[0];
+        let term = |word: &str| Term::from_field_text(body, word);
+        // `quoc` first (its bound is the largest), then `han`, which alone scores the document.
+        let phase = FirstPhase::new(vec![(term("quoc"), 10.0), (term("han"), 1.0)], Vec::new());
+        let ways = Ways::of(&searcher, &phase).unwrap();
+        let score = |ways: &Ways, least: Option<Score>| {
+            ways.score(&mut ways.scorers(reader).unwrap(), 0, least)
+        };
+        let full = score(&ways, None).unwrap();
+        assert!(full > 0.0);
+        assert_eq!(score(&ways, Some(full * 0.999)), Some(full));
+        // Facets that lower a score: the document is kept above a least just below its score.
+        let phase = FirstPhase::new(Vec::new(), vec![(term("nam"), -1.0), (term("d0"), -0.5)]);
+        let ways = Ways::of(&searcher, &phase).unwrap();
+        assert_eq!(score(&ways, None), Some(-1.0));
+        assert_eq!(score(&ways, Some(-1.00005)), Some(-1.0));
     }
 
     #[test]
