@@ -26,8 +26,8 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
 use tantivy::query::{
-    Bm25Weight, BoostQuery, ConstScoreQuery, EmptyScorer, EnableScoring, Explanation, Query,
-    Scorer, TermQuery, Weight,
+    Bm25Weight, ConstScoreQuery, EmptyScorer, EnableScoring, Explanation, Query, Scorer, TermQuery,
+    Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{
@@ -296,6 +296,46 @@ impl PartialOrd for Scored {
     }
 }
 
+/// The best `depth` documents offered so far, the least on top.
+struct Best {
+    heap: BinaryHeap<Reverse<Scored>>,
+    depth: usize,
+}
+
+impl Best {
+    fn new(depth: usize) -> Best {
+        Best {
+            heap: BinaryHeap::with_capacity(depth + 1),
+            depth,
+        }
+    }
+
+    /// Keeps `doc` if it is among the best `depth` so far (a tie goes to the one kept first).
+    fn offer(&mut self, doc: Scored) {
+        self.heap.push(Reverse(doc));
+        if self.heap.len() > self.depth {
+            self.heap.pop();
+        }
+    }
+
+    /// The least score kept, once `depth` documents are: what another must beat to be kept.
+    fn least(&self) -> Option<Score> {
+        if self.heap.len() < self.depth {
+            return None;
+        }
+        self.heap.peek().map(|l| l.0.score)
+    }
+
+    /// The documents kept, best first.
+    fn into_sorted(self) -> Vec<Scored> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|Reverse(s)| s)
+            .collect()
+    }
+}
+
 /// A kept list of more than this many times the first phase's depth goes through a first phase
 /// of its own ([`best_of_list`]) when pruning does not pay: the terms score a document for less
 /// than the evidence does, and the evidence then scores `depth` of them; measured over the bench
@@ -323,10 +363,8 @@ pub(crate) fn best_of_list(
     depth: usize,
     deadline: &Deadline,
 ) -> Result<Vec<DocAddress>, SearchError> {
-    let depth = depth.max(1);
     let ways = Ways::of(searcher, phase)?;
-    // The best so far, the least on top.
-    let mut best: BinaryHeap<Reverse<Scored>> = BinaryHeap::with_capacity(depth + 1);
+    let mut best = Best::new(depth.max(1));
     let mut calls = 0u32;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let Some(listed) = docs.by_segment.get(&reader.segment_id()) else {
@@ -342,25 +380,15 @@ pub(crate) fn best_of_list(
             if alive.is_some_and(|a| a.is_deleted(doc)) {
                 continue;
             }
-            let least = (best.len() == depth)
-                .then(|| best.peek().map(|l| l.0.score))
-                .flatten();
-            let Some(score) = ways.score(&mut scorers, doc, least) else {
-                continue;
-            };
-            let scored = Scored {
-                score,
-                doc: DocAddress::new(ord as SegmentOrdinal, doc),
-            };
-            if best.len() < depth {
-                best.push(Reverse(scored));
-            } else if best.peek().is_some_and(|l| scored > l.0) {
-                best.pop();
-                best.push(Reverse(scored));
+            if let Some(score) = ways.score(&mut scorers, doc, best.least()) {
+                best.offer(Scored {
+                    score,
+                    doc: DocAddress::new(ord as SegmentOrdinal, doc),
+                });
             }
         }
     }
-    let mut best: Vec<DocAddress> = best.into_iter().map(|Reverse(s)| s.doc).collect();
+    let mut best: Vec<DocAddress> = best.into_sorted().into_iter().map(|s| s.doc).collect();
     best.sort_unstable();
     Ok(best)
 }
@@ -386,11 +414,7 @@ impl Ways {
         let mut weights: Vec<Box<dyn Weight>> = Vec::new();
         let mut bounds: Vec<Score> = Vec::new();
         for (term, weight) in &phase.weighted {
-            let query = BoostQuery::new(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                *weight,
-            );
-            weights.push(query.weight(scoring)?);
+            weights.push(FirstPhase::weighted_term(term, *weight).weight(scoring)?);
             // BM25 with the statistics the term's scorer uses, boosted, at its largest: a term
             // frequency no length can match, in the shortest field. (tantivy's `max_score`
             // takes the longest field's length, which a text saying almost nothing but the term,
@@ -430,7 +454,6 @@ impl Ways {
         least: Option<Score>,
     ) -> Option<Score> {
         let mut so_far: Score = 0.0;
-        let mut found = false;
         for (k, &i) in self.order.iter().enumerate() {
             if let Some(least) = least {
                 // What rounding may move, taken from the sizes summed (a weight may be negative).
@@ -445,13 +468,11 @@ impl Ways {
             }
             if s.doc() == doc {
                 so_far += s.score();
-                found = true;
             }
         }
-        if !found {
-            return Some(0.0);
-        }
-        // Summed again in the ways' order: the score a full scoring gives, to the last bit.
+        // Summed again in the ways' order: the score a full scoring gives, to the last bit (a
+        // way's score is recomputed for the few documents scored whole, cheaper than keeping
+        // each one's for every document looked at).
         Some(
             scorers
                 .iter_mut()
@@ -470,7 +491,14 @@ pub(crate) fn best_of_set(
     depth: usize,
     deadline: &Deadline,
 ) -> Result<Vec<DocAddress>, SearchError> {
-    let best = best_in(searcher, &phase.terms, &phase.raised, set, depth, deadline)?;
+    let best = best_in(
+        searcher,
+        &phase.terms(),
+        &phase.raised,
+        set,
+        depth,
+        deadline,
+    )?;
     Ok(best.into_iter().map(|(_, d)| d).collect())
 }
 
@@ -500,8 +528,7 @@ fn best_in(
     // A document's terms must score above the least of the best less what the raised terms
     // could add to it.
     let most: Score = raised.iter().map(|(_, by)| by).sum();
-    // The best so far, the least on top.
-    let mut best: BinaryHeap<Reverse<Scored>> = BinaryHeap::with_capacity(depth + 1);
+    let mut best = Best::new(depth);
     let mut least = Score::MIN;
     let mut stopped = false;
     // Documents offered, over every segment: the deadline is looked at every `CHECK_EVERY`.
@@ -536,16 +563,11 @@ fn best_in(
                         total += *by;
                     }
                 }
-                best.push(Reverse(Scored {
+                best.offer(Scored {
                     score: total,
                     doc: DocAddress::new(ord as SegmentOrdinal, doc),
-                }));
-                if best.len() > depth {
-                    best.pop();
-                }
-                if best.len() == depth {
-                    least = best.peek().map_or(least, |l| l.0.score);
-                }
+                });
+                least = best.least().unwrap_or(least);
             }
             least - most
         })?;
@@ -554,16 +576,16 @@ fn best_in(
         }
     }
     Ok(best
-        .into_sorted_vec()
+        .into_sorted()
         .into_iter()
-        .map(|Reverse(s)| (s.score, s.doc))
+        .map(|s| (s.score, s.doc))
         .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, Occur};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur};
     use tantivy::schema::{Field, Schema, TEXT};
     use tantivy::{doc, Index, IndexWriter};
 
@@ -783,13 +805,13 @@ mod tests {
             .unwrap()
             .docs
             .unwrap();
-        let phase = FirstPhase::new(
-            vec![
+        let phase = FirstPhase {
+            weighted: vec![
                 (Term::from_field_text(body, "han"), 1.5),
                 (Term::from_field_text(body, "tu"), 2.0),
             ],
-            vec![(Term::from_field_text(body, "nam"), 3.0)],
-        );
+            raised: vec![(Term::from_field_text(body, "nam"), 3.0)],
+        };
         // A document's score by the terms and the raised facet, alone in a list.
         let scored = |d: &DocAddress| {
             let q = BooleanQuery::new(vec![
@@ -797,7 +819,7 @@ mod tests {
                     Occur::Must,
                     Box::new(DocList::new(&searcher, &[*d])) as Box<dyn Query>,
                 ),
-                (Occur::Should, Box::new(phase.terms.clone())),
+                (Occur::Should, Box::new(phase.terms())),
                 (
                     Occur::Should,
                     Box::new(ConstScoreQuery::new(
@@ -834,13 +856,13 @@ mod tests {
         let (index, body) = corpus(900);
         let searcher = index.reader().unwrap().searcher();
         // `quoc` is rarer than `viet`: its most comes first.
-        let phase = FirstPhase::new(
-            vec![
+        let phase = FirstPhase {
+            weighted: vec![
                 (Term::from_field_text(body, "viet"), 1.0),
                 (Term::from_field_text(body, "quoc"), 4.0),
             ],
-            Vec::new(),
-        );
+            raised: Vec::new(),
+        };
         let ways = Ways::of(&searcher, &phase).unwrap();
         assert_eq!(ways.order, vec![1, 0]);
         assert!(ways.most[0] > ways.most[1] && ways.most[1] > 0.0 && ways.most[2] == 0.0);
@@ -901,7 +923,10 @@ mod tests {
         let reader = &searcher.segment_readers()[0];
         let term = |word: &str| Term::from_field_text(body, word);
         // `quoc` first (its bound is the largest), then `han`, which alone scores the document.
-        let phase = FirstPhase::new(vec![(term("quoc"), 10.0), (term("han"), 1.0)], Vec::new());
+        let phase = FirstPhase {
+            weighted: vec![(term("quoc"), 10.0), (term("han"), 1.0)],
+            raised: Vec::new(),
+        };
         let ways = Ways::of(&searcher, &phase).unwrap();
         let score = |ways: &Ways, least: Option<Score>| {
             ways.score(&mut ways.scorers(reader).unwrap(), 0, least)
@@ -910,7 +935,10 @@ mod tests {
         assert!(full > 0.0);
         assert_eq!(score(&ways, Some(full * 0.999)), Some(full));
         // Facets that lower a score: the document is kept above a least just below its score.
-        let phase = FirstPhase::new(Vec::new(), vec![(term("nam"), -1.0), (term("d0"), -0.5)]);
+        let phase = FirstPhase {
+            weighted: Vec::new(),
+            raised: vec![(term("nam"), -1.0), (term("d0"), -0.5)],
+        };
         let ways = Ways::of(&searcher, &phase).unwrap();
         assert_eq!(score(&ways, None), Some(-1.0));
         assert_eq!(score(&ways, Some(-1.00005)), Some(-1.0));
@@ -942,13 +970,13 @@ mod tests {
             .docs
             .unwrap();
         assert!(listed.len() > CHECK_EVERY as usize);
-        let phase = FirstPhase::new(
-            vec![
+        let phase = FirstPhase {
+            weighted: vec![
                 (Term::from_field_text(body, "viet"), 1.0),
                 (Term::from_field_text(body, "nam"), 1.0),
             ],
-            Vec::new(),
-        );
+            raised: Vec::new(),
+        };
         let best = best_of_list(&searcher, &phase, &listed, 3000, &deadline);
         assert!(matches!(best, Err(SearchError::Cancelled)));
         let best = best_of_list(&searcher, &phase, &listed, 3000, &Deadline::none());

@@ -395,7 +395,7 @@ impl Engine {
             whole(found.docs)
         } else {
             let phase = self.ranker.first_phase(plan, searcher);
-            if first_phase::worth_pruning(searcher, &phase.terms, found.count, depth)? {
+            if first_phase::worth_pruning(searcher, &phase.terms(), found.count, depth)? {
                 Scope::FirstPhase {
                     count: found.count,
                     kept: found.docs,

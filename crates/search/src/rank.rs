@@ -385,11 +385,10 @@ pub(crate) fn phrase(views: Views, terms: &[QTerm]) -> Box<dyn Query> {
 
 /// What the pruned first phase of a large set searches ([`Ranker::first_phase`]).
 pub struct FirstPhase {
-    /// The evidence's terms with their weights (BM25 boosts), in the order of `terms`' clauses:
-    /// a search that skips what cannot reach the best bounds what each term can add by them.
+    /// The evidence's terms with their weights (BM25 boosts): searched as one flat disjunction
+    /// ([`FirstPhase::terms`]), and bounded one by one where a search skips what cannot reach
+    /// the best.
     pub weighted: Vec<(Term, f32)>,
-    /// The same terms as one flat disjunction of boosted term queries, which tantivy prunes.
-    pub terms: BooleanQuery,
     /// Facet terms whose documents the evidence raises by a constant (a country the query
     /// names: `country_facet`), with the constant. It outweighs a common word's BM25
     /// (`việt nam`), so the first phase adds it too.
@@ -397,23 +396,22 @@ pub struct FirstPhase {
 }
 
 impl FirstPhase {
-    /// The first phase of these weighted terms and raised facet terms.
-    pub fn new(weighted: Vec<(Term, f32)>, raised: Vec<(Term, f32)>) -> FirstPhase {
-        let clauses: Vec<(Occur, Box<dyn Query>)> = weighted
-            .iter()
-            .map(|(t, weight)| {
-                let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
-                    *weight,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        FirstPhase {
-            weighted,
-            terms: BooleanQuery::new(clauses),
-            raised,
-        }
+    /// The weighted terms as one flat disjunction of boosted term queries, which tantivy prunes.
+    pub fn terms(&self) -> BooleanQuery {
+        BooleanQuery::new(
+            self.weighted
+                .iter()
+                .map(|(t, weight)| (Occur::Should, Self::weighted_term(t, *weight)))
+                .collect(),
+        )
+    }
+
+    /// One weighted term's query: its BM25 (with frequencies), boosted by its weight.
+    pub(crate) fn weighted_term(term: &Term, weight: f32) -> Box<dyn Query> {
+        Box::new(BoostQuery::new(
+            Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+            weight,
+        ))
     }
 }
 
@@ -630,7 +628,10 @@ impl Ranker {
                 None => raised.push((term, w.country_facet)),
             }
         }
-        FirstPhase::new(weights, raised)
+        FirstPhase {
+            weighted: weights,
+            raised,
+        }
     }
 
     /// The first-phase score of a plan: every piece of evidence as a SHOULD clause. It matches
