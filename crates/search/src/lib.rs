@@ -219,13 +219,51 @@ pub struct Engine {
 /// reader on the older commit until the next reload: a document posted and acknowledged was then
 /// not found by the GET that followed (1 in 2,880 in a load run). In turn, each reload reads a
 /// commit at least as new as the one before it.
+///
+/// A reload of the commit the reader already has is skipped: every reload starts a new searcher
+/// generation, which the answers kept per generation (the whole index, the server's cache) are
+/// made again for. The folder watch calls once as it starts, with nothing changed.
 #[derive(Clone, Default)]
-struct Reloads(std::sync::Arc<std::sync::Mutex<()>>);
+struct Reloads(std::sync::Arc<std::sync::Mutex<Option<Commit>>>);
+
+/// What a commit holds, as `meta.json` says: its opstamp, and each segment with its deletes (a
+/// merge changes the segments and keeps the opstamp).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Commit {
+    opstamp: u64,
+    segments: Vec<(tantivy::index::SegmentId, u32)>,
+}
+
+impl Commit {
+    fn latest(index: &Index) -> tantivy::Result<Commit> {
+        let metas = index.load_metas()?;
+        Ok(Commit {
+            opstamp: metas.opstamp,
+            segments: metas
+                .segments
+                .iter()
+                .map(|s| (s.id(), s.num_deleted_docs()))
+                .collect(),
+        })
+    }
+}
 
 impl Reloads {
-    fn reload(&self, reader: &IndexReader) -> tantivy::Result<()> {
-        let _turn = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        reader.reload()
+    /// Notes the commit a reader was opened on (read before it was opened: a commit in between
+    /// is reloaded once more, never missed).
+    fn opened_on(commit: Commit) -> Reloads {
+        Reloads(std::sync::Arc::new(std::sync::Mutex::new(Some(commit))))
+    }
+
+    fn reload(&self, index: &Index, reader: &IndexReader) -> tantivy::Result<()> {
+        let mut loaded = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let latest = Commit::latest(index)?;
+        if loaded.as_ref() == Some(&latest) {
+            return Ok(());
+        }
+        reader.reload()?;
+        *loaded = Some(latest);
+        Ok(())
     }
 }
 
@@ -260,18 +298,19 @@ impl Engine {
         };
         // Reloads are ours, one at a time (see `Reloads`); the index's folder watch triggers one
         // after every commit, as tantivy's `OnCommitWithDelay` would.
+        let opened_on = Commit::latest(&index)?;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let reloads = Reloads::default();
+        let reloads = Reloads::opened_on(opened_on);
         let on_commit = {
             use tantivy::Directory;
-            let (reader, reloads) = (reader.clone(), reloads.clone());
+            let (watched, reader, reloads) = (index.clone(), reader.clone(), reloads.clone());
             index
                 .directory()
                 .watch(tantivy::directory::WatchCallback::new(move || {
-                    if let Err(e) = reloads.reload(&reader) {
+                    if let Err(e) = reloads.reload(&watched, &reader) {
                         tracing::warn!("reader not reloaded after a commit: {e}");
                     }
                 }))?
@@ -299,7 +338,7 @@ impl Engine {
 
     /// Sees the latest commit now (instead of shortly after it).
     pub fn reload(&self) -> Result<(), SearchError> {
-        Ok(self.reloads.reload(&self.reader)?)
+        Ok(self.reloads.reload(&self.index, &self.reader)?)
     }
 
     /// Which searcher answers now: this engine and its reader's generation, which moves on with
@@ -613,6 +652,37 @@ mod tests {
     use super::*;
     use hoptac_indexer::IndexOptions;
     use hoptac_indexer::LiveIndex;
+
+    /// A reload with nothing committed keeps the searcher (and the answers kept for it); a commit
+    /// is reloaded. The folder watch's first call, as it starts, changed the generation of every
+    /// engine just opened.
+    #[test]
+    fn a_reload_of_the_same_commit_keeps_the_searcher() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(corpus.join("0.txt"), "Hợp tác\n\nViệt Nam và Lào.").unwrap();
+        let opts = IndexOptions::new(&corpus, dir.path().join("index"), Config::builtin());
+        let mut live = LiveIndex::open(&opts).unwrap();
+        live.sync(&()).unwrap();
+        let engine = Engine::open(&opts.index).unwrap();
+        // The watch polls every half second; its first call has come after a second.
+        std::thread::sleep(std::time::Duration::from_millis(1200));
+        let opened = engine.stamp();
+        engine.reload().unwrap();
+        assert_eq!(
+            engine.stamp(),
+            opened,
+            "nothing committed, yet a new searcher"
+        );
+        let path = corpus.join("1.txt");
+        let text = "Văn bản\n\nHợp tác Hàn Quốc.";
+        std::fs::write(&path, text).unwrap();
+        live.update_written(&path, text.as_bytes()).unwrap();
+        engine.reload().unwrap();
+        assert_ne!(engine.stamp(), opened);
+        assert_eq!(engine.num_docs(), 2);
+    }
 
     #[test]
     fn a_commit_is_seen_after_its_reload_whatever_other_reloads_run() {
