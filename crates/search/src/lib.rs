@@ -4,6 +4,7 @@
 // The engine's stages, private to it: what callers need of them is re-exported below.
 mod coverage;
 mod deadline;
+mod dense;
 mod first_phase;
 mod phrase;
 mod pipeline;

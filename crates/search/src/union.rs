@@ -110,6 +110,13 @@ impl SparseUnion {
     }
 }
 
+impl SparseUnion {
+    /// The clauses, and how many of them a document must match.
+    pub(crate) fn parts(&self) -> (&[Box<dyn Query>], usize) {
+        (&self.clauses, self.need)
+    }
+}
+
 impl Clone for SparseUnion {
     fn clone(&self) -> Self {
         SparseUnion {

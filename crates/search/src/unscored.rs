@@ -5,10 +5,13 @@
 //! every term of the set had its BM25 statistics looked up in every segment (a dictionary lookup
 //! per term and segment) and every union of the set summed scores that were then replaced by a
 //! constant. [`Unscored`] builds its query as an unscored search would (term statistics never
-//! read, unions combining nothing) and scores every match zero.
+//! read, unions combining nothing) and scores every match zero. A query of terms alone whose
+//! terms are common in a segment is decided there as bit sets ([`crate::dense`]).
 
 use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
+
+use crate::dense::{BitsDocSet, Shape};
 
 /// Matches what the wrapped query matches, scoring zero, without ever building it for scoring.
 #[derive(Debug)]
@@ -26,7 +29,10 @@ impl Query for Unscored {
             Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
             None => EnableScoring::disabled_from_schema(scoring.schema()),
         };
-        Ok(Box::new(UnscoredWeight(self.0.weight(unscored)?)))
+        Ok(Box::new(UnscoredWeight {
+            inner: self.0.weight(unscored)?,
+            shape: Shape::of(&*self.0, unscored)?,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -34,18 +40,26 @@ impl Query for Unscored {
     }
 }
 
-struct UnscoredWeight(Box<dyn Weight>);
+struct UnscoredWeight {
+    inner: Box<dyn Weight>,
+    /// The query as set operations.
+    shape: Shape,
+}
 
 impl Weight for UnscoredWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        if self.shape.dense_in(reader)? {
+            let docs = BitsDocSet::from(self.shape.bits(reader)?);
+            return Ok(Box::new(ConstScorer::new(docs, 0.0)));
+        }
         Ok(Box::new(ConstScorer::new(
-            self.0.scorer(reader, boost)?,
+            self.inner.scorer(reader, boost)?,
             0.0,
         )))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.0.scorer(reader, 1.0)?;
+        let mut scorer = self.inner.scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
             return Err(TantivyError::InvalidArgument(format!(
                 "document #{doc} does not match"
@@ -55,7 +69,7 @@ impl Weight for UnscoredWeight {
     }
 
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
-        self.0.count(reader)
+        self.inner.count(reader)
     }
 }
 
