@@ -654,11 +654,8 @@ mod tests {
     use hoptac_indexer::IndexOptions;
     use hoptac_indexer::LiveIndex;
 
-    /// A reload with nothing committed keeps the searcher (and the answers kept for it); a commit
-    /// is reloaded. The folder watch's first call, as it starts, changed the generation of every
-    /// engine just opened.
-    #[test]
-    fn a_reload_of_the_same_commit_keeps_the_searcher() {
+    /// A corpus folder of one document, indexed: the folder, the paths, and the live index.
+    fn one_document() -> (tempfile::TempDir, PathBuf, IndexOptions, LiveIndex) {
         let dir = tempfile::tempdir().unwrap();
         let corpus = dir.path().join("corpus");
         std::fs::create_dir_all(&corpus).unwrap();
@@ -666,6 +663,15 @@ mod tests {
         let opts = IndexOptions::new(&corpus, dir.path().join("index"), Config::builtin());
         let mut live = LiveIndex::open(&opts).unwrap();
         live.sync(&()).unwrap();
+        (dir, corpus, opts, live)
+    }
+
+    /// A reload with nothing committed keeps the searcher (and the answers kept for it); a commit
+    /// is reloaded. The folder watch's first call, as it starts, changed the generation of every
+    /// engine just opened.
+    #[test]
+    fn a_reload_of_the_same_commit_keeps_the_searcher() {
+        let (_dir, corpus, opts, mut live) = one_document();
         let engine = Engine::open(&opts.index).unwrap();
         // The watch polls every half second; its first call has come after a second.
         std::thread::sleep(std::time::Duration::from_millis(1200));
@@ -687,13 +693,7 @@ mod tests {
 
     #[test]
     fn a_commit_is_seen_after_its_reload_whatever_other_reloads_run() {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir_all(&corpus).unwrap();
-        std::fs::write(corpus.join("0.txt"), "Hợp tác\n\nViệt Nam và Lào.").unwrap();
-        let opts = IndexOptions::new(&corpus, dir.path().join("index"), Config::builtin());
-        let mut live = LiveIndex::open(&opts).unwrap();
-        live.sync(&()).unwrap();
+        let (_dir, corpus, opts, mut live) = one_document();
         let engine = std::sync::Arc::new(Engine::open(&opts.index).unwrap());
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         // Another reloader, as the folder watch is after every commit.

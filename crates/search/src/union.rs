@@ -108,9 +108,7 @@ impl SparseUnion {
             need: need.max(1),
         }
     }
-}
 
-impl SparseUnion {
     /// The clauses, and how many of them a document must match.
     pub(crate) fn parts(&self) -> (&[Box<dyn Query>], usize) {
         (&self.clauses, self.need)

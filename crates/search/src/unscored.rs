@@ -5,8 +5,8 @@
 //! every term of the set had its BM25 statistics looked up in every segment (a dictionary lookup
 //! per term and segment) and every union of the set summed scores that were then replaced by a
 //! constant. [`Unscored`] builds its query as an unscored search would (term statistics never
-//! read, unions combining nothing) and scores every match zero. A query of terms alone whose
-//! terms are common in a segment is decided there as bit sets ([`crate::dense`]).
+//! read, unions combining nothing) and scores every match zero. Where its terms are common in a
+//! segment, it is decided there as bit sets ([`crate::dense`]).
 
 use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term};
@@ -42,7 +42,7 @@ impl Query for Unscored {
 
 struct UnscoredWeight {
     inner: Box<dyn Weight>,
-    /// The query as set operations.
+    /// The query as set operations, for the segments decided as bit sets.
     shape: Shape,
 }
 
